@@ -1,0 +1,115 @@
+package vecmlp.kernel;
+
+import java.util.Objects;
+
+/**
+ * An activation function σ applied elementwise (softmax: row-wise) to pre-activations, {@code A = σ(Z)}
+ * (MATH.md, forward pass). Instances are immutable; the constants behave like enum values, and
+ * {@link #leakyRelu(float)} makes a leaky ReLU with another slope.
+ *
+ * <p>Every derivative σ' the library needs can be evaluated from the activation {@code A} alone
+ * (ReLU: {@code a > 0}; sigmoid: {@code a(1−a)}; tanh: {@code 1−a²}; softmax: {@code diag(s) − s sᵀ}),
+ * so backward passes read {@code A} and the pre-activations of hidden layers need not be kept.
+ */
+public final class Activation {
+
+    /** The family of an activation. */
+    public enum Kind {
+        /** {@code σ(z) = z}. */
+        IDENTITY,
+        /** {@code σ(z) = max(0, z)}; {@code σ'(0) = 0}. */
+        RELU,
+        /** {@code σ(z) = z} for {@code z > 0}, {@code slope · z} otherwise. */
+        LEAKY_RELU,
+        /** {@code σ(z) = 1 / (1 + e^−z)}. */
+        SIGMOID,
+        /** {@code σ(z) = tanh z}. */
+        TANH,
+        /** Row-wise {@code σ(z)_j = e^(z_j − max z) / Σ_k e^(z_k − max z)}. */
+        SOFTMAX
+    }
+
+    /** The default slope of {@link #LEAKY_RELU} for {@code z ≤ 0}. */
+    public static final float DEFAULT_LEAK = 0.01f;
+
+    /** Identity (linear output). */
+    public static final Activation IDENTITY = new Activation(Kind.IDENTITY, 0f);
+    /** Rectified linear unit. */
+    public static final Activation RELU = new Activation(Kind.RELU, 0f);
+    /** Leaky ReLU with slope {@value #DEFAULT_LEAK}. */
+    public static final Activation LEAKY_RELU = new Activation(Kind.LEAKY_RELU, DEFAULT_LEAK);
+    /** Logistic sigmoid. */
+    public static final Activation SIGMOID = new Activation(Kind.SIGMOID, 0f);
+    /** Hyperbolic tangent. */
+    public static final Activation TANH = new Activation(Kind.TANH, 0f);
+    /** Row-wise softmax (numerically stable: the row maximum is subtracted first). */
+    public static final Activation SOFTMAX = new Activation(Kind.SOFTMAX, 0f);
+
+    private final Kind kind;
+    private final float slope;
+
+    private Activation(Kind kind, float slope) {
+        this.kind = kind;
+        this.slope = slope;
+    }
+
+    /**
+     * A leaky ReLU with the given slope for {@code z ≤ 0}.
+     *
+     * @param slope in {@code [0, 1)}; 0 gives plain ReLU's values
+     * @throws IllegalArgumentException if {@code slope} is outside {@code [0, 1)} or not finite
+     */
+    public static Activation leakyRelu(float slope) {
+        if (!(slope >= 0f && slope < 1f)) {
+            throw new IllegalArgumentException("slope must be in [0, 1): " + slope);
+        }
+        return new Activation(Kind.LEAKY_RELU, slope);
+    }
+
+    /** Looks an activation up by name ({@code identity, relu, leaky_relu, sigmoid, tanh, softmax}, any case). */
+    public static Activation of(String name) {
+        Objects.requireNonNull(name, "name");
+        switch (name.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_')) {
+            case "IDENTITY": case "LINEAR": return IDENTITY;
+            case "RELU": return RELU;
+            case "LEAKY_RELU": case "LEAKYRELU": return LEAKY_RELU;
+            case "SIGMOID": return SIGMOID;
+            case "TANH": return TANH;
+            case "SOFTMAX": return SOFTMAX;
+            default: throw new IllegalArgumentException("unknown activation: '" + name + "'");
+        }
+    }
+
+    /** The family. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The slope for {@code z ≤ 0} of a leaky ReLU; 0 for every other kind. */
+    public float slope() {
+        return slope;
+    }
+
+    /** True for softmax, the only activation that mixes the elements of a row. */
+    public boolean isRowWise() {
+        return kind == Kind.SOFTMAX;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Activation && ((Activation) o).kind == kind
+                && Float.floatToIntBits(((Activation) o).slope) == Float.floatToIntBits(slope);
+    }
+
+    @Override
+    public int hashCode() {
+        return kind.hashCode() * 31 + Float.floatToIntBits(slope);
+    }
+
+    /** The kind's lower-case name, with the slope of a leaky ReLU: {@code relu}, {@code leaky_relu(0.01)}. */
+    @Override
+    public String toString() {
+        String name = kind.name().toLowerCase(java.util.Locale.ROOT);
+        return kind == Kind.LEAKY_RELU ? name + "(" + slope + ")" : name;
+    }
+}

@@ -1,0 +1,357 @@
+package vecmlp.kernel;
+
+import static vecmlp.kernel.Checks.finite;
+import static vecmlp.kernel.Checks.matrix;
+import static vecmlp.kernel.Checks.nonNegative;
+import static vecmlp.kernel.Checks.notNull;
+import static vecmlp.kernel.Checks.vector;
+
+/**
+ * Every numeric primitive of vecmlp, on flat row-major {@code float[]} buffers addressed by
+ * (array, offset, leading dimension): element (i, j) of a matrix {@code X} is {@code x[xOff + i·ldx + j]}.
+ *
+ * <p>There are two implementations: a plain scalar one ({@link #scalar()}), which is also the test
+ * oracle, and one on the Vector API ({@link #simd()}). {@link #get()} picks one once, at first use:
+ * SIMD when the {@code jdk.incubator.vector} module is present, scalar otherwise (logged once, with the
+ * flag that enables SIMD); the system property {@code vecmlp.kernels=scalar|simd|auto} forces a choice.
+ * Nothing above this layer knows which one runs.
+ *
+ * <p>Every public method checks its arguments first and throws {@link IllegalArgumentException},
+ * {@link IndexOutOfBoundsException} or {@link NullPointerException} with a message naming the argument
+ * and its value, before anything is written; the protected {@code …K} methods behind them never check
+ * (the netlib-java {@code AbstractBLAS} pattern). Output regions must not overlap inputs unless a method
+ * says so. Instances are immutable and safe to share between threads; one call's result depends only on
+ * its arguments, never on the thread count.
+ */
+public abstract class Kernels {
+
+    /** Constructor for the implementations in this package. */
+    Kernels() {
+    }
+
+    // ------------------------------------------------------------------ provider
+
+    /** The kernels chosen for this JVM (see the class comment); the same instance on every call. */
+    public static Kernels get() {
+        return KernelProvider.defaultKernels();
+    }
+
+    /** The scalar reference implementation (single-threaded). */
+    public static Kernels scalar() {
+        return ScalarKernels.INSTANCE;
+    }
+
+    /**
+     * The Vector API implementation with the default parallelism.
+     *
+     * @throws IllegalStateException if the JVM was started without {@code --add-modules jdk.incubator.vector}
+     */
+    public static Kernels simd() {
+        return KernelProvider.simdKernels();
+    }
+
+    /** True if the {@code jdk.incubator.vector} module is present, so {@link #simd()} works. */
+    public static boolean isSimdAvailable() {
+        return KernelProvider.vectorModulePresent();
+    }
+
+    /**
+     * These kernels, with matrix products split over at most {@code threads} threads. The split never
+     * divides the inner dimension {@code k}, so results are bit-identical for every thread count.
+     *
+     * @param threads ≥ 1
+     */
+    public abstract Kernels withThreads(int threads);
+
+    /** How many threads a matrix product may use. */
+    public abstract int threads();
+
+    /** A short description for logs and reports, e.g. {@code simd (256-bit, 8 float lanes, 1 thread)}. */
+    public abstract String description();
+
+    /** True for the Vector API implementation. */
+    public abstract boolean isSimd();
+
+    @Override
+    public String toString() {
+        return description();
+    }
+
+    // ------------------------------------------------------------------ matrix products
+
+    /**
+     * {@code C = alpha · op(A) · op(B) + beta · C} (BLAS {@code SGEMM}, row-major), where {@code op(A)} is
+     * {@code m × k}, {@code op(B)} is {@code k × n} and {@code C} is {@code m × n}. A transposed operand is
+     * read transposed in place: {@code A} is stored {@code m × k} for {@link Transpose#NO} and
+     * {@code k × m} for {@link Transpose#YES}. When {@code beta == 0}, {@code C} is not read, so NaN in it
+     * does not propagate; when {@code alpha == 0} or {@code k == 0}, {@code A} and {@code B} are not read.
+     */
+    public final void sgemm(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
+        checkGemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        sgemmK(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * The forward pass of a dense layer in one call, {@code C = σ(op(A) · op(B) + 1 · biasᵀ)}
+     * (MATH.md: {@code Z = A·W + b}, {@code A = σ(Z)}), with the bias add and the activation applied
+     * while {@code C} is written where the implementation can fuse them. {@code C} is not read.
+     *
+     * @param bias    {@code n} values at {@code biasOff}, or {@code null} for no bias
+     * @param act     the activation; {@link Activation#IDENTITY} leaves {@code Z}
+     */
+    public final void sgemmBiasActivation(Transpose transA, Transpose transB, int m, int n, int k,
+                                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                          float[] bias, int biasOff, Activation act,
+                                          float[] c, int cOff, int ldc) {
+        checkGemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        notNull("act", act);
+        if (bias != null) {
+            vector("bias", bias, biasOff, n);
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        sgemmBiasActivationK(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, act, c, cOff, ldc);
+    }
+
+    private static void checkGemm(Transpose transA, Transpose transB, int m, int n, int k,
+                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                  float[] c, int cOff, int ldc) {
+        notNull("transA", transA);
+        notNull("transB", transB);
+        nonNegative("m", m);
+        nonNegative("n", n);
+        nonNegative("k", k);
+        boolean ta = transA == Transpose.YES;
+        boolean tb = transB == Transpose.YES;
+        matrix("a", a, aOff, lda, ta ? k : m, ta ? m : k);
+        matrix("b", b, bOff, ldb, tb ? n : k, tb ? k : n);
+        matrix("c", c, cOff, ldc, m, n);
+    }
+
+    // ------------------------------------------------------------------ elementwise and reductions
+
+    /**
+     * {@code A = σ(Z)} over an {@code m × n} matrix (softmax: per row). {@code A} may be {@code Z} itself
+     * (same array, offset and leading dimension) to apply the activation in place.
+     */
+    public final void activationForward(Activation act, int m, int n, float[] z, int zOff, int ldz,
+                                        float[] a, int aOff, int lda) {
+        notNull("act", act);
+        nonNegative("m", m);
+        nonNegative("n", n);
+        matrix("z", z, zOff, ldz, m, n);
+        matrix("a", a, aOff, lda, m, n);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        activationForwardK(act, m, n, z, zOff, ldz, a, aOff, lda);
+    }
+
+    /**
+     * {@code delta ← delta ⊙ σ'(Z)} over an {@code m × n} matrix, with σ' evaluated from the activation
+     * {@code A = σ(Z)} (see {@link Activation}). For softmax each row becomes
+     * {@code s ⊙ (delta − (delta · s))}, the product with the Jacobian {@code diag(s) − s sᵀ}.
+     */
+    public final void activationBackward(Activation act, int m, int n, float[] a, int aOff, int lda,
+                                         float[] delta, int dOff, int ldd) {
+        notNull("act", act);
+        nonNegative("m", m);
+        nonNegative("n", n);
+        matrix("a", a, aOff, lda, m, n);
+        matrix("delta", delta, dOff, ldd, m, n);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        activationBackwardK(act, m, n, a, aOff, lda, delta, dOff, ldd);
+    }
+
+    /** {@code C ← C + 1 · biasᵀ}: adds the {@code n}-vector {@code bias} to every row of the {@code m × n} matrix {@code C}. */
+    public final void addBias(int m, int n, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        nonNegative("m", m);
+        nonNegative("n", n);
+        vector("bias", bias, biasOff, n);
+        matrix("c", c, cOff, ldc, m, n);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        addBiasK(m, n, bias, biasOff, c, cOff, ldc);
+    }
+
+    /**
+     * {@code sums[j] = Σ_i A[i][j]} for the {@code m × n} matrix {@code A} (MATH.md: {@code db = Σ_rows G});
+     * the {@code n} sums are overwritten (zero when {@code m == 0}).
+     */
+    public final void columnSums(int m, int n, float[] a, int aOff, int lda, float[] sums, int sOff) {
+        nonNegative("m", m);
+        nonNegative("n", n);
+        matrix("a", a, aOff, lda, m, n);
+        vector("sums", sums, sOff, n);
+        if (n == 0) {
+            return;
+        }
+        columnSumsK(m, n, a, aOff, lda, sums, sOff);
+    }
+
+    /** {@code y ← alpha · x + y} over {@code n} elements. */
+    public final void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        vector("x", x, xOff, n);
+        vector("y", y, yOff, n);
+        if (n == 0) {
+            return;
+        }
+        axpyK(n, alpha, x, xOff, y, yOff);
+    }
+
+    /** {@code x ← alpha · x} over {@code n} elements. */
+    public final void scale(int n, float alpha, float[] x, int xOff) {
+        vector("x", x, xOff, n);
+        if (n == 0) {
+            return;
+        }
+        scaleK(n, alpha, x, xOff);
+    }
+
+    /** {@code Σ x_i y_i} over {@code n} elements (0 for {@code n == 0}). */
+    public final float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+        vector("x", x, xOff, n);
+        vector("y", y, yOff, n);
+        return n == 0 ? 0f : dotK(n, x, xOff, y, yOff);
+    }
+
+    /** {@code Σ x_i²} over {@code n} elements (0 for {@code n == 0}); its square root is the Euclidean norm. */
+    public final float sumOfSquares(int n, float[] x, int xOff) {
+        vector("x", x, xOff, n);
+        return n == 0 ? 0f : sumOfSquaresK(n, x, xOff);
+    }
+
+    // ------------------------------------------------------------------ optimizer updates
+
+    /**
+     * Plain SGD (PyTorch {@code SGD} without momentum): {@code g ← grad + weightDecay·θ},
+     * {@code θ ← θ − lr·g}, over {@code n} parameters. {@code grad} is not modified.
+     */
+    public final void sgdStep(int n, float lr, float weightDecay, float[] param, int pOff, float[] grad, int gOff) {
+        finite("lr", lr);
+        finite("weightDecay", weightDecay);
+        vector("param", param, pOff, n);
+        vector("grad", grad, gOff, n);
+        if (n == 0) {
+            return;
+        }
+        sgdStepK(n, lr, weightDecay, param, pOff, grad, gOff);
+    }
+
+    /**
+     * SGD with momentum μ (PyTorch {@code SGD}, dampening 0): {@code g ← grad + weightDecay·θ},
+     * {@code v ← μ·v + g}, then {@code θ ← θ − lr·(g + μ·v)} with Nesterov or {@code θ ← θ − lr·v} without.
+     * {@code velocity} starts at zero; {@code grad} is not modified.
+     */
+    public final void momentumStep(int n, float lr, float momentum, float weightDecay, boolean nesterov,
+                                   float[] param, int pOff, float[] grad, int gOff, float[] velocity, int vOff) {
+        finite("lr", lr);
+        finite("momentum", momentum);
+        finite("weightDecay", weightDecay);
+        vector("param", param, pOff, n);
+        vector("grad", grad, gOff, n);
+        vector("velocity", velocity, vOff, n);
+        if (n == 0) {
+            return;
+        }
+        momentumStepK(n, lr, momentum, weightDecay, nesterov, param, pOff, grad, gOff, velocity, vOff);
+    }
+
+    /**
+     * One Adam step (PyTorch {@code Adam}; with {@code decoupled}, {@code AdamW}) at step {@code t ≥ 1}:
+     * <pre>
+     *   AdamW: θ ← θ·(1 − lr·weightDecay)          Adam: g ← grad + weightDecay·θ
+     *   m ← β₁·m + (1 − β₁)·g
+     *   v ← β₂·v + (1 − β₂)·g²
+     *   θ ← θ − lr · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+     * </pre>
+     * {@code m} and {@code v} start at zero; {@code grad} is not modified.
+     */
+    public final void adamStep(int n, float lr, float beta1, float beta2, float eps, float weightDecay,
+                               boolean decoupled, long t, float[] param, int pOff, float[] grad, int gOff,
+                               float[] m, int mOff, float[] v, int vOff) {
+        finite("lr", lr);
+        if (!(beta1 >= 0f && beta1 < 1f)) {
+            throw new IllegalArgumentException("beta1 must be in [0, 1): " + beta1);
+        }
+        if (!(beta2 >= 0f && beta2 < 1f)) {
+            throw new IllegalArgumentException("beta2 must be in [0, 1): " + beta2);
+        }
+        if (!(eps > 0f) || !Float.isFinite(eps)) {
+            throw new IllegalArgumentException("eps must be finite and > 0: " + eps);
+        }
+        finite("weightDecay", weightDecay);
+        if (t < 1) {
+            throw new IllegalArgumentException("t must be >= 1: " + t);
+        }
+        vector("param", param, pOff, n);
+        vector("grad", grad, gOff, n);
+        vector("m", m, mOff, n);
+        vector("v", v, vOff, n);
+        if (n == 0) {
+            return;
+        }
+        // Bias corrections in double, once per call: (1 − β^t) loses every digit in float for β near 1.
+        float biasCorrection1 = (float) (1.0 - Math.pow(beta1, t));
+        float biasCorrection2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, t));
+        adamStepK(n, lr, beta1, beta2, eps, weightDecay, decoupled, biasCorrection1, biasCorrection2Sqrt,
+                param, pOff, grad, gOff, m, mOff, v, vOff);
+    }
+
+    // ------------------------------------------------------------------ implementations (never check)
+
+    protected abstract void sgemmK(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   float beta, float[] c, int cOff, int ldc);
+
+    /** Default: the product, then the bias, then the activation, as three passes. */
+    protected void sgemmBiasActivationK(Transpose transA, Transpose transB, int m, int n, int k,
+                                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                        float[] bias, int biasOff, Activation act,
+                                        float[] c, int cOff, int ldc) {
+        sgemmK(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc);
+        if (bias != null) {
+            addBiasK(m, n, bias, biasOff, c, cOff, ldc);
+        }
+        if (act.kind() != Activation.Kind.IDENTITY) {
+            activationForwardK(act, m, n, c, cOff, ldc, c, cOff, ldc);
+        }
+    }
+
+    protected abstract void activationForwardK(Activation act, int m, int n, float[] z, int zOff, int ldz,
+                                               float[] a, int aOff, int lda);
+
+    protected abstract void activationBackwardK(Activation act, int m, int n, float[] a, int aOff, int lda,
+                                                float[] delta, int dOff, int ldd);
+
+    protected abstract void addBiasK(int m, int n, float[] bias, int biasOff, float[] c, int cOff, int ldc);
+
+    protected abstract void columnSumsK(int m, int n, float[] a, int aOff, int lda, float[] sums, int sOff);
+
+    protected abstract void axpyK(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+    protected abstract void scaleK(int n, float alpha, float[] x, int xOff);
+
+    protected abstract float dotK(int n, float[] x, int xOff, float[] y, int yOff);
+
+    protected abstract float sumOfSquaresK(int n, float[] x, int xOff);
+
+    protected abstract void sgdStepK(int n, float lr, float weightDecay, float[] param, int pOff, float[] grad, int gOff);
+
+    protected abstract void momentumStepK(int n, float lr, float momentum, float weightDecay, boolean nesterov,
+                                          float[] param, int pOff, float[] grad, int gOff, float[] velocity, int vOff);
+
+    protected abstract void adamStepK(int n, float lr, float beta1, float beta2, float eps, float weightDecay,
+                                      boolean decoupled, float biasCorrection1, float biasCorrection2Sqrt,
+                                      float[] param, int pOff, float[] grad, int gOff,
+                                      float[] m, int mOff, float[] v, int vOff);
+}

@@ -1,0 +1,265 @@
+package vecmlp.kernel;
+
+/**
+ * The scalar reference: plain loops, written to be read and trusted. It is the oracle the SIMD kernels
+ * are tested against and the fallback where the Vector API module is absent. Single-threaded.
+ */
+final class ScalarKernels extends Kernels {
+
+    static final ScalarKernels INSTANCE = new ScalarKernels();
+
+    private ScalarKernels() {
+    }
+
+    @Override
+    public Kernels withThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1: " + threads);
+        }
+        return this;
+    }
+
+    @Override
+    public int threads() {
+        return 1;
+    }
+
+    @Override
+    public String description() {
+        return "scalar (reference loops)";
+    }
+
+    @Override
+    public boolean isSimd() {
+        return false;
+    }
+
+    @Override
+    protected void sgemmK(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float beta, float[] c, int cOff, int ldc) {
+        boolean ta = transA == Transpose.YES;
+        boolean tb = transB == Transpose.YES;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = 0f;
+                if (alpha != 0f) {
+                    for (int p = 0; p < k; p++) {
+                        float aip = ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                        float bpj = tb ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                        sum += aip * bpj;
+                    }
+                }
+                int ci = cOff + i * ldc + j;
+                c[ci] = beta == 0f ? alpha * sum : alpha * sum + beta * c[ci];
+            }
+        }
+    }
+
+    @Override
+    protected void activationForwardK(Activation act, int m, int n, float[] z, int zOff, int ldz,
+                                      float[] a, int aOff, int lda) {
+        for (int i = 0; i < m; i++) {
+            int zr = zOff + i * ldz;
+            int ar = aOff + i * lda;
+            switch (act.kind()) {
+                case IDENTITY:
+                    System.arraycopy(z, zr, a, ar, n);
+                    break;
+                case RELU:
+                    for (int j = 0; j < n; j++) {
+                        float v = z[zr + j];
+                        a[ar + j] = v > 0f ? v : 0f;
+                    }
+                    break;
+                case LEAKY_RELU:
+                    for (int j = 0; j < n; j++) {
+                        float v = z[zr + j];
+                        a[ar + j] = v > 0f ? v : act.slope() * v;
+                    }
+                    break;
+                case SIGMOID:
+                    for (int j = 0; j < n; j++) {
+                        a[ar + j] = (float) (1.0 / (1.0 + Math.exp(-z[zr + j])));
+                    }
+                    break;
+                case TANH:
+                    for (int j = 0; j < n; j++) {
+                        a[ar + j] = (float) Math.tanh(z[zr + j]);
+                    }
+                    break;
+                case SOFTMAX:
+                    softmaxRow(n, z, zr, a, ar);
+                    break;
+                default:
+                    throw new AssertionError(act);
+            }
+        }
+    }
+
+    private static void softmaxRow(int n, float[] z, int zr, float[] a, int ar) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            max = Math.max(max, z[zr + j]);
+        }
+        float sum = 0f;
+        for (int j = 0; j < n; j++) {
+            float e = (float) Math.exp(z[zr + j] - max);
+            a[ar + j] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int j = 0; j < n; j++) {
+            a[ar + j] *= inv;
+        }
+    }
+
+    @Override
+    protected void activationBackwardK(Activation act, int m, int n, float[] a, int aOff, int lda,
+                                       float[] delta, int dOff, int ldd) {
+        for (int i = 0; i < m; i++) {
+            int ar = aOff + i * lda;
+            int dr = dOff + i * ldd;
+            switch (act.kind()) {
+                case IDENTITY:
+                    break;
+                case RELU:
+                    for (int j = 0; j < n; j++) {
+                        if (!(a[ar + j] > 0f)) {
+                            delta[dr + j] = 0f;
+                        }
+                    }
+                    break;
+                case LEAKY_RELU:
+                    for (int j = 0; j < n; j++) {
+                        if (!(a[ar + j] > 0f)) {
+                            delta[dr + j] *= act.slope();
+                        }
+                    }
+                    break;
+                case SIGMOID:
+                    for (int j = 0; j < n; j++) {
+                        float s = a[ar + j];
+                        delta[dr + j] *= s * (1f - s);
+                    }
+                    break;
+                case TANH:
+                    for (int j = 0; j < n; j++) {
+                        float t = a[ar + j];
+                        delta[dr + j] *= 1f - t * t;
+                    }
+                    break;
+                case SOFTMAX: {
+                    float dot = 0f;
+                    for (int j = 0; j < n; j++) {
+                        dot += delta[dr + j] * a[ar + j];
+                    }
+                    for (int j = 0; j < n; j++) {
+                        delta[dr + j] = a[ar + j] * (delta[dr + j] - dot);
+                    }
+                    break;
+                }
+                default:
+                    throw new AssertionError(act);
+            }
+        }
+    }
+
+    @Override
+    protected void addBiasK(int m, int n, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int cr = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[cr + j] += bias[biasOff + j];
+            }
+        }
+    }
+
+    @Override
+    protected void columnSumsK(int m, int n, float[] a, int aOff, int lda, float[] sums, int sOff) {
+        for (int j = 0; j < n; j++) {
+            sums[sOff + j] = 0f;
+        }
+        for (int i = 0; i < m; i++) {
+            int ar = aOff + i * lda;
+            for (int j = 0; j < n; j++) {
+                sums[sOff + j] += a[ar + j];
+            }
+        }
+    }
+
+    @Override
+    protected void axpyK(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    @Override
+    protected void scaleK(int n, float alpha, float[] x, int xOff) {
+        for (int i = 0; i < n; i++) {
+            x[xOff + i] *= alpha;
+        }
+    }
+
+    @Override
+    protected float dotK(int n, float[] x, int xOff, float[] y, int yOff) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            sum += x[xOff + i] * y[yOff + i];
+        }
+        return sum;
+    }
+
+    @Override
+    protected float sumOfSquaresK(int n, float[] x, int xOff) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i];
+            sum += v * v;
+        }
+        return sum;
+    }
+
+    @Override
+    protected void sgdStepK(int n, float lr, float weightDecay, float[] param, int pOff, float[] grad, int gOff) {
+        for (int i = 0; i < n; i++) {
+            float p = param[pOff + i];
+            float g = grad[gOff + i] + weightDecay * p;
+            param[pOff + i] = p - lr * g;
+        }
+    }
+
+    @Override
+    protected void momentumStepK(int n, float lr, float momentum, float weightDecay, boolean nesterov,
+                                 float[] param, int pOff, float[] grad, int gOff, float[] velocity, int vOff) {
+        for (int i = 0; i < n; i++) {
+            float p = param[pOff + i];
+            float g = grad[gOff + i] + weightDecay * p;
+            float v = momentum * velocity[vOff + i] + g;
+            velocity[vOff + i] = v;
+            float step = nesterov ? g + momentum * v : v;
+            param[pOff + i] = p - lr * step;
+        }
+    }
+
+    @Override
+    protected void adamStepK(int n, float lr, float beta1, float beta2, float eps, float weightDecay,
+                             boolean decoupled, float biasCorrection1, float biasCorrection2Sqrt,
+                             float[] param, int pOff, float[] grad, int gOff,
+                             float[] m, int mOff, float[] v, int vOff) {
+        float stepSize = lr / biasCorrection1;
+        float decay = decoupled ? 1f - lr * weightDecay : 1f;
+        float l2 = decoupled ? 0f : weightDecay;
+        for (int i = 0; i < n; i++) {
+            float p = param[pOff + i] * decay;
+            float g = grad[gOff + i] + l2 * p;
+            float mi = beta1 * m[mOff + i] + (1f - beta1) * g;
+            float vi = beta2 * v[vOff + i] + (1f - beta2) * g * g;
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            float denom = (float) Math.sqrt(vi) / biasCorrection2Sqrt + eps;
+            param[pOff + i] = p - stepSize * mi / denom;
+        }
+    }
+}

@@ -1,0 +1,432 @@
+package vecmlp.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API implementation: {@link FloatVector#SPECIES_PREFERRED} lanes in a main loop, scalar
+ * tails, no allocation. exp and tanh use the Vector API's lanewise {@code EXP} and {@code TANH}
+ * (intrinsified through the JDK's vector math library where the CPU has one; documented by the JDK
+ * to be within 1 ulp of {@link Math#exp}/{@link Math#tanh}).
+ *
+ * <p>Only the kernel package knows this class exists; it is loaded by {@link KernelProvider} only when
+ * the {@code jdk.incubator.vector} module is present.
+ */
+final class SimdKernels extends Kernels {
+
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+
+    private final int threads;
+
+    SimdKernels(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1: " + threads);
+        }
+        this.threads = threads;
+    }
+
+    @Override
+    public Kernels withThreads(int threads) {
+        return threads == this.threads ? this : new SimdKernels(threads);
+    }
+
+    @Override
+    public int threads() {
+        return threads;
+    }
+
+    @Override
+    public String description() {
+        return "simd (" + SPECIES.vectorBitSize() + "-bit, " + LANES + " float lanes, "
+                + threads + (threads == 1 ? " thread)" : " threads)");
+    }
+
+    @Override
+    public boolean isSimd() {
+        return true;
+    }
+
+    // ------------------------------------------------------------------ GEMM
+
+    @Override
+    protected void sgemmK(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float beta, float[] c, int cOff, int ldc) {
+        boolean ta = transA == Transpose.YES;
+        boolean tb = transB == Transpose.YES;
+        for (int i = 0; i < m; i++) {
+            int cr = cOff + i * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, cr, cr + n, 0f);
+            } else if (beta != 1f) {
+                scaleK(n, beta, c, cr);
+            }
+            if (alpha == 0f || k == 0) {
+                continue;
+            }
+            if (!tb) {
+                // C[i,:] += Σ_p alpha·A[i,p] · B[p,:]: a row of B per step, vectorized over n.
+                for (int p = 0; p < k; p++) {
+                    float aip = alpha * (ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+                    axpyK(n, aip, b, bOff + p * ldb, c, cr);
+                }
+            } else if (!ta) {
+                // C[i,j] += alpha · A[i,:] · B[j,:]: both rows contiguous.
+                for (int j = 0; j < n; j++) {
+                    c[cr + j] += alpha * dotK(k, a, aOff + i * lda, b, bOff + j * ldb);
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    float sum = 0f;
+                    for (int p = 0; p < k; p++) {
+                        sum += a[aOff + p * lda + i] * b[bOff + j * ldb + p];
+                    }
+                    c[cr + j] += alpha * sum;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ activations
+
+    @Override
+    protected void activationForwardK(Activation act, int m, int n, float[] z, int zOff, int ldz,
+                                      float[] a, int aOff, int lda) {
+        int bound = SPECIES.loopBound(n);
+        for (int i = 0; i < m; i++) {
+            int zr = zOff + i * ldz;
+            int ar = aOff + i * lda;
+            switch (act.kind()) {
+                case IDENTITY:
+                    if (z != a || zr != ar) {
+                        System.arraycopy(z, zr, a, ar, n);
+                    }
+                    break;
+                case RELU: {
+                    int j = 0;
+                    for (; j < bound; j += LANES) {
+                        FloatVector.fromArray(SPECIES, z, zr + j).max(0f).intoArray(a, ar + j);
+                    }
+                    for (; j < n; j++) {
+                        float v = z[zr + j];
+                        a[ar + j] = v > 0f ? v : 0f;
+                    }
+                    break;
+                }
+                case LEAKY_RELU: {
+                    float slope = act.slope();
+                    int j = 0;
+                    for (; j < bound; j += LANES) {
+                        FloatVector v = FloatVector.fromArray(SPECIES, z, zr + j);
+                        v.blend(v.mul(slope), v.compare(VectorOperators.LE, 0f)).intoArray(a, ar + j);
+                    }
+                    for (; j < n; j++) {
+                        float v = z[zr + j];
+                        a[ar + j] = v > 0f ? v : slope * v;
+                    }
+                    break;
+                }
+                case SIGMOID: {
+                    int j = 0;
+                    for (; j < bound; j += LANES) {
+                        FloatVector e = FloatVector.fromArray(SPECIES, z, zr + j).neg().lanewise(VectorOperators.EXP);
+                        e.add(1f).lanewise(VectorOperators.DIV, 1f).intoArray(a, ar + j);
+                    }
+                    for (; j < n; j++) {
+                        a[ar + j] = (float) (1.0 / (1.0 + Math.exp(-z[zr + j])));
+                    }
+                    break;
+                }
+                case TANH: {
+                    int j = 0;
+                    for (; j < bound; j += LANES) {
+                        FloatVector.fromArray(SPECIES, z, zr + j).lanewise(VectorOperators.TANH).intoArray(a, ar + j);
+                    }
+                    for (; j < n; j++) {
+                        a[ar + j] = (float) Math.tanh(z[zr + j]);
+                    }
+                    break;
+                }
+                case SOFTMAX:
+                    softmaxRow(n, bound, z, zr, a, ar);
+                    break;
+                default:
+                    throw new AssertionError(act);
+            }
+        }
+    }
+
+    private void softmaxRow(int n, int bound, float[] z, int zr, float[] a, int ar) {
+        float max = Float.NEGATIVE_INFINITY;
+        int j = 0;
+        if (bound > 0) {
+            FloatVector vmax = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+            for (; j < bound; j += LANES) {
+                vmax = vmax.max(FloatVector.fromArray(SPECIES, z, zr + j));
+            }
+            max = vmax.reduceLanes(VectorOperators.MAX);
+        }
+        for (; j < n; j++) {
+            max = Math.max(max, z[zr + j]);
+        }
+        float sum = 0f;
+        j = 0;
+        if (bound > 0) {
+            FloatVector vsum = FloatVector.zero(SPECIES);
+            for (; j < bound; j += LANES) {
+                FloatVector e = FloatVector.fromArray(SPECIES, z, zr + j).sub(max).lanewise(VectorOperators.EXP);
+                e.intoArray(a, ar + j);
+                vsum = vsum.add(e);
+            }
+            sum = vsum.reduceLanes(VectorOperators.ADD);
+        }
+        for (; j < n; j++) {
+            float e = (float) Math.exp(z[zr + j] - max);
+            a[ar + j] = e;
+            sum += e;
+        }
+        scaleK(n, 1f / sum, a, ar);
+    }
+
+    @Override
+    protected void activationBackwardK(Activation act, int m, int n, float[] a, int aOff, int lda,
+                                       float[] delta, int dOff, int ldd) {
+        if (act.kind() == Activation.Kind.IDENTITY) {
+            return;
+        }
+        int bound = SPECIES.loopBound(n);
+        for (int i = 0; i < m; i++) {
+            int ar = aOff + i * lda;
+            int dr = dOff + i * ldd;
+            switch (act.kind()) {
+                case RELU:
+                case LEAKY_RELU: {
+                    float slope = act.slope();
+                    int j = 0;
+                    for (; j < bound; j += LANES) {
+                        FloatVector av = FloatVector.fromArray(SPECIES, a, ar + j);
+                        FloatVector d = FloatVector.fromArray(SPECIES, delta, dr + j);
+                        VectorMask<Float> off = av.compare(VectorOperators.GT, 0f).not();
+                        d.blend(d.mul(slope), off).intoArray(delta, dr + j);
+                    }
+                    for (; j < n; j++) {
+                        if (!(a[ar + j] > 0f)) {
+                            delta[dr + j] *= slope;
+                        }
+                    }
+                    break;
+                }
+                case SIGMOID: {
+                    int j = 0;
+                    for (; j < bound; j += LANES) {
+                        FloatVector s = FloatVector.fromArray(SPECIES, a, ar + j);
+                        FloatVector d = FloatVector.fromArray(SPECIES, delta, dr + j);
+                        d.mul(s.mul(s.neg().add(1f))).intoArray(delta, dr + j);
+                    }
+                    for (; j < n; j++) {
+                        float s = a[ar + j];
+                        delta[dr + j] *= s * (1f - s);
+                    }
+                    break;
+                }
+                case TANH: {
+                    int j = 0;
+                    for (; j < bound; j += LANES) {
+                        FloatVector t = FloatVector.fromArray(SPECIES, a, ar + j);
+                        FloatVector d = FloatVector.fromArray(SPECIES, delta, dr + j);
+                        d.mul(t.mul(t).neg().add(1f)).intoArray(delta, dr + j);
+                    }
+                    for (; j < n; j++) {
+                        float t = a[ar + j];
+                        delta[dr + j] *= 1f - t * t;
+                    }
+                    break;
+                }
+                case SOFTMAX: {
+                    float dot = dotK(n, delta, dr, a, ar);
+                    int j = 0;
+                    for (; j < bound; j += LANES) {
+                        FloatVector s = FloatVector.fromArray(SPECIES, a, ar + j);
+                        FloatVector d = FloatVector.fromArray(SPECIES, delta, dr + j);
+                        s.mul(d.sub(dot)).intoArray(delta, dr + j);
+                    }
+                    for (; j < n; j++) {
+                        delta[dr + j] = a[ar + j] * (delta[dr + j] - dot);
+                    }
+                    break;
+                }
+                default:
+                    throw new AssertionError(act);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ vectors and reductions
+
+    @Override
+    protected void addBiasK(int m, int n, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            axpyK(n, 1f, bias, biasOff, c, cOff + i * ldc);
+        }
+    }
+
+    @Override
+    protected void columnSumsK(int m, int n, float[] a, int aOff, int lda, float[] sums, int sOff) {
+        java.util.Arrays.fill(sums, sOff, sOff + n, 0f);
+        for (int i = 0; i < m; i++) {
+            axpyK(n, 1f, a, aOff + i * lda, sums, sOff);
+        }
+    }
+
+    @Override
+    protected void axpyK(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        int bound = SPECIES.loopBound(n);
+        FloatVector va = FloatVector.broadcast(SPECIES, alpha);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector xv = FloatVector.fromArray(SPECIES, x, xOff + i);
+            FloatVector yv = FloatVector.fromArray(SPECIES, y, yOff + i);
+            xv.fma(va, yv).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+        }
+    }
+
+    @Override
+    protected void scaleK(int n, float alpha, float[] x, int xOff) {
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector.fromArray(SPECIES, x, xOff + i).mul(alpha).intoArray(x, xOff + i);
+        }
+        for (; i < n; i++) {
+            x[xOff + i] *= alpha;
+        }
+    }
+
+    @Override
+    protected float dotK(int n, float[] x, int xOff, float[] y, int yOff) {
+        int i = 0;
+        float sum = 0f;
+        int bound4 = n - n % (4 * LANES);
+        if (bound4 > 0) {
+            // Four independent accumulators hide the FMA latency.
+            FloatVector s0 = FloatVector.zero(SPECIES);
+            FloatVector s1 = FloatVector.zero(SPECIES);
+            FloatVector s2 = FloatVector.zero(SPECIES);
+            FloatVector s3 = FloatVector.zero(SPECIES);
+            for (; i < bound4; i += 4 * LANES) {
+                s0 = FloatVector.fromArray(SPECIES, x, xOff + i).fma(FloatVector.fromArray(SPECIES, y, yOff + i), s0);
+                s1 = FloatVector.fromArray(SPECIES, x, xOff + i + LANES)
+                        .fma(FloatVector.fromArray(SPECIES, y, yOff + i + LANES), s1);
+                s2 = FloatVector.fromArray(SPECIES, x, xOff + i + 2 * LANES)
+                        .fma(FloatVector.fromArray(SPECIES, y, yOff + i + 2 * LANES), s2);
+                s3 = FloatVector.fromArray(SPECIES, x, xOff + i + 3 * LANES)
+                        .fma(FloatVector.fromArray(SPECIES, y, yOff + i + 3 * LANES), s3);
+            }
+            sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        }
+        int bound = SPECIES.loopBound(n);
+        if (i < bound) {
+            FloatVector s = FloatVector.zero(SPECIES);
+            for (; i < bound; i += LANES) {
+                s = FloatVector.fromArray(SPECIES, x, xOff + i).fma(FloatVector.fromArray(SPECIES, y, yOff + i), s);
+            }
+            sum += s.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            sum = Math.fma(x[xOff + i], y[yOff + i], sum);
+        }
+        return sum;
+    }
+
+    @Override
+    protected float sumOfSquaresK(int n, float[] x, int xOff) {
+        return dotK(n, x, xOff, x, xOff);
+    }
+
+    // ------------------------------------------------------------------ optimizer updates
+
+    @Override
+    protected void sgdStepK(int n, float lr, float weightDecay, float[] param, int pOff, float[] grad, int gOff) {
+        int bound = SPECIES.loopBound(n);
+        FloatVector wd = FloatVector.broadcast(SPECIES, weightDecay);
+        FloatVector negLr = FloatVector.broadcast(SPECIES, -lr);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector p = FloatVector.fromArray(SPECIES, param, pOff + i);
+            FloatVector g = p.fma(wd, FloatVector.fromArray(SPECIES, grad, gOff + i));
+            g.fma(negLr, p).intoArray(param, pOff + i);
+        }
+        for (; i < n; i++) {
+            float p = param[pOff + i];
+            float g = Math.fma(weightDecay, p, grad[gOff + i]);
+            param[pOff + i] = Math.fma(-lr, g, p);
+        }
+    }
+
+    @Override
+    protected void momentumStepK(int n, float lr, float momentum, float weightDecay, boolean nesterov,
+                                 float[] param, int pOff, float[] grad, int gOff, float[] velocity, int vOff) {
+        int bound = SPECIES.loopBound(n);
+        FloatVector wd = FloatVector.broadcast(SPECIES, weightDecay);
+        FloatVector mu = FloatVector.broadcast(SPECIES, momentum);
+        FloatVector negLr = FloatVector.broadcast(SPECIES, -lr);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector p = FloatVector.fromArray(SPECIES, param, pOff + i);
+            FloatVector g = p.fma(wd, FloatVector.fromArray(SPECIES, grad, gOff + i));
+            FloatVector v = FloatVector.fromArray(SPECIES, velocity, vOff + i).fma(mu, g);
+            v.intoArray(velocity, vOff + i);
+            FloatVector step = nesterov ? v.fma(mu, g) : v;
+            step.fma(negLr, p).intoArray(param, pOff + i);
+        }
+        for (; i < n; i++) {
+            float p = param[pOff + i];
+            float g = Math.fma(weightDecay, p, grad[gOff + i]);
+            float v = Math.fma(momentum, velocity[vOff + i], g);
+            velocity[vOff + i] = v;
+            float step = nesterov ? Math.fma(momentum, v, g) : v;
+            param[pOff + i] = Math.fma(-lr, step, p);
+        }
+    }
+
+    @Override
+    protected void adamStepK(int n, float lr, float beta1, float beta2, float eps, float weightDecay,
+                             boolean decoupled, float biasCorrection1, float biasCorrection2Sqrt,
+                             float[] param, int pOff, float[] grad, int gOff,
+                             float[] m, int mOff, float[] v, int vOff) {
+        float stepSize = lr / biasCorrection1;
+        float decay = decoupled ? 1f - lr * weightDecay : 1f;
+        float l2 = decoupled ? 0f : weightDecay;
+        float invBc2 = 1f / biasCorrection2Sqrt;
+        float oneMinusBeta1 = 1f - beta1;
+        float oneMinusBeta2 = 1f - beta2;
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector p = FloatVector.fromArray(SPECIES, param, pOff + i).mul(decay);
+            FloatVector g = p.mul(l2).add(FloatVector.fromArray(SPECIES, grad, gOff + i));
+            FloatVector mi = FloatVector.fromArray(SPECIES, m, mOff + i).mul(beta1).add(g.mul(oneMinusBeta1));
+            FloatVector vi = FloatVector.fromArray(SPECIES, v, vOff + i).mul(beta2).add(g.mul(g).mul(oneMinusBeta2));
+            mi.intoArray(m, mOff + i);
+            vi.intoArray(v, vOff + i);
+            FloatVector denom = vi.sqrt().mul(invBc2).add(eps);
+            p.sub(mi.mul(stepSize).div(denom)).intoArray(param, pOff + i);
+        }
+        for (; i < n; i++) {
+            float p = param[pOff + i] * decay;
+            float g = Math.fma(l2, p, grad[gOff + i]);
+            float mi = beta1 * m[mOff + i] + oneMinusBeta1 * g;
+            float vi = beta2 * v[vOff + i] + oneMinusBeta2 * g * g;
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            float denom = (float) Math.sqrt(vi) * invBc2 + eps;
+            param[pOff + i] = p - stepSize * mi / denom;
+        }
+    }
+}
