@@ -1,0 +1,313 @@
+package vecmlp.io;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.zip.GZIPInputStream;
+import vecmlp.train.Dataset;
+
+/**
+ * Reads a labelled classification data set from a CSV file: one sample per line, every field a number,
+ * one of them the class label (an integer {@code ≥ 0}). The result is a {@link Dataset} whose features
+ * are the other columns in file order, as one flat row-major {@code float[]}.
+ *
+ * <p>Configured by immutable copies: {@code CsvLoader.create().withHeader(true).withLabelColumn("digit")}.
+ * Defaults: no header, the label in the last column, comma-separated. A file whose first two bytes are
+ * the gzip magic is decompressed transparently. Empty lines are skipped; fields may be wrapped in double
+ * quotes (no embedded line breaks); a UTF-8 byte-order mark is ignored.
+ *
+ * <p>Every problem is reported as a {@link MalformedDataException} naming the file, the line (1-based,
+ * as an editor counts) and the column (1-based), and what was expected there: a row with a different
+ * number of fields than the first, a field that is not a finite number, a label that is not a
+ * non-negative integer, a header without the requested column, a file without data rows.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class CsvLoader {
+
+    private final boolean header;
+    private final int labelColumn;
+    private final String labelName;
+    private final char delimiter;
+
+    private CsvLoader(boolean header, int labelColumn, String labelName, char delimiter) {
+        this.header = header;
+        this.labelColumn = labelColumn;
+        this.labelName = labelName;
+        this.delimiter = delimiter;
+    }
+
+    /** A loader with the defaults: no header, label in the last column, comma-separated. */
+    public static CsvLoader create() {
+        return new CsvLoader(false, -1, null, ',');
+    }
+
+    /** This loader, reading (true) or not (false) a first line of column names. */
+    public CsvLoader withHeader(boolean hasHeader) {
+        return new CsvLoader(hasHeader, labelColumn, labelName, delimiter);
+    }
+
+    /**
+     * This loader, taking the label from column {@code column}: 0-based from the left, or negative to
+     * count from the right ({@code -1} is the last column).
+     */
+    public CsvLoader withLabelColumn(int column) {
+        return new CsvLoader(header, column, null, delimiter);
+    }
+
+    /** This loader, taking the label from the column named {@code name} in the header (implies a header). */
+    public CsvLoader withLabelColumn(String name) {
+        Objects.requireNonNull(name, "name must not be null");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("name must not be empty");
+        }
+        return new CsvLoader(true, labelColumn, name, delimiter);
+    }
+
+    /** This loader, splitting fields at {@code delimiter} (for example {@code ';'} or {@code '\t'}). */
+    public CsvLoader withDelimiter(char delimiter) {
+        if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
+            throw new IllegalArgumentException("delimiter must not be a quote or line break: "
+                    + (int) delimiter);
+        }
+        return new CsvLoader(header, labelColumn, labelName, delimiter);
+    }
+
+    /**
+     * Reads the file at {@code path} (gzip-compressed or not).
+     *
+     * @return a classification data set with {@code numClasses = 1 + the largest label}
+     * @throws MalformedDataException naming the file, line and column of the first problem
+     * @throws IOException            if the file cannot be read
+     */
+    public Dataset load(Path path) throws IOException {
+        Objects.requireNonNull(path, "path must not be null");
+        try (InputStream in = Files.newInputStream(path)) {
+            return load(in, path.toString());
+        }
+    }
+
+    /**
+     * Reads a CSV stream (gzip-compressed or not); {@code name} is used in error messages only. The
+     * stream is read to its end and not closed.
+     */
+    public Dataset load(InputStream in, String name) throws IOException {
+        Objects.requireNonNull(in, "in must not be null");
+        Objects.requireNonNull(name, "name must not be null");
+        BufferedReader reader = new BufferedReader(new InputStreamReader(maybeGunzip(in), StandardCharsets.UTF_8));
+        List<String> fields = new ArrayList<>();
+        int line = 0;
+        int width = -1;
+        int widthLine = 0;
+        int label = -1;
+        float[] features = new float[1024];
+        int[] labels = new int[64];
+        int rows = 0;
+        int maxLabel = -1;
+        String text;
+        while ((text = readLine(reader, name, line)) != null) {
+            line++;
+            if (line == 1 && !text.isEmpty() && text.charAt(0) == '\uFEFF') {
+                text = text.substring(1);
+            }
+            if (text.isBlank()) {
+                continue;
+            }
+            split(text, name, line, fields);
+            if (width < 0) {
+                width = fields.size();
+                widthLine = line;
+                if (width < 2) {
+                    throw new MalformedDataException(name, "line " + line, "expected at least 2 fields "
+                            + "(features and a label) separated by '" + printable(delimiter) + "', found "
+                            + width);
+                }
+                label = resolveLabel(name, line, fields, width);
+                if (header) {
+                    continue;
+                }
+            } else if (fields.size() != width) {
+                throw new MalformedDataException(name, "line " + line, "expected " + width
+                        + " fields as on line " + widthLine + ", found " + fields.size());
+            }
+            if ((long) (rows + 1) * (width - 1) > Integer.MAX_VALUE - 8) {
+                throw new MalformedDataException(name, "line " + line, "expected at most "
+                        + (Integer.MAX_VALUE - 8) + " values in total: the file is too large for one array");
+            }
+            if (rows == labels.length) {
+                labels = Arrays.copyOf(labels, rows * 2);
+            }
+            int need = (rows + 1) * (width - 1);
+            if (need > features.length) {
+                features = Arrays.copyOf(features, (int) Math.min(Integer.MAX_VALUE - 8,
+                        Math.max((long) need, 2L * features.length)));
+            }
+            int f = rows * (width - 1);
+            for (int c = 0; c < width; c++) {
+                String s = fields.get(c);
+                if (c == label) {
+                    int y = parseLabel(s, name, line, c);
+                    labels[rows] = y;
+                    maxLabel = Math.max(maxLabel, y);
+                } else {
+                    features[f++] = parseNumber(s, name, line, c);
+                }
+            }
+            rows++;
+        }
+        if (rows == 0) {
+            throw new MalformedDataException(name, "line " + (line + 1), "expected at least one data row, found "
+                    + (width < 0 ? "an empty file" : "none after the header"));
+        }
+        return Dataset.ofClasses(Arrays.copyOf(features, rows * (width - 1)), rows, width - 1,
+                Arrays.copyOf(labels, rows), maxLabel + 1);
+    }
+
+    private static String readLine(BufferedReader reader, String name, int line) throws IOException {
+        try {
+            return reader.readLine();
+        } catch (java.io.EOFException | java.util.zip.ZipException e) {
+            throw new MalformedDataException(name, "after line " + line, "expected more gzip data, found "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+
+    private int resolveLabel(String name, int line, List<String> first, int width) throws MalformedDataException {
+        if (labelName != null) {
+            int found = first.indexOf(labelName);
+            if (found < 0) {
+                throw new MalformedDataException(name, "line " + line, "expected a header with a column named \""
+                        + labelName + "\", found " + first);
+            }
+            return found;
+        }
+        int c = labelColumn < 0 ? width + labelColumn : labelColumn;
+        if (c < 0 || c >= width) {
+            throw new MalformedDataException(name, "line " + line, "expected a label column " + labelColumn
+                    + " within the " + width + " fields of the first line");
+        }
+        return c;
+    }
+
+    private static float parseNumber(String s, String name, int line, int column) throws MalformedDataException {
+        float v;
+        try {
+            v = Float.parseFloat(s);
+        } catch (NumberFormatException e) {
+            throw new MalformedDataException(name, "line " + line + ", column " + (column + 1),
+                    "expected a number, found \"" + s + "\"");
+        }
+        if (!Float.isFinite(v) || !isPlainNumber(s)) {
+            throw new MalformedDataException(name, "line " + line + ", column " + (column + 1),
+                    "expected a finite decimal number, found \"" + s + "\"");
+        }
+        return v;
+    }
+
+    /** Rejects Java-only spellings Float.parseFloat accepts: "NaN", "Infinity", hex floats, "1f", "2d". */
+    private static boolean isPlainNumber(String s) {
+        String t = s.strip();
+        for (int i = 0; i < t.length(); i++) {
+            char ch = t.charAt(i);
+            if (!(ch >= '0' && ch <= '9' || ch == '.' || ch == '-' || ch == '+' || ch == 'e' || ch == 'E')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int parseLabel(String s, String name, int line, int column) throws MalformedDataException {
+        String t = s.strip();
+        int y;
+        try {
+            y = Integer.parseInt(t);
+        } catch (NumberFormatException e) {
+            // Accept an integral value written as a decimal, e.g. "3.0".
+            try {
+                double d = Double.parseDouble(t);
+                if (!isPlainNumber(t) || d != Math.rint(d) || d < 0 || d > Integer.MAX_VALUE - 1) {
+                    throw new NumberFormatException();
+                }
+                y = (int) d;
+            } catch (NumberFormatException e2) {
+                throw new MalformedDataException(name, "line " + line + ", column " + (column + 1),
+                        "expected a class label (an integer >= 0), found \"" + s + "\"");
+            }
+        }
+        if (y < 0 || y == Integer.MAX_VALUE) {
+            throw new MalformedDataException(name, "line " + line + ", column " + (column + 1),
+                    "expected a class label (an integer >= 0), found \"" + s + "\"");
+        }
+        return y;
+    }
+
+    /** Splits one line into fields, honouring double quotes ("" inside quotes is one quote). */
+    private void split(String text, String name, int line, List<String> out) throws MalformedDataException {
+        out.clear();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        boolean wasQuoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (quoted) {
+                if (ch == '"') {
+                    if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                        field.append('"');
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    field.append(ch);
+                }
+            } else if (ch == delimiter) {
+                out.add(wasQuoted ? field.toString() : field.toString().strip());
+                field.setLength(0);
+                wasQuoted = false;
+            } else if (ch == '"' && field.toString().isBlank()) {
+                quoted = true;
+                wasQuoted = true;
+                field.setLength(0);
+            } else {
+                field.append(ch);
+            }
+        }
+        if (quoted) {
+            throw new MalformedDataException(name, "line " + line + ", column " + (out.size() + 1),
+                    "expected a closing double quote before the end of the line");
+        }
+        out.add(wasQuoted ? field.toString() : field.toString().strip());
+    }
+
+    private static String printable(char c) {
+        return c == '\t' ? "\\t" : String.valueOf(c);
+    }
+
+    /** Wraps {@code in} in a gzip decoder if it starts with the gzip magic 0x1f 0x8b. */
+    static InputStream maybeGunzip(InputStream in) throws IOException {
+        BufferedInputStream b = new BufferedInputStream(in, 1 << 16);
+        b.mark(2);
+        int b0 = b.read();
+        int b1 = b.read();
+        b.reset();
+        if (b0 == 0x1f && b1 == 0x8b) {
+            return new GZIPInputStream(b, 1 << 16);
+        }
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "CsvLoader[header=" + header + ", label=" + (labelName != null ? "\"" + labelName + "\"" : labelColumn)
+                + ", delimiter='" + printable(delimiter) + "']";
+    }
+}

@@ -1,0 +1,257 @@
+package vecmlp.io;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import vecmlp.train.Dataset;
+
+/**
+ * Reads the IDX format of the MNIST files ({@code train-images-idx3-ubyte}, {@code …-labels-idx1-ubyte}),
+ * raw or gzip-compressed ({@code .gz}, recognised by its magic bytes, not its name).
+ *
+ * <p>An IDX file is a big-endian header, {@code 0x00 0x00 type ndim}, then {@code ndim} 32-bit sizes,
+ * then the values row-major. Types: {@code 0x08} unsigned byte, {@code 0x09} signed byte, {@code 0x0B}
+ * 16-bit, {@code 0x0C} 32-bit integer, {@code 0x0D} float, {@code 0x0E} double (all big-endian). The magic
+ * bytes, the type code, every size and the total length ({@code header + Π sizes · bytes per value}) are
+ * checked against the file before a value is read; a violation is a {@link MalformedDataException}
+ * naming the file, the byte offset and what was expected there.
+ *
+ * <p>Stateless and thread-safe. Values are returned as they are stored (MNIST pixels 0..255); scale them
+ * with {@link Normalizer}.
+ */
+public final class IdxLoader {
+
+    private IdxLoader() {
+    }
+
+    /** The values of an IDX file: its sizes and its values in row-major order, as floats. */
+    public static final class IdxArray {
+        private final int type;
+        private final int[] dims;
+        private final float[] values;
+
+        IdxArray(int type, int[] dims, float[] values) {
+            this.type = type;
+            this.dims = dims;
+            this.values = values;
+        }
+
+        /** The type code of the file ({@code 0x08} for MNIST). */
+        public int type() {
+            return type;
+        }
+
+        /** The sizes, outermost first (MNIST images: {@code [n, 28, 28]}); a copy. */
+        public int[] dims() {
+            return dims.clone();
+        }
+
+        /** The values, row-major (the backing array, not a copy). */
+        public float[] values() {
+            return values;
+        }
+
+        /** True if the type holds integers (every type but float and double). */
+        public boolean isIntegral() {
+            return type != 0x0D && type != 0x0E;
+        }
+    }
+
+    /**
+     * Reads one IDX file (raw or gzip).
+     *
+     * @throws MalformedDataException if the magic, type, sizes or length are wrong (message names the
+     *                                file and the byte offset)
+     * @throws IOException            if the file cannot be read
+     */
+    public static IdxArray read(Path path) throws IOException {
+        Objects.requireNonNull(path, "path must not be null");
+        try (InputStream in = Files.newInputStream(path)) {
+            return read(in, path.toString());
+        }
+    }
+
+    /** Reads one IDX stream (raw or gzip) to its end; {@code name} is used in messages only. Not closed. */
+    public static IdxArray read(InputStream in, String name) throws IOException {
+        Objects.requireNonNull(in, "in must not be null");
+        Objects.requireNonNull(name, "name must not be null");
+        return parse(readAll(in, name), name);
+    }
+
+    /**
+     * Reads MNIST-style images and labels into a classification data set: sample {@code i} is the
+     * flattened image {@code i} (for {@code [n, 28, 28]}: 784 features, raw values), its label the
+     * {@code i}-th value of the label file. {@code numClasses = 1 + the largest label}.
+     *
+     * @param images an IDX file with at least 2 dimensions, {@code [n, …]}
+     * @param labels an IDX file of integers with 1 dimension, {@code [n]}, every value {@code ≥ 0}
+     * @throws MalformedDataException if either file is malformed or the two counts differ
+     */
+    public static Dataset load(Path images, Path labels) throws IOException {
+        Objects.requireNonNull(images, "images must not be null");
+        Objects.requireNonNull(labels, "labels must not be null");
+        IdxArray x = read(images);
+        IdxArray y = read(labels);
+        return toDataset(x, images.toString(), y, labels.toString());
+    }
+
+    static Dataset toDataset(IdxArray x, String xName, IdxArray y, String yName) throws MalformedDataException {
+        if (x.dims.length < 2) {
+            throw new MalformedDataException(xName, "byte offset 3", "expected an image file with at least 2 "
+                    + "dimensions [count, ...], found " + x.dims.length);
+        }
+        if (y.dims.length != 1) {
+            throw new MalformedDataException(yName, "byte offset 3", "expected a label file with 1 dimension "
+                    + "[count], found " + y.dims.length);
+        }
+        if (!y.isIntegral()) {
+            throw new MalformedDataException(yName, "byte offset 2", String.format(
+                    "expected an integer type code for labels (0x08, 0x09, 0x0B or 0x0C), found 0x%02X", y.type));
+        }
+        int n = x.dims[0];
+        if (y.dims[0] != n) {
+            throw new MalformedDataException(yName, "byte offset 4", "expected " + n + " labels, one per image of "
+                    + xName + ", found " + y.dims[0]);
+        }
+        int cols = n == 0 ? 1 : x.values.length / n;
+        if (cols == 0) {
+            throw new MalformedDataException(xName, "byte offset 8", "expected images of at least one value, found "
+                    + Arrays.toString(x.dims));
+        }
+        int[] labels = new int[n];
+        int max = -1;
+        for (int i = 0; i < n; i++) {
+            float v = y.values[i];
+            if (v < 0) {
+                throw new MalformedDataException(yName, "byte offset " + (8 + (long) i * bytesPer(y.type)),
+                        "expected a class label >= 0 for sample " + i + ", found " + (long) v);
+            }
+            labels[i] = (int) v;
+            max = Math.max(max, labels[i]);
+        }
+        for (int i = 0; i < x.values.length; i++) {
+            if (!Float.isFinite(x.values[i])) {
+                throw new MalformedDataException(xName, "value " + i, "expected a finite value, found " + x.values[i]);
+            }
+        }
+        return Dataset.ofClasses(x.values, n, cols, labels, Math.max(1, max + 1));
+    }
+
+    private static byte[] readAll(InputStream raw, String name) throws IOException {
+        InputStream in = CsvLoader.maybeGunzip(raw);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
+        byte[] buf = new byte[1 << 16];
+        try {
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                out.write(buf, 0, r);
+            }
+        } catch (EOFException | ZipException e) {
+            throw new MalformedDataException(name, "decompressed byte offset " + out.size(),
+                    "expected more gzip data, found " + (e.getMessage() == null ? "the end" : e.getMessage()));
+        }
+        return out.toByteArray();
+    }
+
+    static int bytesPer(int type) {
+        switch (type) {
+            case 0x08:
+            case 0x09:
+                return 1;
+            case 0x0B:
+                return 2;
+            case 0x0C:
+            case 0x0D:
+                return 4;
+            case 0x0E:
+                return 8;
+            default:
+                return -1;
+        }
+    }
+
+    static IdxArray parse(byte[] bytes, String name) throws MalformedDataException {
+        long length = bytes.length;
+        if (length < 4) {
+            throw new MalformedDataException(name, "byte offset 0", "expected a 4-byte IDX magic number "
+                    + "(0x00 0x00 type ndim), found a file of " + length + " bytes");
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
+        int magic = b.getInt(0);
+        if (bytes[0] != 0 || bytes[1] != 0) {
+            throw new MalformedDataException(name, "byte offset 0", String.format("expected an IDX magic number "
+                    + "starting with two zero bytes (0x0000TTDD), found 0x%08X", magic));
+        }
+        int type = bytes[2] & 0xFF;
+        int size = bytesPer(type);
+        if (size < 0) {
+            throw new MalformedDataException(name, "byte offset 2", String.format("expected an IDX type code "
+                    + "0x08, 0x09, 0x0B, 0x0C, 0x0D or 0x0E, found 0x%02X (magic 0x%08X)", type, magic));
+        }
+        int ndim = bytes[3] & 0xFF;
+        if (ndim < 1) {
+            throw new MalformedDataException(name, "byte offset 3", "expected at least 1 dimension, found 0");
+        }
+        long header = 4L + 4L * ndim;
+        if (length < header) {
+            throw new MalformedDataException(name, "byte offset " + length, "expected a header of " + header
+                    + " bytes (" + ndim + " sizes), found a file of " + length + " bytes (truncated)");
+        }
+        int[] dims = new int[ndim];
+        long count = 1;
+        for (int d = 0; d < ndim; d++) {
+            dims[d] = b.getInt(4 + 4 * d);
+            if (dims[d] < 0) {
+                throw new MalformedDataException(name, "byte offset " + (4 + 4 * d), "expected size " + d
+                        + " to be >= 0, found " + dims[d]);
+            }
+            count *= dims[d];
+            if (count > Integer.MAX_VALUE - 8) {
+                throw new MalformedDataException(name, "byte offset " + (4 + 4 * d), "expected at most "
+                        + (Integer.MAX_VALUE - 8) + " values in total, found sizes " + Arrays.toString(
+                        Arrays.copyOf(dims, d + 1)) + " (too large for one array)");
+            }
+        }
+        long expected = header + count * size;
+        if (length != expected) {
+            throw new MalformedDataException(name, "byte offset " + Math.min(length, expected), "expected "
+                    + expected + " bytes (" + header + " header + " + count + " values of " + size
+                    + " bytes for sizes " + Arrays.toString(dims) + "), found " + length
+                    + (length < expected ? " (truncated)" : " (trailing bytes)"));
+        }
+        float[] values = new float[(int) count];
+        int p = (int) header;
+        for (int i = 0; i < values.length; i++, p += size) {
+            switch (type) {
+                case 0x08:
+                    values[i] = bytes[p] & 0xFF;
+                    break;
+                case 0x09:
+                    values[i] = bytes[p];
+                    break;
+                case 0x0B:
+                    values[i] = b.getShort(p);
+                    break;
+                case 0x0C:
+                    values[i] = b.getInt(p);
+                    break;
+                case 0x0D:
+                    values[i] = b.getFloat(p);
+                    break;
+                default:
+                    values[i] = (float) b.getDouble(p);
+                    break;
+            }
+        }
+        return new IdxArray(type, dims, values);
+    }
+}
