@@ -25,6 +25,10 @@ final class KernelProvider {
     }
 
     static Kernels simdKernels() {
+        if (!vectorModulePresent()) { // checked here: a failed class initialisation would be an Error
+            throw new IllegalStateException("the module " + MODULE + " is not present: start the JVM with"
+                    + " --add-modules " + MODULE);
+        }
         return SimdHolder.INSTANCE;
     }
 
@@ -78,14 +82,6 @@ final class KernelProvider {
     }
 
     private static final class SimdHolder {
-        static final Kernels INSTANCE = load();
-
-        private static Kernels load() {
-            if (!vectorModulePresent()) {
-                throw new IllegalStateException("the module " + MODULE + " is not present: start the JVM with"
-                        + " --add-modules " + MODULE);
-            }
-            return new SimdKernels(defaultThreads());
-        }
+        static final Kernels INSTANCE = new SimdKernels(defaultThreads());
     }
 }

@@ -130,10 +130,11 @@ final class SimdKernels extends Kernels {
                     break;
                 }
                 case SIGMOID: {
+                    FloatVector one = FloatVector.broadcast(SPECIES, 1f);
                     int j = 0;
                     for (; j < bound; j += LANES) {
                         FloatVector e = FloatVector.fromArray(SPECIES, z, zr + j).neg().lanewise(VectorOperators.EXP);
-                        e.add(1f).lanewise(VectorOperators.DIV, 1f).intoArray(a, ar + j);
+                        one.div(e.add(one)).intoArray(a, ar + j);
                     }
                     for (; j < n; j++) {
                         a[ar + j] = (float) (1.0 / (1.0 + Math.exp(-z[zr + j])));
