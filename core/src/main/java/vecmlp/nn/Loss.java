@@ -1,0 +1,184 @@
+package vecmlp.nn;
+
+import vecmlp.kernel.Activation;
+
+/**
+ * The loss {@code L = mean ℓ} of a network's output, each paired with the output activation that gives it
+ * a simple fused error signal {@code G_L = ∂L/∂Z_L} (MATH.md, backpropagation). Targets are either a
+ * class label per row (one-hot; for a single output unit the label 0 or 1 is the target value) or a row of
+ * real targets.
+ */
+public enum Loss {
+    /**
+     * Softmax cross-entropy, {@code ℓ = −Σ_j y_j log softmax(z)_j}, evaluated from the pre-activations as
+     * {@code lse(z)·Σy − Σ y_j z_j} (log-sum-exp, stable for any logits). Requires a {@link Activation#SOFTMAX}
+     * output with at least 2 units; averaged over the {@code B} rows; {@code G_L = (softmax(Z) − Y) / B}.
+     */
+    CROSS_ENTROPY,
+    /**
+     * Mean squared error over all {@code B·n_L} outputs, {@code L = Σ (a − y)² / (B·n_L)}, with any output
+     * activation except softmax; {@code G_L = 2 (A − Y) / (B·n_L) ⊙ σ'(Z_L)} (identity: no factor).
+     */
+    MSE,
+    /**
+     * Binary cross-entropy on sigmoid outputs, averaged over all {@code B·n_L} outputs (multi-label), in the
+     * stable form {@code ℓ = max(z, 0) − z·y + log(1 + e^−|z|)}. Requires a {@link Activation#SIGMOID}
+     * output; {@code G_L = (σ(Z) − Y) / (B·n_L)}.
+     */
+    BINARY_CROSS_ENTROPY;
+
+    /** The loss a builder picks when none is given: cross-entropy for softmax, BCE for sigmoid, MSE otherwise. */
+    public static Loss defaultFor(Activation output) {
+        switch (output.kind()) {
+            case SOFTMAX:
+                return CROSS_ENTROPY;
+            case SIGMOID:
+                return BINARY_CROSS_ENTROPY;
+            default:
+                return MSE;
+        }
+    }
+
+    /**
+     * Checks that this loss can follow {@code output} with {@code units} output units.
+     *
+     * @throws IllegalArgumentException naming the activation and units if not
+     */
+    public void checkCompatible(Activation output, int units) {
+        switch (this) {
+            case CROSS_ENTROPY:
+                if (output.kind() != Activation.Kind.SOFTMAX || units < 2) {
+                    throw new IllegalArgumentException("cross_entropy needs a softmax output with >= 2 units: "
+                            + output + " with " + units + " units");
+                }
+                break;
+            case BINARY_CROSS_ENTROPY:
+                if (output.kind() != Activation.Kind.SIGMOID) {
+                    throw new IllegalArgumentException("binary_cross_entropy needs a sigmoid output: " + output);
+                }
+                break;
+            case MSE:
+                if (output.kind() == Activation.Kind.SOFTMAX) {
+                    throw new IllegalArgumentException("mse does not take a softmax output (use cross_entropy): "
+                            + output);
+                }
+                break;
+            default:
+                throw new AssertionError(this);
+        }
+    }
+
+    /** Lower-case name, e.g. {@code cross_entropy}. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Looks a loss up by its name ({@code cross_entropy, mse, binary_cross_entropy}, any case). */
+    public static Loss of(String name) {
+        java.util.Objects.requireNonNull(name, "name");
+        try {
+            return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown loss: '" + name + "'", e);
+        }
+    }
+
+    // ------------------------------------------------------------------ evaluation (unchecked, no allocation)
+
+    /**
+     * Sums ℓ over {@code rows} rows of {@code n} outputs and, if {@code delta != null}, writes
+     * {@code G_L} before the output activation's derivative (the caller applies σ' for MSE). Targets come
+     * from {@code labels} (if not null) or {@code targets}. Returns the sum of ℓ in double (not yet divided),
+     * and stores the number of correct predictions in {@code correct[0]}.
+     */
+    double evaluate(int rows, int n, float[] z, float[] a, int[] labels, int lOff, float[] targets, int tOff,
+                    float[] delta, int[] correct) {
+        double sum = 0.0;
+        int right = 0;
+        float scale = this == CROSS_ENTROPY ? 1f / rows : (this == MSE ? 2f : 1f) / ((float) rows * n);
+        for (int i = 0; i < rows; i++) {
+            int r = i * n;
+            int label = labels != null ? labels[lOff + i] : -1;
+            int t = tOff + r;
+            int predicted = n == 1 ? (a[r] > 0.5f ? 1 : 0) : argmax(a, r, n);
+            int truth;
+            if (labels != null) {
+                truth = label;
+            } else {
+                truth = n == 1 ? (targets[t] > 0.5f ? 1 : 0) : argmax(targets, t, n);
+            }
+            if (predicted == truth) {
+                right++;
+            }
+            switch (this) {
+                case CROSS_ENTROPY: {
+                    // lse(z) = z_j − log s_j for any j; at j = argmax z, s_j ≥ 1/n, so the log is finite.
+                    int jMax = argmax(z, r, n);
+                    double lse = (double) z[r + jMax] - Math.log(a[r + jMax]);
+                    if (labels != null) {
+                        sum += lse - z[r + label];
+                    } else {
+                        double ySum = 0.0;
+                        double yz = 0.0;
+                        for (int j = 0; j < n; j++) {
+                            ySum += targets[t + j];
+                            yz += (double) targets[t + j] * z[r + j];
+                        }
+                        sum += lse * ySum - yz;
+                    }
+                    break;
+                }
+                case MSE:
+                    for (int j = 0; j < n; j++) {
+                        double d = (double) a[r + j] - target(labels, label, targets, t, n, j);
+                        sum += d * d;
+                    }
+                    break;
+                case BINARY_CROSS_ENTROPY:
+                    for (int j = 0; j < n; j++) {
+                        double zz = z[r + j];
+                        double y = target(labels, label, targets, t, n, j);
+                        sum += Math.max(zz, 0.0) - zz * y + Math.log1p(Math.exp(-Math.abs(zz)));
+                    }
+                    break;
+                default:
+                    throw new AssertionError(this);
+            }
+            if (delta != null) {
+                for (int j = 0; j < n; j++) {
+                    delta[r + j] = scale * (a[r + j] - target(labels, label, targets, t, n, j));
+                }
+            }
+        }
+        correct[0] = right;
+        return sum;
+    }
+
+    /** The divisor that turns {@link #evaluate}'s sum into the mean loss. */
+    double divisor(int rows, int n) {
+        return this == CROSS_ENTROPY ? rows : (double) rows * n;
+    }
+
+    private static float target(int[] labels, int label, float[] targets, int t, int n, int j) {
+        if (labels == null) {
+            return targets[t + j];
+        }
+        if (n == 1) {
+            return label;
+        }
+        return j == label ? 1f : 0f;
+    }
+
+    static int argmax(float[] x, int off, int n) {
+        int best = 0;
+        float max = x[off];
+        for (int j = 1; j < n; j++) {
+            if (x[off + j] > max) {
+                max = x[off + j];
+                best = j;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,692 @@
+package vecmlp.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import vecmlp.kernel.Activation;
+import vecmlp.kernel.Kernels;
+import vecmlp.kernel.Transpose;
+
+/**
+ * A multilayer perceptron: dense layers {@code Z_l = A_{l−1}·W_l + b_l}, {@code A_l = σ_l(Z_l)}, and a loss
+ * (MATH.md), on the {@link Kernels}. Build one with {@link #builder()}:
+ * <pre>{@code
+ * Mlp mlp = Mlp.builder().input(784)
+ *         .dense(256, Activation.RELU).dense(128, Activation.RELU).dense(10, Activation.SOFTMAX)
+ *         .loss(Loss.CROSS_ENTROPY).seed(42).build();
+ * }</pre>
+ * or rebuild a stored one with {@link #of(int[], Activation[], Loss, float[], Kernels)}.
+ *
+ * <p><b>Layout.</b> Dense layer {@code l} (0-based, {@code 0 ≤ l < layerCount()}) maps
+ * {@code n_l = layerSizes()[l]} inputs to {@code n_{l+1}} outputs. All parameters live in one flat array,
+ * {@link #parameters()}: layer by layer, first {@code W} ({@code n_l × n_{l+1}}, row-major, at
+ * {@link #weightOffset(int)}), then {@code b} ({@code n_{l+1}} values at {@link #biasOffset(int)}).
+ * Gradients ({@link #newGradients()}) and optimizer state use the same layout, so clipping, norms and
+ * optimizer steps are single passes over one array.
+ *
+ * <p><b>Batches.</b> Inputs are row-major {@code rows × inputSize()} floats, outputs
+ * {@code rows × outputSize()}. Each call uses a {@link Workspace} from {@link #newWorkspace(int)} sized for
+ * the largest batch; with one, no call allocates.
+ *
+ * <p><b>Threads.</b> Only {@link #parameters()}'s writers (an optimizer, {@link #setParameters(float[])})
+ * change a model. While nobody writes, every method may be called from many threads at once, each thread
+ * with its own workspace (and its own gradient buffer). The kernels chosen at build time do the arithmetic;
+ * this class never knows whether they are SIMD.
+ *
+ * <p><b>Errors.</b> Every public method validates its arguments first and throws
+ * {@link IllegalArgumentException} naming the argument, index and value (wrong sizes, labels out of range,
+ * NaN or infinite inputs, empty batch, batch larger than the workspace), before anything is written.
+ */
+public final class Mlp {
+
+    private final int[] sizes;
+    private final Activation[] activations;
+    private final Loss loss;
+    private final float[] params;
+    private final int[] weightOff;
+    private final int[] biasOff;
+    private final Kernels kernels;
+
+    private Mlp(int[] sizes, Activation[] activations, Loss loss, float[] params, Kernels kernels) {
+        this.sizes = sizes;
+        this.activations = activations;
+        this.loss = loss;
+        this.params = params;
+        this.kernels = kernels;
+        int layers = activations.length;
+        this.weightOff = new int[layers];
+        this.biasOff = new int[layers];
+        int off = 0;
+        for (int l = 0; l < layers; l++) {
+            weightOff[l] = off;
+            off += sizes[l] * sizes[l + 1];
+            biasOff[l] = off;
+            off += sizes[l + 1];
+        }
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A network of the given architecture with the given parameters (copied), e.g. read from a model file.
+     *
+     * @param layerSizes  {@code n_0, …, n_L}: input width, then each dense layer's width; all ≥ 1, {@code L ≥ 1}
+     * @param activations {@code L} activations, one per dense layer
+     * @param loss        compatible with the last activation ({@link Loss#checkCompatible})
+     * @param parameters  {@link #parameterCount(int[])} values in the layout of the class comment; all finite
+     * @param kernels     the kernels to compute with
+     * @throws IllegalArgumentException naming the bad argument and value
+     */
+    public static Mlp of(int[] layerSizes, Activation[] activations, Loss loss, float[] parameters, Kernels kernels) {
+        Objects.requireNonNull(parameters, "parameters");
+        Mlp mlp = create(layerSizes, activations, loss, kernels);
+        if (parameters.length != mlp.params.length) {
+            throw new IllegalArgumentException("parameters.length must be " + mlp.params.length + " for layer sizes "
+                    + Arrays.toString(layerSizes) + ": " + parameters.length);
+        }
+        checkFinite("parameters", parameters);
+        System.arraycopy(parameters, 0, mlp.params, 0, parameters.length);
+        return mlp;
+    }
+
+    private static Mlp create(int[] layerSizes, Activation[] activations, Loss loss, Kernels kernels) {
+        Objects.requireNonNull(layerSizes, "layerSizes");
+        Objects.requireNonNull(activations, "activations");
+        Objects.requireNonNull(loss, "loss");
+        Objects.requireNonNull(kernels, "kernels");
+        if (layerSizes.length < 2) {
+            throw new IllegalArgumentException("layerSizes needs an input and at least one layer: "
+                    + Arrays.toString(layerSizes));
+        }
+        if (activations.length != layerSizes.length - 1) {
+            throw new IllegalArgumentException("activations.length must be layerSizes.length - 1 = "
+                    + (layerSizes.length - 1) + ": " + activations.length);
+        }
+        for (int l = 0; l < layerSizes.length; l++) {
+            if (layerSizes[l] < 1) {
+                throw new IllegalArgumentException("layerSizes[" + l + "] must be >= 1: " + layerSizes[l]);
+            }
+        }
+        for (int l = 0; l < activations.length; l++) {
+            Objects.requireNonNull(activations[l], "activations[" + l + "]");
+        }
+        loss.checkCompatible(activations[activations.length - 1], layerSizes[layerSizes.length - 1]);
+        long count = parameterCount(layerSizes);
+        if (count > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("too many parameters for one array: " + count);
+        }
+        return new Mlp(layerSizes.clone(), activations.clone(), loss, new float[(int) count], kernels);
+    }
+
+    /** The number of parameters {@code Σ_l (n_l·n_{l+1} + n_{l+1})} of a network with these layer sizes. */
+    public static long parameterCount(int[] layerSizes) {
+        long count = 0;
+        for (int l = 0; l + 1 < layerSizes.length; l++) {
+            count += (long) layerSizes[l] * layerSizes[l + 1] + layerSizes[l + 1];
+        }
+        return count;
+    }
+
+    // ------------------------------------------------------------------ architecture and parameters
+
+    /** {@code n_0}: features per input row. */
+    public int inputSize() {
+        return sizes[0];
+    }
+
+    /** {@code n_L}: values per output row. */
+    public int outputSize() {
+        return sizes[sizes.length - 1];
+    }
+
+    /** {@code L}: the number of dense layers. */
+    public int layerCount() {
+        return activations.length;
+    }
+
+    /** {@code n_0, …, n_L} (a copy). */
+    public int[] layerSizes() {
+        return sizes.clone();
+    }
+
+    /** The activation of each dense layer (a copy). */
+    public Activation[] activations() {
+        return activations.clone();
+    }
+
+    /** The activation of dense layer {@code layer} (0-based). */
+    public Activation activation(int layer) {
+        return activations[checkLayer(layer)];
+    }
+
+    /** The loss. */
+    public Loss loss() {
+        return loss;
+    }
+
+    /** The kernels this network computes with. */
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    /**
+     * The number of classes a label may name: {@code outputSize()}, or 2 for a single output unit (labels 0
+     * and 1 are its target values).
+     */
+    public int numClasses() {
+        return outputSize() == 1 ? 2 : outputSize();
+    }
+
+    /**
+     * All parameters, in the layout of the class comment: the live array, not a copy. Writing to it changes
+     * the model (not while other threads use it).
+     */
+    public float[] parameters() {
+        return params;
+    }
+
+    /** The length of {@link #parameters()}. */
+    public int parameterCount() {
+        return params.length;
+    }
+
+    /** Offset in {@link #parameters()} of {@code W} of dense layer {@code layer}, an {@code n_l × n_{l+1}} row-major matrix. */
+    public int weightOffset(int layer) {
+        return weightOff[checkLayer(layer)];
+    }
+
+    /** Offset in {@link #parameters()} of {@code b} of dense layer {@code layer}, {@code n_{l+1}} values. */
+    public int biasOffset(int layer) {
+        return biasOff[checkLayer(layer)];
+    }
+
+    /** A description of dense layer {@code layer}: sizes, activation and offsets. */
+    public Layer layer(int layer) {
+        checkLayer(layer);
+        return new Layer(layer, sizes[layer], sizes[layer + 1], activations[layer], weightOff[layer], biasOff[layer]);
+    }
+
+    /** All dense layers, in order. */
+    public List<Layer> layers() {
+        List<Layer> list = new ArrayList<>(activations.length);
+        for (int l = 0; l < activations.length; l++) {
+            list.add(layer(l));
+        }
+        return List.copyOf(list);
+    }
+
+    /** Copies {@code values} into the parameters. @throws IllegalArgumentException on a wrong length or a non-finite value */
+    public void setParameters(float[] values) {
+        Objects.requireNonNull(values, "values");
+        if (values.length != params.length) {
+            throw new IllegalArgumentException("values.length must be " + params.length + ": " + values.length);
+        }
+        checkFinite("values", values);
+        System.arraycopy(values, 0, params, 0, params.length);
+    }
+
+    /** An independent copy of this network (same architecture, copied parameters, same kernels). */
+    public Mlp copy() {
+        return withKernels(kernels);
+    }
+
+    /** An independent copy of this network that computes with other kernels. */
+    public Mlp withKernels(Kernels kernels) {
+        return of(sizes, activations, loss, params, kernels);
+    }
+
+    /** A zeroed buffer for gradients, the layout of {@link #parameters()}. */
+    public float[] newGradients() {
+        return new float[params.length];
+    }
+
+    /** A workspace for batches of up to {@code maxBatch} rows (see {@link Workspace}). */
+    public Workspace newWorkspace(int maxBatch) {
+        return new Workspace(sizes, maxBatch);
+    }
+
+    // ------------------------------------------------------------------ inference
+
+    /**
+     * The outputs {@code A_L} of {@code rows} inputs: {@code out[outOff ..]} receives {@code rows × outputSize()}
+     * values. Allocates nothing. Thread-safe with one workspace per thread.
+     *
+     * @param x   {@code rows × inputSize()} finite values from {@code xOff}
+     * @param rows in {@code [1, ws.maxBatch()]}
+     */
+    public void predict(float[] x, int xOff, int rows, float[] out, int outOff, Workspace ws) {
+        checkInput(x, xOff, rows, ws);
+        checkRegion("out", out, outOff, rows, outputSize());
+        forward(x, xOff, rows, ws, false);
+        System.arraycopy(ws.act[activations.length - 1], 0, out, outOff, rows * outputSize());
+    }
+
+    /** {@link #predict(float[], int, int, float[], int, Workspace)} from offset 0; {@code x.length} must be {@code rows × inputSize()}. */
+    public void predict(float[] x, int rows, float[] out, Workspace ws) {
+        checkExactLength("x", x, rows, inputSize());
+        predict(x, 0, rows, out, 0, ws);
+    }
+
+    /**
+     * Convenience: predicts with a new workspace (allocates; use a workspace overload on hot paths).
+     * {@code x.length} must be {@code rows × inputSize()}, {@code out} at least {@code rows × outputSize()}.
+     */
+    public void predict(float[] x, int rows, float[] out) {
+        checkExactLength("x", x, rows, inputSize());
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be >= 1: " + rows);
+        }
+        predict(x, 0, rows, out, 0, newWorkspace(rows));
+    }
+
+    /**
+     * The fast path for one sample: {@code out[0 .. outputSize())} receives the outputs of the single input
+     * {@code x[0 .. inputSize())} (a vector-matrix product per layer). Allocates nothing.
+     */
+    public void predictOne(float[] x, float[] out, Workspace ws) {
+        predict(x, 0, 1, out, 0, ws);
+    }
+
+    /**
+     * The predicted class of each of {@code rows} inputs into {@code classes[cOff ..]}: the argmax of the
+     * output row (first on ties), or for one output unit {@code output > 0.5 ? 1 : 0}.
+     */
+    public void predictClasses(float[] x, int xOff, int rows, int[] classes, int cOff, Workspace ws) {
+        checkInput(x, xOff, rows, ws);
+        Objects.requireNonNull(classes, "classes");
+        if (cOff < 0 || (long) cOff + rows > classes.length) {
+            throw new IllegalArgumentException("classes: " + rows + " values from offset " + cOff
+                    + " exceed length " + classes.length);
+        }
+        forward(x, xOff, rows, ws, false);
+        float[] a = ws.act[activations.length - 1];
+        int n = outputSize();
+        for (int i = 0; i < rows; i++) {
+            classes[cOff + i] = n == 1 ? (a[i] > 0.5f ? 1 : 0) : Loss.argmax(a, i * n, n);
+        }
+    }
+
+    // ------------------------------------------------------------------ loss and gradients
+
+    /**
+     * Forward and backward pass for {@code rows} labelled inputs: returns the mean loss and overwrites
+     * {@code grad} (layout of {@link #parameters()}) with {@code ∂L/∂θ}. The model is not changed.
+     * Allocates nothing; {@link Workspace#lastCorrect()} then counts the correct predictions.
+     *
+     * @param labels {@code rows} class indices from {@code lOff}, each in {@code [0, numClasses())}
+     */
+    public float computeGradient(float[] x, int xOff, int rows, int[] labels, int lOff, float[] grad, Workspace ws) {
+        checkInput(x, xOff, rows, ws);
+        checkLabels(labels, lOff, rows);
+        checkGrad(grad);
+        return lossAndGradient(x, xOff, rows, labels, lOff, null, 0, grad, ws);
+    }
+
+    /**
+     * As {@link #computeGradient(float[], int, int, int[], int, float[], Workspace)}, with real targets:
+     * {@code rows × outputSize()} finite values from {@code tOff} (for cross-entropy, rows of probabilities:
+     * one-hot or soft labels).
+     */
+    public float computeGradient(float[] x, int xOff, int rows, float[] targets, int tOff, float[] grad, Workspace ws) {
+        checkInput(x, xOff, rows, ws);
+        checkTargets(targets, tOff, rows);
+        checkGrad(grad);
+        return lossAndGradient(x, xOff, rows, null, 0, targets, tOff, grad, ws);
+    }
+
+    /** The mean loss of {@code rows} labelled inputs (forward pass only); sets {@link Workspace#lastCorrect()}. */
+    public float evaluateLoss(float[] x, int xOff, int rows, int[] labels, int lOff, Workspace ws) {
+        checkInput(x, xOff, rows, ws);
+        checkLabels(labels, lOff, rows);
+        return lossAndGradient(x, xOff, rows, labels, lOff, null, 0, null, ws);
+    }
+
+    /** The mean loss of {@code rows} inputs with real targets (forward pass only); sets {@link Workspace#lastCorrect()}. */
+    public float evaluateLoss(float[] x, int xOff, int rows, float[] targets, int tOff, Workspace ws) {
+        checkInput(x, xOff, rows, ws);
+        checkTargets(targets, tOff, rows);
+        return lossAndGradient(x, xOff, rows, null, 0, targets, tOff, null, ws);
+    }
+
+    // ------------------------------------------------------------------ Jacobian
+
+    /**
+     * The Jacobian of the outputs with respect to the inputs, {@code J_ij = ∂A_L[i]/∂x[j]}, for each of
+     * {@code rows} inputs: {@code jac[jOff ..]} receives {@code rows} row-major {@code outputSize() × inputSize()}
+     * matrices. One batched backward pass (MATH.md): each input is replicated {@code n_L} times, the
+     * backward pass starts from {@code G_L = D_L} (the output activation's Jacobian) and the signal arriving
+     * at the input is {@code J}. Needs {@code ws.maxBatch() ≥ rows·outputSize()}; allocates a replica buffer
+     * in the workspace at first use.
+     */
+    public void inputJacobian(float[] x, int xOff, int rows, float[] jac, int jOff, Workspace ws) {
+        Objects.requireNonNull(ws, "ws");
+        int n0 = inputSize();
+        int nL = outputSize();
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be >= 1: " + rows);
+        }
+        if ((long) rows * nL > ws.maxBatch) {
+            throw new IllegalArgumentException("rows*outputSize = " + (long) rows * nL
+                    + " exceeds the workspace's maxBatch " + ws.maxBatch);
+        }
+        checkWorkspace(ws);
+        checkRegion("x", x, xOff, rows, n0);
+        checkFiniteRegion(x, xOff, rows, n0);
+        checkRegion("jac", jac, jOff, rows * nL, n0);
+        int batch = rows * nL;
+        if (ws.jacobianInput == null) {
+            ws.jacobianInput = new float[ws.maxBatch * n0];
+        }
+        float[] rep = ws.jacobianInput;
+        for (int s = 0; s < rows; s++) {
+            for (int r = 0; r < nL; r++) {
+                System.arraycopy(x, xOff + s * n0, rep, (s * nL + r) * n0, n0);
+            }
+        }
+        forward(rep, 0, batch, ws, false);
+        // G_L = D_L: the identity block of each sample times the output activation's Jacobian.
+        int last = activations.length - 1;
+        float[] g = ws.deltaA;
+        Arrays.fill(g, 0, batch * nL, 0f);
+        for (int i = 0; i < batch; i++) {
+            g[i * nL + i % nL] = 1f;
+        }
+        kernels.activationBackward(activations[last], batch, nL, ws.act[last], 0, nL, g, 0, nL);
+        backward(rep, 0, batch, null, ws, jac, jOff);
+    }
+
+    // ------------------------------------------------------------------ passes (unchecked)
+
+    private float lossAndGradient(float[] x, int xOff, int rows, int[] labels, int lOff, float[] targets, int tOff,
+                                  float[] grad, Workspace ws) {
+        forward(x, xOff, rows, ws, true);
+        int last = activations.length - 1;
+        int n = outputSize();
+        float[] delta = grad == null ? null : ws.deltaA;
+        double sum = loss.evaluate(rows, n, ws.z, ws.act[last], labels, lOff, targets, tOff, delta, ws.correct);
+        ws.lastCorrect = ws.correct[0];
+        ws.lastRows = rows;
+        if (grad != null) {
+            if (loss == Loss.MSE) {
+                // G_L = 2(A − Y)/(B·n) ⊙ σ'(Z_L); cross-entropy and BCE deltas are already ∂L/∂Z_L.
+                kernels.activationBackward(activations[last], rows, n, ws.act[last], 0, n, delta, 0, n);
+            }
+            backward(x, xOff, rows, grad, ws, null, 0);
+        }
+        return (float) (sum / loss.divisor(rows, n));
+    }
+
+    /** Z_l = A_{l−1}·W_l + b_l, A_l = σ_l(Z_l), fused; the output's Z_L is kept when the loss needs it. */
+    private void forward(float[] x, int xOff, int rows, Workspace ws, boolean keepOutputZ) {
+        float[] in = x;
+        int inOff = xOff;
+        int last = activations.length - 1;
+        for (int l = 0; l <= last; l++) {
+            int k = sizes[l];
+            int n = sizes[l + 1];
+            if (l == last && keepOutputZ) {
+                kernels.sgemmBiasActivation(Transpose.NO, Transpose.NO, rows, n, k, in, inOff, k,
+                        params, weightOff[l], n, params, biasOff[l], Activation.IDENTITY, ws.z, 0, n);
+                kernels.activationForward(activations[l], rows, n, ws.z, 0, n, ws.act[l], 0, n);
+            } else {
+                kernels.sgemmBiasActivation(Transpose.NO, Transpose.NO, rows, n, k, in, inOff, k,
+                        params, weightOff[l], n, params, biasOff[l], activations[l], ws.act[l], 0, n);
+            }
+            in = ws.act[l];
+            inOff = 0;
+        }
+    }
+
+    /**
+     * Backpropagation from {@code G_L} in {@code ws.deltaA} (MATH.md): {@code dW_l = A_{l−1}ᵀ·G_l} (TN),
+     * {@code db_l = Σ_rows G_l}, {@code G_{l−1} = (G_l·W_lᵀ) ⊙ σ'_{l−1}} (NT). Parameter gradients go to
+     * {@code grad} unless null; the input's signal {@code G_0} is computed only if {@code inputGrad != null}.
+     */
+    private void backward(float[] x, int xOff, int rows, float[] grad, Workspace ws, float[] inputGrad, int igOff) {
+        float[] g = ws.deltaA;
+        float[] other = ws.deltaB;
+        for (int l = activations.length - 1; l >= 0; l--) {
+            int k = sizes[l];
+            int n = sizes[l + 1];
+            float[] aPrev = l == 0 ? x : ws.act[l - 1];
+            int aPrevOff = l == 0 ? xOff : 0;
+            if (grad != null) {
+                // dW_l = A_{l−1}ᵀ · G_l (TN: A read transposed, no copy)
+                kernels.sgemm(Transpose.YES, Transpose.NO, k, n, rows, 1f, aPrev, aPrevOff, k, g, 0, n,
+                        0f, grad, weightOff[l], n);
+                // db_l = Σ_rows G_l
+                kernels.columnSums(rows, n, g, 0, n, grad, biasOff[l]);
+            }
+            if (l > 0) {
+                // G_{l−1} = (G_l · W_lᵀ) ⊙ σ'_{l−1}(A_{l−1}) (NT: W read transposed)
+                kernels.sgemm(Transpose.NO, Transpose.YES, rows, k, n, 1f, g, 0, n, params, weightOff[l], n,
+                        0f, other, 0, k);
+                kernels.activationBackward(activations[l - 1], rows, k, ws.act[l - 1], 0, k, other, 0, k);
+                float[] t = g;
+                g = other;
+                other = t;
+            } else if (inputGrad != null) {
+                // G_0 = G_1 · W_1ᵀ: only for Jacobians; training skips it.
+                kernels.sgemm(Transpose.NO, Transpose.YES, rows, k, n, 1f, g, 0, n, params, weightOff[l], n,
+                        0f, inputGrad, igOff, k);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    private int checkLayer(int layer) {
+        if (layer < 0 || layer >= activations.length) {
+            throw new IllegalArgumentException("layer must be in [0, " + activations.length + "): " + layer);
+        }
+        return layer;
+    }
+
+    private void checkWorkspace(Workspace ws) {
+        Objects.requireNonNull(ws, "ws");
+        if (!Arrays.equals(ws.sizes, sizes)) {
+            throw new IllegalArgumentException("ws was made for layer sizes " + Arrays.toString(ws.sizes)
+                    + ", not " + Arrays.toString(sizes));
+        }
+    }
+
+    private void checkInput(float[] x, int xOff, int rows, Workspace ws) {
+        checkWorkspace(ws);
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be >= 1: " + rows);
+        }
+        if (rows > ws.maxBatch) {
+            throw new IllegalArgumentException("rows " + rows + " exceeds the workspace's maxBatch " + ws.maxBatch);
+        }
+        checkRegion("x", x, xOff, rows, inputSize());
+        checkFiniteRegion(x, xOff, rows, inputSize());
+    }
+
+    private static void checkFiniteRegion(float[] x, int xOff, int rows, int cols) {
+        int end = xOff + rows * cols;
+        for (int i = xOff; i < end; i++) {
+            if (!Float.isFinite(x[i])) {
+                int rel = i - xOff;
+                throw new IllegalArgumentException("x[row " + rel / cols + ", column " + rel % cols
+                        + "] must be finite: " + x[i]);
+            }
+        }
+    }
+
+    private void checkLabels(int[] labels, int lOff, int rows) {
+        Objects.requireNonNull(labels, "labels");
+        if (lOff < 0 || (long) lOff + rows > labels.length) {
+            throw new IllegalArgumentException("labels: " + rows + " values from offset " + lOff
+                    + " exceed length " + labels.length);
+        }
+        int classes = numClasses();
+        for (int i = 0; i < rows; i++) {
+            int label = labels[lOff + i];
+            if (label < 0 || label >= classes) {
+                throw new IllegalArgumentException("labels[" + (lOff + i) + "] must be in [0, " + classes + "): " + label);
+            }
+        }
+    }
+
+    private void checkTargets(float[] targets, int tOff, int rows) {
+        int n = outputSize();
+        checkRegion("targets", targets, tOff, rows, n);
+        int end = tOff + rows * n;
+        for (int i = tOff; i < end; i++) {
+            if (!Float.isFinite(targets[i])) {
+                int rel = i - tOff;
+                throw new IllegalArgumentException("targets[row " + rel / n + ", column " + rel % n
+                        + "] must be finite: " + targets[i]);
+            }
+        }
+    }
+
+    private void checkGrad(float[] grad) {
+        Objects.requireNonNull(grad, "grad");
+        if (grad.length != params.length) {
+            throw new IllegalArgumentException("grad.length must be parameterCount() = " + params.length + ": "
+                    + grad.length);
+        }
+    }
+
+    private static void checkRegion(String name, float[] a, int off, int rows, int cols) {
+        Objects.requireNonNull(a, name);
+        if (off < 0) {
+            throw new IllegalArgumentException(name + " offset must be >= 0: " + off);
+        }
+        long end = off + (long) rows * cols;
+        if (end > a.length) {
+            throw new IllegalArgumentException(name + ": " + rows + " rows of " + cols + " values from offset " + off
+                    + " need length " + end + ": " + a.length);
+        }
+    }
+
+    private static void checkExactLength(String name, float[] a, int rows, int cols) {
+        Objects.requireNonNull(a, name);
+        if (a.length != (long) rows * cols) {
+            throw new IllegalArgumentException(name + ".length must be rows*" + cols + " = " + (long) rows * cols
+                    + ": " + a.length);
+        }
+    }
+
+    private static void checkFinite(String name, float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException(name + "[" + i + "] must be finite: " + values[i]);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Mlp[").append(sizes[0]);
+        for (int l = 0; l < activations.length; l++) {
+            sb.append(" -> ").append(sizes[l + 1]).append(' ').append(activations[l]);
+        }
+        return sb.append(", ").append(loss).append(", ").append(params.length).append(" parameters]").toString();
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    /**
+     * Builds an {@link Mlp} layer by layer. Defaults: loss {@link Loss#defaultFor} the output activation,
+     * initialisation {@link Init#defaultFor} each layer's activation, seed 0, {@link Kernels#get()}.
+     * Not thread-safe.
+     */
+    public static final class Builder {
+        private int input = -1;
+        private final List<Integer> widths = new ArrayList<>();
+        private final List<Activation> acts = new ArrayList<>();
+        private final List<Init> inits = new ArrayList<>();
+        private Loss loss;
+        private Init init;
+        private long seed;
+        private Kernels kernels;
+
+        private Builder() {
+        }
+
+        /** The input width {@code n_0 ≥ 1}. */
+        public Builder input(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("input size must be >= 1: " + size);
+            }
+            this.input = size;
+            return this;
+        }
+
+        /** Appends a dense layer of {@code units ≥ 1} outputs with activation {@code activation}. */
+        public Builder dense(int units, Activation activation) {
+            return dense(units, activation, null);
+        }
+
+        /** Appends a dense layer with its own initialisation (null: the builder's or the activation's default). */
+        public Builder dense(int units, Activation activation, Init layerInit) {
+            if (units < 1) {
+                throw new IllegalArgumentException("units of layer " + widths.size() + " must be >= 1: " + units);
+            }
+            Objects.requireNonNull(activation, "activation");
+            widths.add(units);
+            acts.add(activation);
+            inits.add(layerInit);
+            return this;
+        }
+
+        /** The loss (default: {@link Loss#defaultFor} the output activation). */
+        public Builder loss(Loss loss) {
+            this.loss = Objects.requireNonNull(loss, "loss");
+            return this;
+        }
+
+        /** The initialisation of every layer without its own (default: {@link Init#defaultFor} each activation). */
+        public Builder init(Init init) {
+            this.init = Objects.requireNonNull(init, "init");
+            return this;
+        }
+
+        /** The seed of the initial weights (default 0); the same seed gives the same bits. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The kernels (default {@link Kernels#get()}). */
+        public Builder kernels(Kernels kernels) {
+            this.kernels = Objects.requireNonNull(kernels, "kernels");
+            return this;
+        }
+
+        /**
+         * The network, with weights drawn from {@code Rng(seed)} layer by layer (W row-major) and zero biases.
+         *
+         * @throws IllegalStateException if the input or the layers are missing
+         * @throws IllegalArgumentException if the loss does not fit the output activation
+         */
+        public Mlp build() {
+            if (input < 1) {
+                throw new IllegalStateException("input(size) was not set");
+            }
+            if (widths.isEmpty()) {
+                throw new IllegalStateException("no dense layer was added");
+            }
+            int[] sizes = new int[widths.size() + 1];
+            sizes[0] = input;
+            for (int l = 0; l < widths.size(); l++) {
+                sizes[l + 1] = widths.get(l);
+            }
+            Activation[] a = acts.toArray(new Activation[0]);
+            Loss chosen = loss != null ? loss : Loss.defaultFor(a[a.length - 1]);
+            Mlp mlp = create(sizes, a, chosen, kernels != null ? kernels : Kernels.get());
+            Rng rng = new Rng(seed);
+            for (int l = 0; l < a.length; l++) {
+                Init li = inits.get(l) != null ? inits.get(l) : init != null ? init : Init.defaultFor(a[l]);
+                li.fill(mlp.params, mlp.weightOff[l], sizes[l], sizes[l + 1], rng);
+            }
+            return mlp;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package vecmlp.nn;
+
+/**
+ * The scratch memory of one thread's forward and backward passes through networks of one architecture,
+ * sized once for at most {@link #maxBatch()} rows: the activations {@code A_l} of every layer, the output
+ * pre-activations {@code Z_L} (for the stable losses) and two error-signal buffers {@code G} that the
+ * backward pass alternates between. Hidden pre-activations are never stored: every σ' is evaluated from
+ * {@code A} (see {@link vecmlp.kernel.Activation}).
+ *
+ * <p>Not thread-safe: give each thread its own workspace. A workspace may be shared by several
+ * {@link Mlp}s of the same layer sizes (e.g. copies of one model), one call at a time.
+ */
+public final class Workspace {
+
+    final int[] sizes;
+    final int maxBatch;
+    /** {@code act[l]}: activations of dense layer {@code l} (MATH.md's {@code A_{l+1}}), {@code maxBatch × n_{l+1}}. */
+    final float[][] act;
+    /** Output pre-activations {@code Z_L}, {@code maxBatch × n_L}. */
+    final float[] z;
+    final float[] deltaA;
+    final float[] deltaB;
+    /** Replicated inputs for Jacobians, allocated at first use. */
+    float[] jacobianInput;
+    final int[] correct = new int[1];
+    int lastCorrect;
+    int lastRows;
+
+    Workspace(int[] sizes, int maxBatch) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1: " + maxBatch);
+        }
+        int layers = sizes.length - 1;
+        int maxWidth = 0;
+        for (int l = 1; l <= layers; l++) {
+            maxWidth = Math.max(maxWidth, sizes[l]);
+        }
+        long cells = (long) maxBatch * maxWidth;
+        if (cells > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("maxBatch " + maxBatch + " times the widest layer " + maxWidth
+                    + " exceeds the largest array");
+        }
+        this.sizes = sizes;
+        this.maxBatch = maxBatch;
+        this.act = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            act[l] = new float[maxBatch * sizes[l + 1]];
+        }
+        this.z = new float[maxBatch * sizes[layers]];
+        this.deltaA = new float[(int) cells];
+        this.deltaB = new float[(int) cells];
+    }
+
+    /** The largest batch (rows) this workspace holds. */
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /**
+     * How many of the rows of the last loss evaluation ({@code computeGradient} or {@code evaluateLoss}) were
+     * classified correctly: argmax of the output equals the label (one output unit: output {@code > 0.5}
+     * equals label 1); with real targets, the argmax of the target row (one unit: target {@code > 0.5}).
+     */
+    public int lastCorrect() {
+        return lastCorrect;
+    }
+
+    /** The rows of the last loss evaluation. */
+    public int lastRows() {
+        return lastRows;
+    }
+
+    /**
+     * The activations of dense layer {@code layer} (0-based) from the last forward pass, row-major
+     * {@code rows × layerSizes[layer + 1]} from index 0 (the live buffer; valid until the next call).
+     */
+    public float[] activations(int layer) {
+        return act[layer];
+    }
+}
