@@ -1,0 +1,129 @@
+package vecmlp.check;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import vecmlp.kernel.Activation;
+import vecmlp.kernel.Kernels;
+import vecmlp.nn.Init;
+import vecmlp.nn.Loss;
+import vecmlp.nn.Mlp;
+import vecmlp.nn.Rng;
+
+/**
+ * Backpropagation against float64 central differences for every hidden activation, every loss (labels and
+ * targets) and both kernel implementations, on small random networks.
+ *
+ * <p>Tolerance: the analytic gradient is float32; each entry is a sum of at most a few dozen products, so
+ * its absolute error is about {@code k·ε₃₂·Σ|terms| ≈ 30 · 6e-8 · O(1) ≈ 2e-6} of the gradient scale. With the
+ * denominator floored at {@code tiny = 1e-3} that is a relative error below {@code 2e-3}; entries far from
+ * zero meet {@code ~1e-5}. The float64 central difference (h = 1e-6) adds {@code O(h²) + ε₆₄/h ≈ 1e-10}. The
+ * bound asserted is 5e-3; a wrong derivative (a missing σ', a wrong scale) gives errors near 1.
+ */
+class GradientCheckTest {
+
+    private static final double TOLERANCE = 5e-3;
+    private static final double TINY = 1e-3;
+
+    static Mlp net(Kernels k, long seed, Activation hidden, Activation output, Loss loss, int... sizes) {
+        Mlp.Builder b = Mlp.builder().input(sizes[0]).seed(seed).kernels(k).init(Init.GLOROT_NORMAL);
+        for (int l = 1; l < sizes.length - 1; l++) {
+            b.dense(sizes[l], hidden);
+        }
+        b.dense(sizes[sizes.length - 1], output).loss(loss);
+        Mlp mlp = b.build();
+        // Non-zero biases, so the bias gradient paths are exercised away from 0.
+        Rng rng = new Rng(seed + 99);
+        float[] p = mlp.parameters();
+        for (int l = 0; l < mlp.layerCount(); l++) {
+            for (int j = 0; j < mlp.layer(l).outputSize(); j++) {
+                p[mlp.biasOffset(l) + j] = (float) (rng.nextGaussian() * 0.3);
+            }
+        }
+        return mlp;
+    }
+
+    static float[] randomInputs(long seed, int n) {
+        Rng rng = new Rng(seed);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rng.nextGaussian();
+        }
+        return x;
+    }
+
+    @TestFactory
+    List<DynamicTest> everyActivationAndLoss() {
+        List<DynamicTest> tests = new ArrayList<>();
+        Activation[] hidden = {Activation.IDENTITY, Activation.RELU, Activation.LEAKY_RELU, Activation.leakyRelu(0.2f),
+            Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX};
+        List<Kernels> kernels = new ArrayList<>();
+        kernels.add(Kernels.scalar());
+        if (Kernels.isSimdAvailable()) {
+            kernels.add(Kernels.simd().withThreads(1));
+        }
+        int rows = 5;
+        for (Kernels k : kernels) {
+            for (Activation h : hidden) {
+                for (Object[] out : new Object[][] {
+                    {Activation.SOFTMAX, Loss.CROSS_ENTROPY, 4}, {Activation.IDENTITY, Loss.MSE, 3},
+                    {Activation.TANH, Loss.MSE, 2}, {Activation.SIGMOID, Loss.MSE, 1},
+                    {Activation.SIGMOID, Loss.BINARY_CROSS_ENTROPY, 3}, {Activation.SIGMOID, Loss.BINARY_CROSS_ENTROPY, 1}}) {
+                    Activation oa = (Activation) out[0];
+                    Loss loss = (Loss) out[1];
+                    int nOut = (Integer) out[2];
+                    String name = k.isSimd() ? "simd" : "scalar";
+                    tests.add(DynamicTest.dynamicTest(name + " " + h + " -> " + oa + "/" + loss + " x" + nOut + " labels", () -> {
+                        Mlp mlp = net(k, 11, h, oa, loss, 3, 5, 4, nOut);
+                        float[] x = randomInputs(5, rows * 3);
+                        int[] labels = new int[rows];
+                        Rng rng = new Rng(3);
+                        for (int i = 0; i < rows; i++) {
+                            labels[i] = rng.nextInt(mlp.numClasses());
+                        }
+                        assertPasses(GradientCheck.check(mlp, x, rows, labels, null, 1e-6, TINY));
+                    }));
+                    tests.add(DynamicTest.dynamicTest(name + " " + h + " -> " + oa + "/" + loss + " x" + nOut + " targets", () -> {
+                        Mlp mlp = net(k, 12, h, oa, loss, 3, 4, nOut);
+                        float[] x = randomInputs(6, rows * 3);
+                        float[] t = new float[rows * nOut];
+                        Rng rng = new Rng(4);
+                        for (int i = 0; i < rows; i++) {
+                            double sum = 0;
+                            for (int j = 0; j < nOut; j++) {
+                                t[i * nOut + j] = loss == Loss.MSE && oa.kind() == Activation.Kind.IDENTITY
+                                        ? (float) rng.nextGaussian() : rng.nextFloat();
+                                sum += t[i * nOut + j];
+                            }
+                            if (loss == Loss.CROSS_ENTROPY) { // soft labels: rows of probabilities
+                                for (int j = 0; j < nOut; j++) {
+                                    t[i * nOut + j] /= (float) sum;
+                                }
+                            }
+                        }
+                        assertPasses(GradientCheck.check(mlp, x, rows, null, t, 1e-6, TINY));
+                    }));
+                }
+            }
+        }
+        return tests;
+    }
+
+    private static void assertPasses(GradientCheck.Result r) {
+        assertTrue(r.maxError() < TOLERANCE, r::toString);
+        // The check must be able to fail: a gradient off by 1% in one entry is reported.
+        float[] a = r.analytic();
+        double[] n = r.numeric();
+        int worst = 0;
+        for (int i = 0; i < n.length; i++) {
+            if (Math.abs(n[i]) > Math.abs(n[worst])) {
+                worst = i;
+            }
+        }
+        double off = GradientCheck.relativeError(a[worst] * 1.02, n[worst], TINY);
+        assertTrue(off > TOLERANCE, "a 2% error in the largest entry must be detected: " + off);
+    }
+}
