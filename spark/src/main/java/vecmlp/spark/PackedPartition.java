@@ -1,0 +1,47 @@
+package vecmlp.spark;
+
+import java.io.Serializable;
+
+/**
+ * The rows of one Spark partition packed once into flat buffers: {@code features} is {@code rows × cols}
+ * row-major, {@code labels} holds {@code rows} class indices. Built by {@link InputPacker}, cached by Spark
+ * across epochs and never changed afterwards (mini-batches are gathered from it into per-thread buffers).
+ */
+public final class PackedPartition implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    final int partition;
+    final int rows;
+    final int cols;
+    final float[] features;
+    final int[] labels;
+
+    PackedPartition(int partition, int rows, int cols, float[] features, int[] labels) {
+        this.partition = partition;
+        this.rows = rows;
+        this.cols = cols;
+        this.features = features;
+        this.labels = labels;
+    }
+
+    /** The Spark partition index these rows came from. */
+    public int partition() {
+        return partition;
+    }
+
+    /** Number of rows. */
+    public int rows() {
+        return rows;
+    }
+
+    /** Features per row. */
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public String toString() {
+        return "PackedPartition[" + partition + ": " + rows + " x " + cols + "]";
+    }
+}
