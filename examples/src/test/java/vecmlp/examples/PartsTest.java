@@ -1,0 +1,191 @@
+package vecmlp.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/** The building blocks of the main job, each on its own: chart, progress bar, options, confusion matrix. */
+class PartsTest {
+
+    static Document parseXml(String xml) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void chartIsValidSvgWithOnePolylinePerSeriesAndEscapedText() throws Exception {
+        SvgChart c = new SvgChart("Loss & <accuracy>");
+        double[] x = {1, 2, 3, 4};
+        c.panel("Loss", "epoch", "loss").series("train", x, new double[] {2.3, 1.0, 0.5, Double.NaN})
+                .series("validation", x, new double[] {2.2, 1.1, 0.7, 0.6});
+        c.panel("Accuracy", "epoch", "accuracy").yRange(0, 1).series("train", x, new double[] {0.1, 0.5, 0.9, 0.95});
+        Document d = parseXml(c.toSvg());
+        Element svg = d.getDocumentElement();
+        assertEquals("svg", svg.getLocalName());
+        assertEquals("http://www.w3.org/2000/svg", svg.getNamespaceURI());
+        NodeList series = d.getElementsByTagNameNS("*", "g");
+        int found = 0;
+        for (int i = 0; i < series.getLength(); i++) {
+            Element g = (Element) series.item(i);
+            if ("series".equals(g.getAttribute("class"))) {
+                found++;
+                Element poly = (Element) g.getElementsByTagNameNS("*", "polyline").item(0);
+                String[] pts = poly.getAttribute("points").trim().split("\\s+");
+                boolean nan = found == 1;
+                assertEquals(nan ? 3 : 4, pts.length, "non-finite points are skipped");
+                for (String p : pts) {
+                    String[] xy = p.split(",");
+                    double px = Double.parseDouble(xy[0]);
+                    double py = Double.parseDouble(xy[1]);
+                    assertTrue(px >= 0 && px <= 960 && py >= 0 && py <= 376, p);
+                }
+            }
+        }
+        assertEquals(3, found);
+        assertTrue(c.toSvg().contains("Loss &amp; &lt;accuracy&gt;"));
+    }
+
+    @Test
+    void chartPointsAreMappedMonotonicallyAndAccuracyAxisIsFixed() throws Exception {
+        SvgChart c = new SvgChart("t");
+        c.panel("Accuracy", "epoch", "accuracy").yRange(0, 1).series("s", new double[] {1, 2}, new double[] {0, 1});
+        Document d = parseXml(c.toSvg());
+        String[] pts = ((Element) d.getElementsByTagNameNS("*", "polyline").item(0)).getAttribute("points").split(" ");
+        double y0 = Double.parseDouble(pts[0].split(",")[1]);
+        double y1 = Double.parseDouble(pts[1].split(",")[1]);
+        assertEquals(36 + 340 - 55, y0, 1e-6, "0 on the x axis");
+        assertEquals(36 + 40, y1, 1e-6, "1 at the top");
+    }
+
+    @Test
+    void ticksAreNiceAndCoverTheData() {
+        SvgChart.Ticks t = SvgChart.Ticks.of(0.037, 2.31, 6, false);
+        assertEquals(0.5, t.step, 1e-12);
+        assertEquals(0, t.min, 1e-12);
+        assertEquals(2.5, t.max, 1e-12);
+        assertEquals("2.5", t.label(2.5));
+        t = SvgChart.Ticks.of(1, 40, 8, true);
+        assertEquals(10, t.step, 1e-12);
+        assertEquals(0, t.min, 1e-12);
+        assertEquals(40, t.max, 1e-12);
+        assertEquals("40", t.label(40));
+        t = SvgChart.Ticks.of(1, 3, 8, true);
+        assertEquals(1, t.step, 1e-12);
+        t = SvgChart.Ticks.of(0.5, 0.5, 6, false);
+        assertTrue(t.min < 0.5 && t.max > 0.5);
+        t = SvgChart.Ticks.of(0.9, 1.0, 6, false);
+        assertEquals("0.92", t.label(0.92));
+    }
+
+    @Test
+    void progressLineHasEveryField() {
+        String s = ProgressBar.line(2, 30, 12, 45, 0.23456, 0.9312, 48213, 75);
+        assertEquals("epoch  3/30 [######>.................] 12/45  loss 0.2346  acc  93.1%  48.2k samples/s  "
+                + "ETA 1:15", s);
+        assertEquals("1.50M", ProgressBar.human(1.5e6));
+        assertEquals("1:02:03", ProgressBar.clockTime(3723));
+        assertEquals("-:--", ProgressBar.clockTime(Double.NaN));
+    }
+
+    @Test
+    void progressRedrawsInPlaceOnATerminalAndPrintsPlainLinesOtherwise() {
+        AtomicLong now = new AtomicLong();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ProgressBar p = new ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8), true, 2, 3, now::get);
+        for (int e = 0; e < 2; e++) {
+            for (int b = 0; b < 3; b++) {
+                now.addAndGet(200_000_000L);
+                p.batch(e, b, 10, 1.0 / (1 + b), 0.5);
+            }
+            p.epoch(e, 0.6, 0.5, 0.7, 0.4);
+        }
+        String term = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(2, term.split("\n", -1).length - 1, "one newline per epoch: " + term);
+        assertTrue(term.contains("\repoch 1/2 [########>"), term);
+        assertTrue(term.contains("val_acc  40.0%"), term);
+        assertTrue(term.contains("50 samples/s"), term); // 60 samples in 1.2 s
+        assertTrue(term.contains("total 0:01"), term);
+
+        bytes.reset();
+        p = new ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8), false, 2, 3, now::get);
+        for (int b = 0; b < 3; b++) {
+            p.batch(0, b, 10, 1, 1);
+        }
+        p.epoch(0, 0.6, 0.5, Double.NaN, Double.NaN);
+        String plain = bytes.toString(StandardCharsets.UTF_8);
+        assertFalse(plain.contains("\r"), plain);
+        assertTrue(plain.startsWith("epoch 1/2  loss 0.6000  acc  50.0%  "), plain);
+        assertFalse(plain.contains("val_"), plain);
+    }
+
+    @Test
+    void optionsParseEveryFlag() {
+        Options o = Options.parse("--epochs", "5", "--batch=64", "--lr", "0.01", "--optimizer", "SGD", "--hidden",
+                "128,64", "--seed", "-3", "--threads", "2", "--kernels", "scalar", "--out", "x/y", "--csv", "a.csv",
+                "--label-column", "label", "--quiet", "--no-save");
+        assertEquals(Options.Command.TRAIN, o.command);
+        assertEquals(5, o.epochs);
+        assertEquals(64, o.batch);
+        assertEquals(0.01f, o.lr);
+        assertEquals("sgd", o.optimizer);
+        assertArrayEquals(new int[] {128, 64}, o.hidden);
+        assertEquals(-3, o.seed);
+        assertEquals(2, o.threads);
+        assertEquals("scalar", o.kernels);
+        assertEquals(Path.of("x/y"), o.out);
+        assertEquals(Path.of("a.csv"), o.csv);
+        assertEquals("label", o.labelColumn);
+        assertTrue(o.quiet);
+        assertFalse(o.save);
+        assertEquals(Options.Command.CALCULUS, Options.parse("calculus").command);
+        assertEquals(Options.Command.XOR, Options.parse("xor").command);
+        assertEquals(Options.Command.HELP, Options.parse("--epochs", "3", "--help").command);
+        assertTrue(Options.USAGE.contains("--idx-images"));
+    }
+
+    @Test
+    void badOptionsNameTheFlagAndValue() {
+        String[][] bad = {
+            {"--epochs", "0"}, {"--epochs", "x"}, {"--lr", "-1"}, {"--optimizer", "rmsprop"}, {"--hidden", "128,"},
+            {"--kernels", "gpu"}, {"--bogus", "1"}, {"--epochs"}, {"fly"}, {"--idx-images", "a"},
+            {"--validation", "0.5", "--test", "0.5"}, {"--csv", "a", "--idx-images", "b", "--idx-labels", "c"},
+        };
+        String[] expect = {"--epochs", "--epochs", "--lr", "--optimizer", "--hidden", "--kernels", "--bogus",
+            "--epochs needs a value", "unknown command \"fly\"", "--idx-labels is missing", "--validation + --test",
+            "exclude each other"};
+        for (int i = 0; i < bad.length; i++) {
+            String[] args = bad[i];
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Options.parse(args));
+            assertTrue(e.getMessage().contains(expect[i]), e.getMessage());
+        }
+    }
+
+    @Test
+    void confusionMatrixCountsAndFormats() {
+        ConfusionMatrix m = new ConfusionMatrix(3);
+        m.add(new int[] {0, 0, 1, 2, 2, 2}, new int[] {0, 1, 1, 2, 2, 0});
+        assertEquals(1, m.count(0, 1));
+        assertEquals(2, m.count(2, 2));
+        assertEquals(4.0 / 6, m.accuracy(), 1e-12);
+        String t = m.format();
+        assertTrue(t.contains(" true\\pred  0  1  2   recall"), t);
+        assertTrue(t.contains("         2  1  .  2    66.7%"), t);
+        assertThrows(IllegalArgumentException.class, () -> m.add(new int[] {3}, new int[] {0}));
+    }
+}
