@@ -1,0 +1,247 @@
+package vecmlp.examples;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import vecmlp.io.CsvLoader;
+import vecmlp.io.IdxLoader;
+import vecmlp.io.Normalizer;
+import vecmlp.io.Split;
+import vecmlp.kernel.Activation;
+import vecmlp.kernel.Kernels;
+import vecmlp.nn.Loss;
+import vecmlp.nn.Mlp;
+import vecmlp.nn.Workspace;
+import vecmlp.optim.Optimizer;
+import vecmlp.train.BatchEvent;
+import vecmlp.train.Dataset;
+import vecmlp.train.EpochEvent;
+import vecmlp.train.History;
+import vecmlp.train.Trainer;
+import vecmlp.train.TrainingListener;
+
+/**
+ * The main job: train an MLP classifier on the bundled digits (or the user's CSV / IDX data), show the
+ * progress, report the test accuracy, a confusion matrix and the kernels, write the learning curve as an
+ * SVG chart and save the model.
+ */
+final class TrainCommand {
+
+    /** The bundled data set, a classpath resource of this module (see its README). */
+    static final String DIGITS = "/vecmlp/examples/data/digits.csv.gz";
+
+    /** What a run produced, for the caller (and the end-to-end test). */
+    static final class Result {
+        Mlp mlp;
+        History history;
+        Split split;
+        double testLoss = Double.NaN;
+        double testAccuracy = Double.NaN;
+        ConfusionMatrix confusion;
+        Path chart;
+        Path model;
+        long trainNanos;
+    }
+
+    private TrainCommand() {
+    }
+
+    /**
+     * Runs the job with the options, printing to {@code out}; {@code terminal} selects the in-place progress
+     * bar.
+     */
+    static Result run(Options o, PrintStream out, boolean terminal) throws IOException {
+        Kernels kernels = kernels(o.kernels).withThreads(o.threads);
+        String source;
+        Dataset data;
+        if (o.csv != null) {
+            data = csvLoader(o).load(o.csv);
+            source = o.csv.toString();
+        } else if (o.idxImages != null) {
+            data = IdxLoader.load(o.idxImages, o.idxLabels);
+            source = o.idxImages + " + " + o.idxLabels;
+        } else {
+            data = loadDigits();
+            source = "the bundled digits (scikit-learn, 8x8 pixels 0..16)";
+        }
+        if (data.numClasses() < 2) {
+            throw new IllegalArgumentException("the data must have at least 2 classes: " + data);
+        }
+        Split split = Split.of(data, o.validation, o.test, o.seed, true);
+        // Statistics from the training split only: the test rows must not leak into the preprocessing.
+        Normalizer norm = Normalizer.standardize(split.train());
+        Dataset train = norm.apply(split.train());
+        Dataset validation = split.validation().rows() > 0 ? norm.apply(split.validation()) : null;
+        Dataset test = split.test().rows() > 0 ? norm.apply(split.test()) : null;
+
+        Mlp.Builder b = Mlp.builder().input(data.cols());
+        for (int h : o.hidden) {
+            b.dense(h, Activation.RELU);
+        }
+        Mlp mlp = b.dense(data.numClasses(), Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(o.seed)
+                .kernels(kernels).build();
+        Optimizer optimizer = optimizer(o.optimizer, o.lr).kernels(kernels);
+
+        out.printf(Locale.ROOT, "data:      %s: %d samples, %d features, %d classes%n", source, data.rows(),
+                data.cols(), data.numClasses());
+        out.printf(Locale.ROOT, "split:     train %d / validation %d / test %d (stratified, seed %d), standardized "
+                + "with training statistics%n", split.train().rows(), split.validation().rows(), split.test().rows(),
+                o.seed);
+        out.printf(Locale.ROOT, "model:     %s, %,d parameters, cross-entropy%n", shape(mlp), mlp.parameterCount());
+        out.printf(Locale.ROOT, "training:  %s lr %s, %d epochs, batch %d%n", o.optimizer, o.lr, o.epochs, o.batch);
+        out.printf(Locale.ROOT, "kernels:   %s%n", kernels.description());
+        out.flush();
+
+        Trainer.Builder tb = Trainer.builder(mlp, optimizer).epochs(o.epochs).batchSize(o.batch).seed(o.seed);
+        if (validation != null) {
+            tb.validation(validation);
+        }
+        if (!o.quiet) {
+            int batches = (train.rows() + o.batch - 1) / o.batch;
+            tb.listener(new ProgressListener(new ProgressBar(out, terminal, o.epochs, batches, System::nanoTime)));
+        }
+        Result r = new Result();
+        r.mlp = mlp;
+        r.split = split;
+        long t0 = System.nanoTime();
+        r.history = tb.build().fit(train);
+        r.trainNanos = System.nanoTime() - t0;
+        out.printf(Locale.ROOT, "trained in %.1f s (%s samples/s)%n", r.trainNanos / 1e9,
+                ProgressBar.human((double) train.rows() * r.history.epochs().size() / (r.trainNanos / 1e9)));
+
+        if (test != null) {
+            double[] lossAcc = Trainer.evaluate(mlp, test, 256);
+            r.testLoss = lossAcc[0];
+            r.confusion = confusion(mlp, test);
+            r.testAccuracy = r.confusion.accuracy();
+            out.printf(Locale.ROOT, "%ntest accuracy: %.2f%% (%d of %d), test loss %.4f%n", 100 * r.testAccuracy,
+                    r.confusion.correct(), r.confusion.total(), r.testLoss);
+            out.println("confusion matrix (rows: true class, columns: predicted):");
+            out.print(r.confusion.format());
+        }
+        out.printf(Locale.ROOT, "kernels used: %s%n", kernels.description());
+
+        r.chart = o.out.resolve("learning-curve.svg");
+        chart(r.history, "vecmlp: " + shape(mlp) + " on " + (o.csv != null ? o.csv.getFileName()
+                : o.idxImages != null ? o.idxImages.getFileName() : "digits") + ", learning curve").write(r.chart);
+        out.println("learning curve: " + r.chart);
+        out.flush();
+        return r;
+    }
+
+    static Dataset loadDigits() throws IOException {
+        try (InputStream in = TrainCommand.class.getResourceAsStream(DIGITS)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + DIGITS + " is missing from the class path");
+            }
+            return CsvLoader.create().load(in, "digits.csv.gz");
+        }
+    }
+
+    private static CsvLoader csvLoader(Options o) {
+        CsvLoader l = CsvLoader.create().withHeader(o.csvHeader);
+        try {
+            return l.withLabelColumn(Integer.parseInt(o.labelColumn.strip()));
+        } catch (NumberFormatException e) {
+            return l.withLabelColumn(o.labelColumn);
+        }
+    }
+
+    static Kernels kernels(String name) {
+        switch (name) {
+            case "scalar":
+                return Kernels.scalar();
+            case "simd":
+                if (!Kernels.isSimdAvailable()) {
+                    throw new IllegalArgumentException("--kernels simd needs the Vector API: start java with "
+                            + "--add-modules jdk.incubator.vector");
+                }
+                return Kernels.simd();
+            default:
+                return Kernels.get();
+        }
+    }
+
+    static Optimizer optimizer(String name, float lr) {
+        switch (name) {
+            case "sgd":
+                return Optimizer.sgd(lr);
+            case "momentum":
+                return Optimizer.momentum(lr, 0.9f);
+            case "adamw":
+                return Optimizer.adamW(lr, 0.01f);
+            default:
+                return Optimizer.adam(lr);
+        }
+    }
+
+    static String shape(Mlp mlp) {
+        StringBuilder s = new StringBuilder();
+        for (int n : mlp.layerSizes()) {
+            s.append(s.length() == 0 ? "" : "-").append(n);
+        }
+        return s.append(" MLP").toString();
+    }
+
+    static ConfusionMatrix confusion(Mlp mlp, Dataset data) {
+        int batch = Math.min(256, data.rows());
+        Workspace ws = mlp.newWorkspace(batch);
+        int[] predicted = new int[data.rows()];
+        for (int from = 0; from < data.rows(); from += batch) {
+            int rows = Math.min(batch, data.rows() - from);
+            mlp.predictClasses(data.features(), from * data.cols(), rows, predicted, from, ws);
+        }
+        ConfusionMatrix m = new ConfusionMatrix(data.numClasses());
+        m.add(data.labels(), predicted);
+        return m;
+    }
+
+    /** The learning curve: loss and accuracy per epoch, training and validation. */
+    static SvgChart chart(History h, String title) {
+        List<History.Epoch> epochs = h.epochs();
+        int n = epochs.size();
+        double[] x = new double[n];
+        double[] trainLoss = new double[n];
+        double[] valLoss = new double[n];
+        double[] trainAcc = new double[n];
+        double[] valAcc = new double[n];
+        for (int i = 0; i < n; i++) {
+            History.Epoch e = epochs.get(i);
+            x[i] = e.epoch() + 1;
+            trainLoss[i] = e.trainLoss();
+            valLoss[i] = e.validationLoss();
+            trainAcc[i] = 100 * e.trainAccuracy();
+            valAcc[i] = 100 * e.validationAccuracy();
+        }
+        SvgChart c = new SvgChart(title);
+        SvgChart.Panel loss = c.panel("Loss", "epoch", "cross-entropy loss").series("training", x, trainLoss);
+        SvgChart.Panel acc = c.panel("Accuracy", "epoch", "accuracy (%)").series("training", x, trainAcc);
+        if (n > 0 && !Double.isNaN(valLoss[0])) {
+            loss.series("validation", x, valLoss);
+            acc.series("validation", x, valAcc);
+        }
+        return c;
+    }
+
+    /** Feeds the trainer's events to the progress bar. */
+    private static final class ProgressListener implements TrainingListener {
+        private final ProgressBar bar;
+
+        ProgressListener(ProgressBar bar) {
+            this.bar = bar;
+        }
+
+        @Override
+        public void onBatchEnd(BatchEvent e) {
+            bar.batch(e.epoch(), e.batch(), e.batchSize(), e.runningLoss(), e.runningAccuracy());
+        }
+
+        @Override
+        public void onEpochEnd(EpochEvent e) {
+            bar.epoch(e.epoch(), e.trainLoss(), e.trainAccuracy(), e.validationLoss(), e.validationAccuracy());
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package vecmlp.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import vecmlp.train.Dataset;
+
+/** The main job end to end, through the same entry point as {@code java -jar}. */
+class MainJobTest {
+
+    @TempDir
+    Path dir;
+
+    private static final class Run {
+        int status;
+        String out;
+        String err;
+    }
+
+    private static Run main(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Run r = new Run();
+        r.status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false);
+        r.out = out.toString(StandardCharsets.UTF_8);
+        r.err = err.toString(StandardCharsets.UTF_8);
+        return r;
+    }
+
+    private static double testAccuracy(String out) {
+        Matcher m = Pattern.compile("test accuracy: ([0-9.]+)% \\((\\d+) of 360\\)").matcher(out);
+        assertTrue(m.find(), out);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void defaultJobWithFewEpochsTrainsReportsAndWritesAValidChart() throws Exception {
+        Run r = main("--epochs", "8", "--out", dir.toString());
+        assertEquals(0, r.status, r.err);
+        assertTrue(testAccuracy(r.out) >= 95.0, r.out);
+        assertFalse(r.out.contains("\r"), "plain lines when not a terminal");
+        for (int e = 1; e <= 8; e++) {
+            assertTrue(r.out.contains("epoch " + e + "/8  loss "), r.out);
+        }
+        assertTrue(r.out.contains("split:     train 1257 / validation 180 / test 360"), r.out);
+        assertTrue(r.out.contains("confusion matrix"), r.out);
+        assertTrue(r.out.matches("(?s).*kernels used: (simd|scalar) .*"), r.out);
+
+        Document svg = PartsTest.parseXml(Files.readString(dir.resolve("learning-curve.svg")));
+        assertEquals("svg", svg.getDocumentElement().getLocalName());
+        List<String> series = new ArrayList<>();
+        NodeList groups = svg.getElementsByTagNameNS("*", "g");
+        for (int i = 0; i < groups.getLength(); i++) {
+            Element g = (Element) groups.item(i);
+            if ("series".equals(g.getAttribute("class"))) {
+                series.add(g.getAttribute("data-name"));
+                String points = ((Element) g.getElementsByTagNameNS("*", "polyline").item(0)).getAttribute("points");
+                assertEquals(8, points.trim().split("\\s+").length, "one point per epoch");
+            }
+        }
+        assertEquals(List.of("training", "validation", "training", "validation"), series);
+        String text = svg.getDocumentElement().getTextContent();
+        assertTrue(text.contains("Loss") && text.contains("Accuracy") && text.contains("epoch"), text);
+    }
+
+    @Test
+    void defaultJobReachesTheReadmeAccuracy() throws IOException {
+        Options o = Options.parse("--out", dir.toString(), "--quiet");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TrainCommand.Result r = TrainCommand.run(o, new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+        assertEquals(360, r.confusion.total());
+        assertTrue(r.testAccuracy >= 0.975, bytes.toString(StandardCharsets.UTF_8));
+        assertEquals(o.epochs, r.history.epochs().size());
+    }
+
+    /** The digits as a CSV with a header, the label in a column named "label" in the middle. */
+    static Path digitsCsv(Path dir) throws IOException {
+        Dataset d = TrainCommand.loadDigits();
+        StringBuilder s = new StringBuilder();
+        for (int j = 0; j < d.cols(); j++) {
+            s.append("p").append(j).append(j == 31 ? ",label," : ",");
+        }
+        s.setLength(s.length() - 1);
+        s.append('\n');
+        for (int i = 0; i < d.rows(); i++) {
+            for (int j = 0; j < d.cols(); j++) {
+                s.append((int) d.features()[i * d.cols() + j]).append(j == 31 ? "," + d.labels()[i] + "," : ",");
+            }
+            s.setLength(s.length() - 1);
+            s.append('\n');
+        }
+        Path p = dir.resolve("digits-with-header.csv");
+        Files.writeString(p, s);
+        return p;
+    }
+
+    @Test
+    void trainsOnAUsersCsvAndOnIdxFiles() throws IOException {
+        Path csv = digitsCsv(dir);
+        Run r = main("--csv", csv.toString(), "--label-column", "label", "--epochs", "5", "--out",
+                dir.resolve("csv").toString());
+        assertEquals(0, r.status, r.err);
+        assertTrue(r.out.contains("64 features, 10 classes"), r.out);
+        assertTrue(testAccuracy(r.out) >= 90.0, r.out);
+
+        Dataset d = TrainCommand.loadDigits();
+        ByteBuffer images = ByteBuffer.allocate(16 + d.rows() * 64).putInt(0x00000803).putInt(d.rows()).putInt(8)
+                .putInt(8);
+        ByteBuffer labels = ByteBuffer.allocate(8 + d.rows()).putInt(0x00000801).putInt(d.rows());
+        for (int i = 0; i < d.rows(); i++) {
+            for (int j = 0; j < 64; j++) {
+                images.put((byte) d.features()[i * 64 + j]);
+            }
+            labels.put((byte) d.labels()[i]);
+        }
+        Path x = Files.write(dir.resolve("images-idx3-ubyte"), images.array());
+        Path y = Files.write(dir.resolve("labels-idx1-ubyte"), labels.array());
+        r = main("--idx-images", x.toString(), "--idx-labels", y.toString(), "--epochs", "5", "--out",
+                dir.resolve("idx").toString());
+        assertEquals(0, r.status, r.err);
+        assertTrue(testAccuracy(r.out) >= 90.0, r.out);
+    }
+
+    @Test
+    void badInputIsReportedWithoutAStackTrace() throws IOException {
+        Path bad = Files.writeString(dir.resolve("bad.csv"), "1,2,0\n3,x,1\n");
+        Run r = main("--csv", bad.toString());
+        assertEquals(1, r.status);
+        assertEquals("error: " + bad + ": line 2, column 2: expected a number, found \"x\"", r.err.strip());
+        r = main("--csv", dir.resolve("missing.csv").toString());
+        assertEquals(1, r.status);
+        assertTrue(r.err.startsWith("error: no such file: "), r.err);
+        r = main("--epochs", "many");
+        assertEquals(2, r.status);
+        assertTrue(r.err.contains("--epochs expects a positive integer: \"many\""), r.err);
+        r = main("--help");
+        assertEquals(0, r.status);
+        assertTrue(r.out.contains("--idx-labels PATH"), r.out);
+    }
+}
