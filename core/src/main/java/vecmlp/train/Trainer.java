@@ -40,7 +40,7 @@ public final class Trainer {
     private final double minDelta;
     private final boolean restoreBest;
     private final int startEpoch;
-    private final List<TrainingListener> listeners;
+    private final TrainingListener[] listeners;
 
     private Trainer(Builder b) {
         this.mlp = b.mlp;
@@ -55,7 +55,7 @@ public final class Trainer {
         this.minDelta = b.minDelta;
         this.restoreBest = b.restoreBest;
         this.startEpoch = b.startEpoch;
-        this.listeners = List.copyOf(b.listeners);
+        this.listeners = b.listeners.toArray(new TrainingListener[0]);
     }
 
     /** A builder for training {@code mlp} with {@code optimizer}. */
@@ -118,6 +118,7 @@ public final class Trainer {
         boolean accuracyApplies = trainSet.hasLabels() || mlp.loss() == Loss.CROSS_ENTROPY;
 
         BatchEvent be = new BatchEvent();
+        be.epochs = epochs;
         EpochEvent ee = new EpochEvent();
         List<History.Epoch> records = new ArrayList<>();
         long start = System.nanoTime();

@@ -1,0 +1,71 @@
+package vecmlp.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import vecmlp.kernel.Activation;
+import vecmlp.kernel.Kernels;
+import vecmlp.nn.Loss;
+import vecmlp.nn.Mlp;
+import vecmlp.nn.Workspace;
+
+/**
+ * The network's input Jacobian by one batched backward pass ({@code G_L = D_L}) against float64 central
+ * differences. Entries are O(1) sums of ≤ 7·6·5 products in float32, so their absolute error is
+ * ≈ 200·ε₃₂ ≈ 1.2e-5 of the entries' scale; the bound is 1e-4 absolute (scale ~1).
+ */
+class NetworkJacobianTest {
+
+    private static void check(Kernels k, Activation hidden, Activation out, Loss loss, int nOut) {
+        Mlp mlp = GradientCheckTest.net(k, 21, hidden, out, loss, 7, 6, 5, nOut);
+        float[] x = GradientCheckTest.randomInputs(8, 7);
+        float[] jac = NetworkJacobian.of(mlp, x);
+        double[][] num = NetworkJacobian.numerical(mlp, x, 1e-6);
+        double scale = 0;
+        for (double[] row : num) {
+            for (double v : row) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+        }
+        assertTrue(scale > 1e-3, "a Jacobian that is all zeros tests nothing: " + scale);
+        for (int i = 0; i < nOut; i++) {
+            for (int j = 0; j < 7; j++) {
+                assertEquals(num[i][j], jac[i * 7 + j], 1e-4 * Math.max(1, scale), hidden + "/" + out + " J[" + i + "][" + j + "]");
+            }
+        }
+    }
+
+    @Test
+    void everyOutputActivation() {
+        Kernels[] ks = Kernels.isSimdAvailable()
+                ? new Kernels[] {Kernels.scalar(), Kernels.simd().withThreads(1)} : new Kernels[] {Kernels.scalar()};
+        for (Kernels k : ks) {
+            for (Activation h : new Activation[] {Activation.TANH, Activation.SIGMOID, Activation.LEAKY_RELU, Activation.RELU}) {
+                check(k, h, Activation.SOFTMAX, Loss.CROSS_ENTROPY, 4);
+                check(k, h, Activation.IDENTITY, Loss.MSE, 3);
+                check(k, h, Activation.SIGMOID, Loss.BINARY_CROSS_ENTROPY, 2);
+                check(k, h, Activation.TANH, Loss.MSE, 1);
+            }
+        }
+    }
+
+    @Test
+    void batchOfInputsEqualsOneAtATime() {
+        Mlp mlp = GradientCheckTest.net(Kernels.scalar(), 5, Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY, 4, 6, 3);
+        float[] x = GradientCheckTest.randomInputs(9, 3 * 4);
+        float[] batch = new float[3 * 3 * 4];
+        Workspace ws = mlp.newWorkspace(9);
+        mlp.inputJacobian(x, 0, 3, batch, 0, ws);
+        for (int s = 0; s < 3; s++) {
+            float[] one = NetworkJacobian.of(mlp, java.util.Arrays.copyOfRange(x, s * 4, s * 4 + 4));
+            for (int i = 0; i < one.length; i++) {
+                assertEquals(one[i], batch[s * 12 + i], 0f);
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> mlp.inputJacobian(x, 0, 3, batch, 0, mlp.newWorkspace(8)));
+        assertTrue(e.getMessage().contains("9"), e.getMessage());
+    }
+}

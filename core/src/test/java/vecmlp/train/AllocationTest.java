@@ -1,0 +1,110 @@
+package vecmlp.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+import vecmlp.kernel.Activation;
+import vecmlp.kernel.Kernels;
+import vecmlp.nn.Mlp;
+import vecmlp.nn.Workspace;
+import vecmlp.optim.Optimizer;
+
+/**
+ * After warm-up, a training step (forward, backward, optimizer update) and an inference call allocate
+ * nothing. Measured with {@code com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes} around a
+ * window of steps. The scalar kernels are plain Java and must be at 0 from the first window; the Vector API
+ * allocates while it runs interpreted or in C1, so SIMD gets warm-up rounds until a window reads 0 (JIT
+ * timing varies; the bound on rounds only keeps a genuinely allocating kernel from passing).
+ */
+class AllocationTest {
+
+    private static final com.sun.management.ThreadMXBean MX =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    private static long allocated() {
+        return MX.getCurrentThreadAllocatedBytes();
+    }
+
+    /** Bytes allocated by {@code steps} training steps and predictions, after {@code warm} unmeasured ones. */
+    private static long window(Kernels k, int warm, int steps) {
+        Mlp mlp = Mlp.builder().input(64).dense(48, Activation.RELU).dense(32, Activation.TANH)
+                .dense(10, Activation.SOFTMAX).seed(1).kernels(k).build();
+        Optimizer opt = Optimizer.adamW(1e-3f, 0.01f).clipNorm(1f).kernels(k);
+        Dataset data = Data.blobs(2, 64, 64, 10, 1.0);
+        Workspace ws = mlp.newWorkspace(32);
+        Workspace one = mlp.newWorkspace(1);
+        float[] grad = mlp.newGradients();
+        float[] out = new float[10];
+        float[] x = data.features();
+        int[] y = data.labels();
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < warm; i++) {
+                step(mlp, opt, ws, one, grad, out, x, y, i);
+            }
+            long before = allocated();
+            for (int i = 0; i < steps; i++) {
+                step(mlp, opt, ws, one, grad, out, x, y, i);
+            }
+            best = Math.min(best, allocated() - before);
+        }
+        return best;
+    }
+
+    private static void step(Mlp mlp, Optimizer opt, Workspace ws, Workspace one, float[] grad, float[] out,
+                             float[] x, int[] y, int i) {
+        int b = i % 2 == 0 ? 32 : 17; // full and partial batches
+        int from = i % 2 == 0 ? 0 : 40;
+        mlp.computeGradient(x, from * 64, b, y, from, grad, ws);
+        opt.step(mlp.parameters(), grad);
+        mlp.predictOne(x, out, one);
+        mlp.evaluateLoss(x, 0, 32, y, 0, ws);
+    }
+
+    @Test
+    void scalarTrainingStepAllocatesNothing() {
+        assumeTrue(MX.isThreadAllocatedMemorySupported());
+        MX.setThreadAllocatedMemoryEnabled(true);
+        assertEquals(0L, window(Kernels.scalar(), 20, 20));
+    }
+
+    @Test
+    void simdTrainingStepAllocatesNothingOnceCompiled() {
+        assumeTrue(Kernels.isSimdAvailable() && MX.isThreadAllocatedMemorySupported());
+        MX.setThreadAllocatedMemoryEnabled(true);
+        long bytes = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 15 && bytes != 0; attempt++) {
+            bytes = window(Kernels.simd().withThreads(1), 400, 20);
+        }
+        assertEquals(0L, bytes);
+    }
+
+    @Test
+    void trainerStepsAllocateNothingBetweenBatches() {
+        assumeTrue(MX.isThreadAllocatedMemorySupported());
+        MX.setThreadAllocatedMemoryEnabled(true);
+        Mlp mlp = Mlp.builder().input(16).dense(16, Activation.RELU).dense(4, Activation.SOFTMAX).seed(1)
+                .kernels(Kernels.scalar()).build();
+        Dataset data = Data.blobs(3, 16 * 20, 16, 4, 1.0);
+        long[] last = {-1};
+        long[] maxDelta = {0};
+        int[] measured = {0};
+        Trainer.builder(mlp, Optimizer.nesterov(0.01f, 0.9f).kernels(Kernels.scalar())).epochs(6).batchSize(16)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onBatchEnd(BatchEvent e) {
+                        long now = allocated();
+                        if (e.epoch() >= 3 && e.batch() > 0) { // within an epoch, after warm-up
+                            maxDelta[0] = Math.max(maxDelta[0], now - last[0]);
+                            measured[0]++;
+                        }
+                        last[0] = allocated();
+                    }
+                }).build().fit(data);
+        assertTrue(measured[0] > 50);
+        assertEquals(0L, maxDelta[0], "bytes allocated between two batch ends");
+    }
+}
