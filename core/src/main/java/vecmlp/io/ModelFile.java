@@ -1,0 +1,369 @@
+package vecmlp.io;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import vecmlp.kernel.Activation;
+import vecmlp.kernel.Kernels;
+import vecmlp.nn.Loss;
+import vecmlp.nn.Mlp;
+
+/**
+ * Saves and loads an {@link Mlp} as a {@link SafeTensors} file: one {@code F32} tensor per weight matrix and
+ * bias, the architecture in {@code __metadata__}.
+ *
+ * <p><b>Tensors.</b> Dense layer {@code l} (0-based) stores {@code layers.l.weight}, shape
+ * {@code [n_l, n_{l+1}]} — MATH.md's {@code W_l}, inputs × outputs, row-major, so {@code Z = A·W + b} — and
+ * {@code layers.l.bias}, shape {@code [n_{l+1}]}. PyTorch's {@code nn.Linear.weight} is the transpose,
+ * {@code [out, in]} with {@code y = x·Wᵀ + b}: to move a layer to PyTorch use
+ * {@code linear.weight.data = tensors["layers.0.weight"].T.contiguous()}, and back,
+ * {@code tensors["layers.0.weight"] = linear.weight.detach().T.contiguous()}.
+ *
+ * <p><b>Metadata</b> (all strings, as safetensors requires):
+ * <pre>
+ *   vecmlp.format          "mlp" ("mlp-checkpoint" for a {@link Checkpoint}, which this class also reads)
+ *   vecmlp.format_version  "1"
+ *   vecmlp.layer_sizes     "784,256,10"          n_0, …, n_L
+ *   vecmlp.activations     "relu,softmax"        one per layer: identity, relu, leaky_relu(0.01), sigmoid, tanh, softmax
+ *   vecmlp.loss            "cross_entropy"       or mse, binary_cross_entropy
+ *   vecmlp.checksum        "crc32c:89abcdef"     required; "none" for a file written without one (see SafeTensors)
+ * </pre>
+ * Other metadata keys are kept by {@link SafeTensors} and ignored here. A file written by another tool
+ * loads if it has these keys (with {@code "vecmlp.checksum": "none"}) and these tensors in {@code F32},
+ * {@code F16}, {@code BF16} or {@code F64}.
+ *
+ * <p><b>Non-finite values.</b> {@link #save} refuses a model with a NaN or infinite parameter, and
+ * {@link #load} a file with one, unless the caller passes {@link Option#ALLOW_NON_FINITE}.
+ *
+ * <p><b>Errors.</b> Every problem with a file's content is a {@link ModelFormatException} naming the tensor
+ * or key, the expected and the found value; nothing is allocated from a file before it is validated (see
+ * {@link SafeTensors}). Stateless; every method is safe to call from many threads (a model being saved
+ * must not be trained at the same time).
+ */
+public final class ModelFile {
+
+    /** Options of {@link #save} and {@link #load}. */
+    public enum Option {
+        /** Save or load parameters that are NaN or infinite (refused by default). */
+        ALLOW_NON_FINITE
+    }
+
+    /** {@code vecmlp.format} of a model file. */
+    public static final String FORMAT_MODEL = "mlp";
+    /** {@code vecmlp.format} of a checkpoint. */
+    public static final String FORMAT_CHECKPOINT = "mlp-checkpoint";
+    /** The {@code vecmlp.format_version} this version writes and reads. */
+    public static final String FORMAT_VERSION = "1";
+
+    static final String KEY_FORMAT = "vecmlp.format";
+    static final String KEY_VERSION = "vecmlp.format_version";
+    static final String KEY_LAYER_SIZES = "vecmlp.layer_sizes";
+    static final String KEY_ACTIVATIONS = "vecmlp.activations";
+    static final String KEY_LOSS = "vecmlp.loss";
+
+    private static final Pattern UNSIGNED = Pattern.compile("[1-9][0-9]{0,9}");
+    private static final Pattern LEAKY = Pattern.compile("leaky_relu\\((-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?)\\)");
+
+    private ModelFile() {
+    }
+
+    /** The name of the weight tensor of dense layer {@code layer}: {@code layers.<layer>.weight}. */
+    public static String weightName(int layer) {
+        return "layers." + layer + ".weight";
+    }
+
+    /** The name of the bias tensor of dense layer {@code layer}: {@code layers.<layer>.bias}. */
+    public static String biasName(int layer) {
+        return "layers." + layer + ".bias";
+    }
+
+    /**
+     * Saves {@code mlp} to {@code file} atomically: the previous file, if any, stays intact until the new one
+     * is complete and fsynced (see {@link SafeTensors#write(Path)}).
+     *
+     * @throws IllegalArgumentException if a parameter is NaN or infinite and {@link Option#ALLOW_NON_FINITE}
+     *                                  is not given (nothing is written); the message names the tensor and index
+     * @throws IOException              if the file cannot be written (the target is then unchanged)
+     */
+    public static void save(Mlp mlp, Path file, Option... options) throws IOException {
+        Objects.requireNonNull(file, "file");
+        toTensors(mlp, options).write(file);
+    }
+
+    /**
+     * The file content for {@code mlp}: its architecture as metadata and its parameters as tensors (copied,
+     * so the snapshot does not change when training goes on).
+     *
+     * @throws IllegalArgumentException as {@link #save}, for a non-finite parameter
+     */
+    public static SafeTensors toTensors(Mlp mlp, Option... options) {
+        return SafeTensors.of(metadata(mlp, FORMAT_MODEL), tensors(mlp, options));
+    }
+
+    /**
+     * Loads a model saved by {@link #save} (or the model of a {@link Checkpoint}), computing with
+     * {@link Kernels#get()}.
+     *
+     * @throws ModelFormatException if the file is not a valid vecmlp model file (see the class comment)
+     * @throws IOException          if it cannot be read
+     */
+    public static Mlp load(Path file, Option... options) throws IOException {
+        return load(file, Kernels.get(), options);
+    }
+
+    /** As {@link #load(Path, Option...)}, computing with {@code kernels}. */
+    public static Mlp load(Path file, Kernels kernels, Option... options) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(kernels, "kernels");
+        return fromTensors(SafeTensors.read(file), kernels, options);
+    }
+
+    /**
+     * The model held by tensors read from a file, validated against the architecture in their metadata.
+     *
+     * @throws ModelFormatException naming the key or tensor that is missing, malformed or inconsistent
+     */
+    public static Mlp fromTensors(SafeTensors st, Kernels kernels, Option... options) throws ModelFormatException {
+        Objects.requireNonNull(st, "st");
+        Objects.requireNonNull(kernels, "kernels");
+        Set<Option> opts = options(options);
+        Map<String, String> meta = st.metadata();
+        String format = require(meta, KEY_FORMAT, "\"" + FORMAT_MODEL + "\" or \"" + FORMAT_CHECKPOINT + "\"");
+        if (!format.equals(FORMAT_MODEL) && !format.equals(FORMAT_CHECKPOINT)) {
+            throw bad(KEY_FORMAT, "\"" + FORMAT_MODEL + "\" or \"" + FORMAT_CHECKPOINT + "\"", format);
+        }
+        String version = require(meta, KEY_VERSION, "\"" + FORMAT_VERSION + "\"");
+        if (!version.equals(FORMAT_VERSION)) {
+            throw bad(KEY_VERSION, "\"" + FORMAT_VERSION + "\" (the version this vecmlp reads)", version);
+        }
+        require(meta, SafeTensors.CHECKSUM_KEY, "a checksum \"crc32c:<8 hex digits>\" or \"" + SafeTensors.NO_CHECKSUM
+                + "\"");
+
+        int[] sizes = parseSizes(require(meta, KEY_LAYER_SIZES, "layer sizes such as \"784,256,10\""));
+        Activation[] acts = parseActivations(require(meta, KEY_ACTIVATIONS, "activations such as \"relu,softmax\""),
+                sizes.length - 1);
+        Loss loss = parseLoss(require(meta, KEY_LOSS, "a loss such as \"cross_entropy\""));
+        try {
+            loss.checkCompatible(acts[acts.length - 1], sizes[sizes.length - 1]);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException("metadata '" + KEY_LOSS + "'", "a loss compatible with the output layer "
+                    + acts[acts.length - 1] + " of " + sizes[sizes.length - 1] + " units", loss.toString(), e);
+        }
+        long count = Mlp.parameterCount(sizes);
+        if (count > Integer.MAX_VALUE - 16) {
+            throw bad(KEY_LAYER_SIZES, "sizes with at most " + (Integer.MAX_VALUE - 16) + " parameters in all",
+                    meta.get(KEY_LAYER_SIZES) + " (" + count + " parameters)");
+        }
+
+        Set<String> expected = new java.util.HashSet<>();
+        for (int l = 0; l < acts.length; l++) {
+            expected.add(weightName(l));
+            expected.add(biasName(l));
+        }
+        for (SafeTensors.Tensor t : st.tensors()) {
+            boolean checkpointState = format.equals(FORMAT_CHECKPOINT) && t.name().startsWith(Checkpoint.STATE_PREFIX);
+            if (!expected.contains(t.name()) && !checkpointState) {
+                throw new ModelFormatException("tensor '" + t.name() + "'", "only the tensors of the "
+                        + acts.length + " layers of " + KEY_LAYER_SIZES + " " + meta.get(KEY_LAYER_SIZES)
+                        + (format.equals(FORMAT_CHECKPOINT) ? " and " + Checkpoint.STATE_PREFIX + "*" : ""),
+                        "an unexpected tensor");
+            }
+        }
+        // Every shape is known to match before the parameter array is allocated.
+        for (int l = 0; l < acts.length; l++) {
+            tensor(st, weightName(l), new long[] {sizes[l], sizes[l + 1]}, sizes);
+            tensor(st, biasName(l), new long[] {sizes[l + 1]}, sizes);
+        }
+        float[] params = new float[(int) count];
+        int at = 0;
+        for (int l = 0; l < acts.length; l++) {
+            at = copy(st.tensor(weightName(l)), params, at, opts);
+            at = copy(st.tensor(biasName(l)), params, at, opts);
+        }
+        Mlp mlp;
+        try {
+            mlp = Mlp.of(sizes, acts, loss, new float[params.length], kernels);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException("metadata", "an architecture vecmlp can build", e.getMessage(), e);
+        }
+        System.arraycopy(params, 0, mlp.parameters(), 0, params.length);  // Mlp.of refuses non-finite values
+        return mlp;
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    static Map<String, String> metadata(Mlp mlp, String format) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(KEY_FORMAT, format);
+        meta.put(KEY_VERSION, FORMAT_VERSION);
+        StringBuilder sizes = new StringBuilder();
+        for (int n : mlp.layerSizes()) {
+            sizes.append(sizes.length() == 0 ? "" : ",").append(n);
+        }
+        meta.put(KEY_LAYER_SIZES, sizes.toString());
+        StringBuilder acts = new StringBuilder();
+        for (Activation a : mlp.activations()) {
+            acts.append(acts.length() == 0 ? "" : ",").append(activationName(a));
+        }
+        meta.put(KEY_ACTIVATIONS, acts.toString());
+        meta.put(KEY_LOSS, mlp.loss().name().toLowerCase(Locale.ROOT));
+        return meta;
+    }
+
+    static List<SafeTensors.Tensor> tensors(Mlp mlp, Option... options) {
+        Objects.requireNonNull(mlp, "mlp");
+        Set<Option> opts = options(options);
+        float[] p = mlp.parameters().clone();
+        int[] n = mlp.layerSizes();
+        List<SafeTensors.Tensor> out = new ArrayList<>();
+        for (int l = 0; l < mlp.layerCount(); l++) {
+            float[] w = Arrays.copyOfRange(p, mlp.weightOffset(l), mlp.weightOffset(l) + n[l] * n[l + 1]);
+            float[] b = Arrays.copyOfRange(p, mlp.biasOffset(l), mlp.biasOffset(l) + n[l + 1]);
+            if (!opts.contains(Option.ALLOW_NON_FINITE)) {
+                checkFinite(weightName(l), w, n[l + 1]);
+                checkFinite(biasName(l), b, n[l + 1]);
+            }
+            out.add(SafeTensors.Tensor.matrix(weightName(l), n[l], n[l + 1], w));
+            out.add(SafeTensors.Tensor.vector(biasName(l), b));
+        }
+        return out;
+    }
+
+    private static void checkFinite(String name, float[] v, int cols) {
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new IllegalArgumentException("mlp parameter " + name + (name.endsWith("weight")
+                        ? "[" + i / cols + ", " + i % cols + "]" : "[" + i + "]") + " must be finite to be saved: " + v[i]
+                        + " (pass ModelFile.Option.ALLOW_NON_FINITE to save it anyway)");
+            }
+        }
+    }
+
+    static String activationName(Activation a) {
+        String name = a.kind().name().toLowerCase(Locale.ROOT);
+        return a.kind() == Activation.Kind.LEAKY_RELU ? name + "(" + Float.toString(a.slope()) + ")" : name;
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    static Set<Option> options(Option... options) {
+        Objects.requireNonNull(options, "options");
+        Set<Option> set = EnumSet.noneOf(Option.class);
+        for (Option o : options) {
+            set.add(Objects.requireNonNull(o, "option"));
+        }
+        return set;
+    }
+
+    static ModelFormatException bad(String key, String expected, String found) {
+        return new ModelFormatException("metadata '" + key + "'", expected, SafeTensors.quote(found));
+    }
+
+    static String require(Map<String, String> meta, String key, String expected) throws ModelFormatException {
+        String v = meta.get(key);
+        if (v == null) {
+            throw new ModelFormatException("metadata '" + key + "'", expected, "no such key");
+        }
+        return v;
+    }
+
+    private static int[] parseSizes(String text) throws ModelFormatException {
+        String[] parts = text.split(",", -1);
+        if (parts.length < 2) {
+            throw bad(KEY_LAYER_SIZES, "at least 2 comma-separated sizes (input, then each layer)", text);
+        }
+        int[] sizes = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            long v = UNSIGNED.matcher(parts[i]).matches() ? Long.parseLong(parts[i]) : -1;
+            if (v < 1 || v > Integer.MAX_VALUE) {
+                throw bad(KEY_LAYER_SIZES, "sizes that are integers in [1, 2^31 - 1]", text + " (item " + i + ")");
+            }
+            sizes[i] = (int) v;
+        }
+        return sizes;
+    }
+
+    private static Activation[] parseActivations(String text, int layers) throws ModelFormatException {
+        String[] parts = text.split(",", -1);
+        if (parts.length != layers) {
+            throw bad(KEY_ACTIVATIONS, layers + " activations, one per layer of " + KEY_LAYER_SIZES, text);
+        }
+        Activation[] acts = new Activation[layers];
+        for (int l = 0; l < layers; l++) {
+            acts[l] = parseActivation(parts[l], text, l);
+        }
+        return acts;
+    }
+
+    private static Activation parseActivation(String s, String text, int l) throws ModelFormatException {
+        switch (s) {
+            case "identity": return Activation.IDENTITY;
+            case "relu": return Activation.RELU;
+            case "sigmoid": return Activation.SIGMOID;
+            case "tanh": return Activation.TANH;
+            case "softmax": return Activation.SOFTMAX;
+            default:
+        }
+        Matcher m = LEAKY.matcher(s);
+        if (m.matches()) {
+            float slope = Float.parseFloat(m.group(1));
+            if (slope >= 0f && slope < 1f) {
+                return Activation.leakyRelu(slope);
+            }
+            throw bad(KEY_ACTIVATIONS, "a leaky_relu slope in [0, 1) for layer " + l, text);
+        }
+        throw bad(KEY_ACTIVATIONS, "identity, relu, leaky_relu(<slope>), sigmoid, tanh or softmax for layer " + l,
+                text);
+    }
+
+    private static Loss parseLoss(String s) throws ModelFormatException {
+        for (Loss loss : Loss.values()) {
+            if (loss.name().toLowerCase(Locale.ROOT).equals(s)) {
+                return loss;
+            }
+        }
+        throw bad(KEY_LOSS, "cross_entropy, mse or binary_cross_entropy", s);
+    }
+
+    private static void tensor(SafeTensors st, String name, long[] shape, int[] sizes) throws ModelFormatException {
+        SafeTensors.Tensor t = st.tensor(name);
+        if (t == null) {
+            throw new ModelFormatException("tensor '" + name + "'", "present, shape " + Arrays.toString(shape)
+                    + " for " + KEY_LAYER_SIZES + " " + Arrays.toString(sizes), "no such tensor");
+        }
+        if (!t.hasShape(shape)) {
+            throw new ModelFormatException("tensor '" + name + "' shape", Arrays.toString(shape) + " for "
+                    + KEY_LAYER_SIZES + " " + Arrays.toString(sizes) + " (weights are [inputs, outputs])",
+                    Arrays.toString(t.shape()));
+        }
+    }
+
+    private static int copy(SafeTensors.Tensor t, float[] into, int at, Set<Option> opts) throws ModelFormatException {
+        float[] d = t.data();
+        if (!opts.contains(Option.ALLOW_NON_FINITE)) {
+            checkFiniteTensor(t);
+        }
+        System.arraycopy(d, 0, into, at, d.length);
+        return at + d.length;
+    }
+
+    static void checkFiniteTensor(SafeTensors.Tensor t) throws ModelFormatException {
+        float[] d = t.data();
+        for (int i = 0; i < d.length; i++) {
+            if (!Float.isFinite(d[i])) {
+                throw new ModelFormatException("tensor '" + t.name() + "' element " + i,
+                        "a finite value (or ModelFile.Option.ALLOW_NON_FINITE)", Float.toString(d[i]));
+            }
+        }
+    }
+}

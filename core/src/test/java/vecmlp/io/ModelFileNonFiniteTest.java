@@ -1,0 +1,71 @@
+package vecmlp.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static vecmlp.io.ModelFileTestSupport.bits;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vecmlp.nn.Mlp;
+import vecmlp.optim.Optimizer;
+import vecmlp.train.NonFiniteLossException;
+import vecmlp.train.Trainer;
+
+/** A model with NaN or infinite parameters is neither saved nor loaded unless the caller opts in. */
+class ModelFileNonFiniteTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void saveRefusesNonFiniteParametersUnlessAllowed() throws Exception {
+        Path file = dir.resolve("m.safetensors");
+        Mlp good = ModelFileTestSupport.trained(2);
+        ModelFile.save(good, file);
+        byte[] before = Files.readAllBytes(file);
+
+        for (float poison : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            Mlp bad = good.copy();
+            int at = bad.weightOffset(1) + 2 * 8 + 5;              // layers.1.weight[2, 5]
+            bad.parameters()[at] = poison;
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelFile.save(bad, file));
+            assertTrue(e.getMessage().contains("layers.1.weight[2, 5]") && e.getMessage().contains(Float.toString(poison)),
+                    e.getMessage());
+            assertArrayEquals(before, Files.readAllBytes(file), "the previous file is untouched");
+            assertEquals(1, Files.list(dir).count(), "and nothing else was written");
+
+            Path allowed = dir.resolve("nan.safetensors");
+            ModelFile.save(bad, allowed, ModelFile.Option.ALLOW_NON_FINITE);
+            ModelFormatException le = assertThrows(ModelFormatException.class, () -> ModelFile.load(allowed));
+            assertEquals("tensor 'layers.1.weight' element 21", le.field());
+            assertEquals(Float.toString(poison), le.found());
+            Mlp back = ModelFile.load(allowed, ModelFile.Option.ALLOW_NON_FINITE);
+            assertArrayEquals(bits(bad.parameters()), bits(back.parameters()));
+            Files.delete(allowed);
+        }
+    }
+
+    @Test
+    void aDivergingRunIsStoppedAndItsModelStaysSavable() throws Exception {
+        Mlp mlp = ModelFileTestSupport.classifier(4);
+        Trainer t = Trainer.builder(mlp, Optimizer.sgd(1e30f)).epochs(5).batchSize(8).seed(4).build();
+        assertThrows(NonFiniteLossException.class, () -> t.fit(ModelFileTestSupport.blobs(100, 4)));
+        boolean finite = true;
+        for (float p : mlp.parameters()) {
+            finite &= Float.isFinite(p);
+        }
+        Path file = dir.resolve("d.safetensors");
+        if (finite) {          // the trainer keeps the parameters from before the bad batch
+            ModelFile.save(mlp, file);
+            ModelFileTestSupport.assertSameModel(mlp, ModelFile.load(file));
+        } else {
+            assertThrows(IllegalArgumentException.class, () -> ModelFile.save(mlp, file));
+            assertFalse(Files.exists(file));
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package vecmlp.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static vecmlp.io.ModelFileTestSupport.assertSameModel;
+import static vecmlp.io.ModelFileTestSupport.bits;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vecmlp.kernel.Activation;
+import vecmlp.kernel.Kernels;
+import vecmlp.nn.Loss;
+import vecmlp.nn.Mlp;
+
+/** Saving and loading models: round trips, the documented layout, and every inconsistency rejected. */
+class ModelFileTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void roundTripKeepsArchitectureParametersAndPredictions() throws Exception {
+        List<Mlp> models = List.of(
+                ModelFileTestSupport.trained(7),
+                Mlp.builder().input(3).dense(5, Activation.TANH).dense(2, Activation.IDENTITY).loss(Loss.MSE).seed(1).build(),
+                Mlp.builder().input(1).dense(4, Activation.leakyRelu(0.3f)).dense(1, Activation.SIGMOID)
+                        .loss(Loss.BINARY_CROSS_ENTROPY).seed(2).build(),
+                Mlp.builder().input(2).dense(3, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(3).build());
+        for (Mlp mlp : models) {
+            Path file = dir.resolve("m.safetensors");
+            ModelFile.save(mlp, file);
+            Mlp back = ModelFile.load(file, mlp.kernels());
+            assertSameModel(mlp, back);
+            float[] x = new float[5 * mlp.inputSize()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) Math.sin(i * 1.7);
+            }
+            float[] a = new float[5 * mlp.outputSize()];
+            float[] b = new float[5 * mlp.outputSize()];
+            mlp.predict(x, 5, a);
+            back.predict(x, 5, b);
+            assertArrayEquals(bits(a), bits(b));
+        }
+    }
+
+    @Test
+    void theFileHasTheDocumentedMetadataAndTensorLayout() throws Exception {
+        Mlp mlp = ModelFileTestSupport.trained(3);
+        Path file = dir.resolve("m.safetensors");
+        ModelFile.save(mlp, file);
+        SafeTensors st = SafeTensors.read(file);
+        assertTrue(st.checksumVerified());
+        Map<String, String> m = st.metadata();
+        assertEquals("mlp", m.get("vecmlp.format"));
+        assertEquals("1", m.get("vecmlp.format_version"));
+        assertEquals("6,16,8,3", m.get("vecmlp.layer_sizes"));
+        assertEquals("relu,leaky_relu(0.125),softmax", m.get("vecmlp.activations"));
+        assertEquals("cross_entropy", m.get("vecmlp.loss"));
+        assertEquals(List.of("layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias",
+                "layers.2.weight", "layers.2.bias"), names(st));
+        // W_l is [inputs, outputs] row-major: element (i, j) is parameters()[weightOffset + i·n_out + j]
+        SafeTensors.Tensor w1 = st.tensor("layers.1.weight");
+        assertTrue(w1.hasShape(16, 8));
+        float[] p = mlp.parameters();
+        for (int i = 0; i < 16; i++) {
+            for (int j = 0; j < 8; j++) {
+                assertEquals(p[mlp.weightOffset(1) + i * 8 + j], w1.data()[i * 8 + j]);
+            }
+        }
+        assertTrue(st.tensor("layers.2.bias").hasShape(3));
+        assertEquals(p[mlp.biasOffset(2) + 2], st.tensor("layers.2.bias").data()[2]);
+    }
+
+    private static List<String> names(SafeTensors st) {
+        List<String> n = new ArrayList<>();
+        st.tensors().forEach(t -> n.add(t.name()));
+        return n;
+    }
+
+    /** The file another tool would write: F16 weights, no checksum ("none"), extra metadata, any tensor order. */
+    @Test
+    void readsAForeignFileWithTheRequiredKeys() throws Exception {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "pt");
+        meta.put("vecmlp.format", "mlp");
+        meta.put("vecmlp.format_version", "1");
+        meta.put("vecmlp.layer_sizes", "2,1");
+        meta.put("vecmlp.activations", "identity");
+        meta.put("vecmlp.loss", "mse");
+        meta.put("vecmlp.checksum", "none");
+        String json = "{\"__metadata__\":" + Json.write(new StringBuilder(), meta) + ","
+                + "\"layers.0.bias\":{\"dtype\":\"F16\",\"shape\":[1],\"data_offsets\":[4,6]},"
+                + "\"layers.0.weight\":{\"dtype\":\"F16\",\"shape\":[2,1],\"data_offsets\":[0,4]}}";
+        byte[] h = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + h.length + 6).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h).putShort((short) 0x3c00).putShort((short) 0xc000).putShort((short) 0x3800);
+        Path file = dir.resolve("foreign.safetensors");
+        Files.write(file, b.array());
+        Mlp mlp = ModelFile.load(file);
+        assertArrayEquals(new float[] {1f, -2f, 0.5f}, mlp.parameters());
+        float[] out = new float[1];
+        mlp.predict(new float[] {3f, 1f}, 1, out);
+        assertEquals(3f - 2f + 0.5f, out[0]);
+    }
+
+    // ---------------------------------------------------------------- rejection
+
+    private static SafeTensors edited(Mlp mlp, Consumer<Map<String, String>> editMeta,
+                                      Consumer<List<SafeTensors.Tensor>> editTensors) {
+        SafeTensors st = ModelFile.toTensors(mlp);
+        Map<String, String> meta = new LinkedHashMap<>(st.metadata());
+        List<SafeTensors.Tensor> ts = new ArrayList<>(st.tensors());
+        editMeta.accept(meta);
+        editTensors.accept(ts);
+        return SafeTensors.of(meta, ts);
+    }
+
+    private static void rejects(SafeTensors st, String field, String found) throws Exception {
+        SafeTensors read = SafeTensors.read(st.toBytes());
+        ModelFormatException e = assertThrows(ModelFormatException.class,
+                () -> ModelFile.fromTensors(read, Kernels.get()));
+        assertTrue(e.field().contains(field), "field '" + field + "' in: " + e.getMessage());
+        assertTrue(e.found().contains(found), "found '" + found + "' in: " + e.getMessage());
+    }
+
+    @Test
+    void rejectsMetadataThatIsMissingMalformedOrInconsistent() throws Exception {
+        Mlp mlp = ModelFileTestSupport.classifier(1);
+        Consumer<List<SafeTensors.Tensor>> same = t -> { };
+        rejects(edited(mlp, m -> m.remove("vecmlp.format"), same), "vecmlp.format", "no such key");
+        rejects(edited(mlp, m -> m.put("vecmlp.format", "cnn"), same), "vecmlp.format", "cnn");
+        rejects(edited(mlp, m -> m.put("vecmlp.format_version", "2"), same), "vecmlp.format_version", "2");
+        rejects(edited(mlp, m -> m.remove("vecmlp.layer_sizes"), same), "vecmlp.layer_sizes", "no such key");
+        rejects(edited(mlp, m -> m.put("vecmlp.layer_sizes", "6,16,8"), same), "vecmlp.activations",
+                "relu,leaky_relu(0.125),softmax");
+        rejects(edited(mlp, m -> m.put("vecmlp.layer_sizes", "6,16,0,3"), same), "vecmlp.layer_sizes", "6,16,0,3");
+        rejects(edited(mlp, m -> m.put("vecmlp.layer_sizes", "6,16,+8,3"), same), "vecmlp.layer_sizes", "+8");
+        rejects(edited(mlp, m -> m.put("vecmlp.layer_sizes", "6,16,99999999999,3"), same), "vecmlp.layer_sizes", "9999");
+        rejects(edited(mlp, m -> m.put("vecmlp.layer_sizes", "6"), same), "vecmlp.layer_sizes", "\"6\"");
+        rejects(edited(mlp, m -> m.put("vecmlp.layer_sizes", "60000,60000,60000,3"), same), "vecmlp.layer_sizes",
+                "parameters");
+        rejects(edited(mlp, m -> m.put("vecmlp.activations", "relu,swish,softmax"), same), "vecmlp.activations",
+                "swish");
+        rejects(edited(mlp, m -> m.put("vecmlp.activations", "relu,leaky_relu(1.5),softmax"), same),
+                "vecmlp.activations", "1.5");
+        rejects(edited(mlp, m -> m.put("vecmlp.activations", "RELU,relu,softmax"), same), "vecmlp.activations",
+                "RELU");
+        rejects(edited(mlp, m -> m.put("vecmlp.loss", "hinge"), same), "vecmlp.loss", "hinge");
+        rejects(edited(mlp, m -> m.put("vecmlp.loss", "mse"), same), "vecmlp.loss", "mse");
+        SafeTensors noChecksum = SafeTensors.read(ModelFile.toTensors(mlp).toBytes());
+        Map<String, String> meta = new LinkedHashMap<>(noChecksum.metadata());
+        meta.remove(SafeTensors.CHECKSUM_KEY);
+        byte[] file = SafeTensors.of(meta, noChecksum.tensors()).toBytes();
+        // our writer always adds a checksum; strip it from the bytes to get a file without one
+        String text = new String(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String stripped = text.replaceFirst(",\"vecmlp.checksum\":\"crc32c:[0-9a-f]{8}\"", "");
+        byte[] b = stripped.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        long newLen = java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0)
+                - (text.length() - stripped.length());
+        java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, newLen);
+        SafeTensors read = SafeTensors.read(b);
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.fromTensors(read,
+                Kernels.get()));
+        assertTrue(e.getMessage().contains("vecmlp.checksum"), e.getMessage());
+    }
+
+    @Test
+    void rejectsTensorsThatAreMissingMisshapenOrUnexpected() throws Exception {
+        Mlp mlp = ModelFileTestSupport.classifier(1);
+        Consumer<Map<String, String>> same = m -> { };
+        rejects(edited(mlp, same, t -> t.remove(3)), "tensor 'layers.1.bias'", "no such tensor");
+        rejects(edited(mlp, same, t -> t.set(2, SafeTensors.Tensor.matrix("layers.1.weight", 8, 16, new float[128]))),
+                "tensor 'layers.1.weight' shape", "[8, 16]");                     // PyTorch's [out, in]
+        rejects(edited(mlp, same, t -> t.set(1, SafeTensors.Tensor.matrix("layers.0.bias", 1, 16, new float[16]))),
+                "tensor 'layers.0.bias' shape", "[1, 16]");
+        rejects(edited(mlp, same, t -> t.add(SafeTensors.Tensor.vector("layers.3.weight", new float[1]))),
+                "tensor 'layers.3.weight'", "unexpected");
+        rejects(edited(mlp, same, t -> t.add(SafeTensors.Tensor.vector("optimizer.state.0", new float[1]))),
+                "tensor 'optimizer.state.0'", "unexpected");                      // only in a checkpoint
+    }
+
+    @Test
+    void theFileIsTheSameOnEveryRun() throws Exception {
+        byte[] a = ModelFile.toTensors(ModelFileTestSupport.trained(5)).toBytes();
+        byte[] b = ModelFile.toTensors(ModelFileTestSupport.trained(5)).toBytes();
+        assertArrayEquals(a, b);
+    }
+}
