@@ -7,6 +7,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import vecmlp.io.CsvLoader;
 import vecmlp.io.IdxLoader;
 import vecmlp.train.Dataset;
 
@@ -15,6 +29,7 @@ final class TestData {
 
     static final String FETCH_HINT = "MNIST not found in %s: run scripts/fetch-mnist.sh to fetch it";
 
+    private static Dataset digits;
     private static Dataset mnistTrain;
     private static Dataset mnistTest;
 
@@ -33,6 +48,47 @@ final class TestData {
                 && Files.isRegularFile(dir.resolve("t10k-images-idx3-ubyte"))
                 && Files.isRegularFile(dir.resolve("t10k-labels-idx1-ubyte"));
         assumeTrue(present, () -> String.format(FETCH_HINT, dir.toAbsolutePath()));
+    }
+
+    /** scikit-learn's 1 797 8×8 digits (bundled in the examples module), pixels scaled to [0, 1]. */
+    static synchronized Dataset digits() {
+        if (digits == null) {
+            Path file = Paths.get(System.getProperty("vecmlp.digits.file",
+                    "../examples/src/main/resources/vecmlp/examples/data/digits.csv.gz"));
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+                Dataset raw = CsvLoader.create().load(in, file.toString());
+                float[] x = raw.features().clone();
+                for (int i = 0; i < x.length; i++) {
+                    x[i] /= 16f;
+                }
+                digits = Dataset.ofClasses(x, raw.rows(), raw.cols(), raw.labels(), 10);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return digits;
+    }
+
+    /**
+     * {@code data} as a Spark frame of {@code features} (dense ML vectors) and {@code label} (double), rows in
+     * order, cut into {@code partitions} contiguous partitions.
+     */
+    static org.apache.spark.sql.Dataset<Row> frame(Dataset data, int partitions) {
+        List<Row> rows = new ArrayList<>(data.rows());
+        int cols = data.cols();
+        float[] f = data.features();
+        for (int i = 0; i < data.rows(); i++) {
+            double[] v = new double[cols];
+            for (int j = 0; j < cols; j++) {
+                v[j] = f[i * cols + j];
+            }
+            rows.add(RowFactory.create(Vectors.dense(v), (double) data.labels()[i]));
+        }
+        StructType schema = new StructType(new StructField[] {
+                new StructField("features", SQLDataTypes.VectorType(), false, Metadata.empty()),
+                new StructField("label", DataTypes.DoubleType, false, Metadata.empty())});
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
+        return TestSpark.session().createDataFrame(jsc.parallelize(rows, partitions), schema);
     }
 
     /** The 60 000 training images, pixels scaled to [0, 1]. */

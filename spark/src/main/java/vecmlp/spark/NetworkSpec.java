@@ -1,0 +1,125 @@
+package vecmlp.spark;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Objects;
+import vecmlp.kernel.Activation;
+import vecmlp.kernel.Kernels;
+import vecmlp.nn.Loss;
+import vecmlp.nn.Mlp;
+
+/**
+ * The architecture of a network, in a form Spark can ship to executors: layer sizes {@code n_0, …, n_L}, one
+ * activation per dense layer (kind and leaky-ReLU slope) and the loss. Immutable and thread-safe.
+ */
+public final class NetworkSpec implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int[] layers;
+    private final Activation.Kind[] kinds;
+    private final float[] slopes;
+    private final Loss loss;
+
+    private NetworkSpec(int[] layers, Activation[] activations, Loss loss) {
+        this.layers = layers.clone();
+        this.kinds = new Activation.Kind[activations.length];
+        this.slopes = new float[activations.length];
+        for (int l = 0; l < activations.length; l++) {
+            kinds[l] = activations[l].kind();
+            slopes[l] = activations[l].slope();
+        }
+        this.loss = loss;
+    }
+
+    /**
+     * A specification; validated by building a network of it (sizes ≥ 1, one activation per layer, a loss that
+     * fits the output).
+     *
+     * @throws IllegalArgumentException naming the bad argument and value
+     */
+    public static NetworkSpec of(int[] layers, Activation[] activations, Loss loss) {
+        Objects.requireNonNull(layers, "layers");
+        Objects.requireNonNull(activations, "activations");
+        Objects.requireNonNull(loss, "loss");
+        NetworkSpec spec = new NetworkSpec(layers, activations, loss);
+        Mlp.of(layers, activations, loss, new float[Math.toIntExact(Mlp.parameterCount(layers))], Kernels.scalar());
+        return spec;
+    }
+
+    /** The specification of an existing network. */
+    public static NetworkSpec of(Mlp mlp) {
+        Objects.requireNonNull(mlp, "mlp");
+        return new NetworkSpec(mlp.layerSizes(), mlp.activations(), mlp.loss());
+    }
+
+    /** The layer sizes {@code n_0, …, n_L} (a copy). */
+    public int[] layers() {
+        return layers.clone();
+    }
+
+    /** The activations, one per dense layer (a new array). */
+    public Activation[] activations() {
+        Activation[] a = new Activation[kinds.length];
+        for (int l = 0; l < a.length; l++) {
+            a[l] = activation(kinds[l], slopes[l]);
+        }
+        return a;
+    }
+
+    private static Activation activation(Activation.Kind kind, float slope) {
+        return kind == Activation.Kind.LEAKY_RELU ? Activation.leakyRelu(slope) : Activation.of(kind.name());
+    }
+
+    /** The loss. */
+    public Loss loss() {
+        return loss;
+    }
+
+    /** Input width {@code n_0}. */
+    public int inputSize() {
+        return layers[0];
+    }
+
+    /** Output width {@code n_L}: the number of classes for a softmax classifier. */
+    public int outputSize() {
+        return layers[layers.length - 1];
+    }
+
+    /** The number of parameters. */
+    public int parameterCount() {
+        return Math.toIntExact(Mlp.parameterCount(layers));
+    }
+
+    /** A network of this architecture initialised from {@code seed} (as {@link Mlp.Builder#seed}). */
+    public Mlp initial(long seed, Kernels kernels) {
+        Mlp.Builder b = Mlp.builder().input(layers[0]).loss(loss).seed(seed).kernels(kernels);
+        Activation[] acts = activations();
+        for (int l = 0; l < acts.length; l++) {
+            b.dense(layers[l + 1], acts[l]);
+        }
+        return b.build();
+    }
+
+    /** A network of this architecture with the given parameters (copied). */
+    public Mlp withParameters(float[] parameters, Kernels kernels) {
+        return Mlp.of(layers, activations(), loss, parameters, kernels);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof NetworkSpec && Arrays.equals(layers, ((NetworkSpec) o).layers)
+                && Arrays.equals(kinds, ((NetworkSpec) o).kinds) && Arrays.equals(slopes, ((NetworkSpec) o).slopes)
+                && loss == ((NetworkSpec) o).loss;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(layers) * 31 + Arrays.hashCode(kinds) * 17 + loss.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "NetworkSpec" + Arrays.toString(layers) + " " + Arrays.toString(activations()) + " " + loss;
+    }
+}

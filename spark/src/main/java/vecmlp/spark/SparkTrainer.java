@@ -1,0 +1,468 @@
+package vecmlp.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import vecmlp.kernel.Kernels;
+import vecmlp.nn.Mlp;
+import vecmlp.optim.Optimizer;
+
+/**
+ * Data-parallel training of a vecmlp network on Apache Spark: the plain Java entry point (the Spark ML
+ * estimator {@link VecmlpClassifier} uses it too).
+ *
+ * <p>The input rows are validated and packed once per partition into flat buffers ({@link InputPacker}), kept
+ * in memory across epochs. Two modes:
+ * <ul>
+ *   <li>{@link Mode#SYNCHRONOUS} (default): one Spark round per optimizer step. The driver broadcasts the flat
+ *   parameters; each partition computes, with core's kernels and a per-thread workspace, the gradient of its
+ *   share of the global mini-batch ({@link BatchPlan}), weighted by its share of the batch's rows; the driver
+ *   adds the partition results in partition order (deterministic, unlike {@code treeAggregate}) and applies the
+ *   core {@link Optimizer} made by the {@link OptimizerFactory} — every rule, schedule and clipping option.
+ *   With one partition this is exactly core's {@code Trainer} over the same batch order.</li>
+ *   <li>{@link Mode#AVERAGING}: one Spark round per {@code K} steps. The driver broadcasts parameters and
+ *   optimizer state; each partition runs {@code K} local steps on its local batches with its own copy of the
+ *   optimizer, and the driver averages parameters and optimizer state, weighted by the rows each partition
+ *   processed, in partition order.</li>
+ * </ul>
+ * Same seed, data and partitioning give bit-identical weights, whatever the scheduling; a retried task
+ * recomputes the same result. With {@link Builder#checkpoint} the driver state is written every N epochs and a
+ * new run with the same settings resumes from it.
+ *
+ * <p>Configure with {@link #builder}; {@link #fit} may be called from one thread at a time.
+ */
+public final class SparkTrainer {
+
+    private static final System.Logger LOG = System.getLogger(SparkTrainer.class.getName());
+
+    /** How partitions combine their work. */
+    public enum Mode {
+        /** One round per step: gradients summed on the driver, one optimizer. */
+        SYNCHRONOUS,
+        /** One round per K local steps: parameters and optimizer state averaged. */
+        AVERAGING
+    }
+
+    private final NetworkSpec spec;
+    private final OptimizerFactory optimizerFactory;
+    private final int batchSize;
+    private final int epochs;
+    private final long seed;
+    private final boolean shuffle;
+    private final Mode mode;
+    private final int localSteps;
+    private final Path checkpointFile;
+    private final int checkpointEvery;
+    private final FaultInjector faults;
+    private final float[] initialParameters;
+
+    private SparkTrainer(Builder b) {
+        this.spec = b.spec;
+        this.optimizerFactory = b.optimizerFactory;
+        this.batchSize = b.batchSize;
+        this.epochs = b.epochs;
+        this.seed = b.seed;
+        this.shuffle = b.shuffle;
+        this.mode = b.mode;
+        this.localSteps = b.localSteps;
+        this.checkpointFile = b.checkpointFile;
+        this.checkpointEvery = b.checkpointEvery;
+        this.faults = b.faults;
+        this.initialParameters = b.initialParameters;
+    }
+
+    /**
+     * A builder for training networks of architecture {@code spec} with optimizers made by {@code optimizer}.
+     */
+    public static Builder builder(NetworkSpec spec, OptimizerFactory optimizer) {
+        return new Builder(spec, optimizer);
+    }
+
+    /**
+     * Trains on {@code data}: a features column (Spark ML vector, {@code array<float>} or {@code array<double>}
+     * of {@code spec.inputSize()} finite values) and a label column (integer classes in
+     * {@code [0, spec.outputSize())}). Validates and packs the data first (one Spark job); the packed
+     * partitions are cached for the run and unpersisted at its end.
+     *
+     * @throws InvalidInputException naming column, partition, index and value of the first bad input
+     * @throws ArithmeticException if the gradient became NaN or infinite (naming epoch and step)
+     */
+    public TrainingResult fit(Dataset<Row> data, String featuresCol, String labelCol) {
+        Objects.requireNonNull(data, "data");
+        JavaRDD<PackedPartition> packed = InputPacker.pack(data, featuresCol, labelCol, spec.inputSize(),
+                spec.outputSize()).persist(StorageLevel.MEMORY_ONLY());
+        try {
+            List<int[]> sizes;
+            try {
+                sizes = packed.map(pp -> new int[] {pp.partition, pp.rows}).collect();
+            } catch (Exception e) {
+                throw InvalidInputException.unwrap(e);
+            }
+            int[] counts = new int[sizes.size()];
+            for (int[] s : sizes) {
+                counts[s[0]] = s[1];
+            }
+            return train(packed, new BatchPlan(counts, batchSize, seed, shuffle));
+        } finally {
+            packed.unpersist(false);
+        }
+    }
+
+    private TrainingResult train(JavaRDD<PackedPartition> packed, BatchPlan plan) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(packed.context());
+        Mlp model = initialParameters != null ? spec.withParameters(initialParameters, Kernels.get())
+                : spec.initial(seed, Kernels.get());
+        Optimizer optimizer = optimizerFactory.create();
+        float[] params = model.parameters();
+        int startEpoch = 0;
+        if (checkpointFile != null && java.nio.file.Files.exists(checkpointFile)) {
+            try {
+                startEpoch = TrainingCheckpoint.restore(checkpointFile, spec, seed, params, optimizer);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            LOG.log(Level.INFO, "resuming from " + checkpointFile + " at epoch " + startEpoch);
+        }
+        String runId = UUID.randomUUID().toString();
+        List<Double> losses = new ArrayList<>();
+        List<Double> accuracies = new ArrayList<>();
+        long rounds = 0;
+        long start = System.nanoTime();
+        float[] sum = new float[params.length];
+        for (int epoch = startEpoch; epoch < epochs; epoch++) {
+            double lossSum = 0;
+            long correct = 0;
+            long seen = 0;
+            int steps = plan.stepsPerEpoch;
+            int perRound = mode == Mode.SYNCHRONOUS ? 1 : localSteps;
+            for (int step = 0; step < steps; step += perRound) {
+                int k = Math.min(perRound, steps - step);
+                List<RoundResult> results = round(jsc, packed, plan, runId, epoch, step, k, params, optimizer,
+                        rounds);
+                rounds++;
+                if (mode == Mode.SYNCHRONOUS) {
+                    combineGradients(results, sum);
+                    try {
+                        optimizer.step(params, sum);
+                    } catch (ArithmeticException e) {
+                        throw new ArithmeticException("gradient norm not finite at epoch " + epoch + ", step " + step
+                                + ": " + optimizer.lastGradientNorm() + "; parameters unchanged");
+                    }
+                } else {
+                    average(results, params, optimizer, k);
+                }
+                for (RoundResult r : results) {
+                    lossSum += r.lossSum;
+                    correct += r.correct;
+                    seen += r.rows;
+                }
+            }
+            losses.add(lossSum / seen);
+            accuracies.add((double) correct / seen);
+            if (checkpointFile != null && checkpointEvery > 0 && ((epoch + 1) % checkpointEvery == 0
+                    || epoch + 1 == epochs)) {
+                try {
+                    TrainingCheckpoint.write(checkpointFile, spec, seed, epoch + 1, params, optimizer);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return new TrainingResult(model, losses, accuracies, rounds, startEpoch, System.nanoTime() - start,
+                optimizer.stepCount());
+    }
+
+    /** One Spark round: broadcast the driver state, run {@code k} steps on every partition, collect in order. */
+    private List<RoundResult> round(JavaSparkContext jsc, JavaRDD<PackedPartition> packed, BatchPlan plan,
+                                    String runId, int epoch, int step, int k, float[] params, Optimizer optimizer,
+                                    long round) {
+        boolean sync = mode == Mode.SYNCHRONOUS;
+        float[][] state = sync ? new float[0][] : optimizer.stateBuffers();
+        DriverState ds = new DriverState(params.clone(), state.length == 0 ? state : copy(state),
+                optimizer.stepCount());
+        Broadcast<DriverState> bc = jsc.broadcast(ds);
+        NetworkSpec spec = this.spec;
+        OptimizerFactory factory = this.optimizerFactory;
+        FaultInjector faults = this.faults;
+        int maxBatch = plan.maxLocalBatch();
+        int globalRows = plan.rows(step);
+        try {
+            List<RoundResult> results = packed.mapPartitions(it -> {
+                PackedPartition data = it.next();
+                if (faults != null) {
+                    TaskContext tc = TaskContext.get();
+                    faults.beforeTask(data.partition, tc == null ? 0 : tc.attemptNumber(), round);
+                }
+                Worker w = Worker.get(runId, spec, maxBatch);
+                RoundResult r = sync ? syncStep(w, plan, data, epoch, step, globalRows, bc.value())
+                        : localSteps(w, plan, data, epoch, step, k, bc.value(), factory);
+                return Collections.singletonList(r).iterator();
+            }, true).collect();
+            for (int p = 0; p < results.size(); p++) {
+                if (results.get(p).partition != p) {
+                    throw new IllegalStateException("partition results out of order at " + p + ": "
+                            + results.get(p).partition);
+                }
+            }
+            return results;
+        } catch (Exception e) {
+            throw InvalidInputException.unwrap(e);
+        } finally {
+            bc.destroy();
+        }
+    }
+
+    private static float[][] copy(float[][] a) {
+        float[][] c = new float[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            c[i] = a[i].clone();
+        }
+        return c;
+    }
+
+    /** Executor side, synchronous: this partition's share of the step's mean gradient. */
+    static RoundResult syncStep(Worker w, BatchPlan plan, PackedPartition data, int epoch, int step, int globalRows,
+                                DriverState ds) {
+        int rows = plan.rows(data.partition, step);
+        if (rows == 0) {
+            return new RoundResult(data.partition, 0, 0.0, 0, null, null);
+        }
+        int[] order = w.order(plan, data, epoch);
+        w.gather(data, order, plan.from(data.partition, step), rows);
+        w.load(ds.params);
+        float loss = w.mlp.computeGradient(w.x, 0, rows, w.y, 0, w.grad, w.ws);
+        float[] g = w.grad.clone();
+        if (rows != globalRows) {
+            // Σ_p (b_p/B)·mean_p = the mean over the global batch of B rows.
+            Worker.KERNELS.scale(g.length, (float) rows / globalRows, g, 0);
+        }
+        return new RoundResult(data.partition, rows, (double) loss * rows, w.ws.lastCorrect(), g, null);
+    }
+
+    /** Executor side, averaging: {@code k} local steps from the broadcast state with a local optimizer. */
+    static RoundResult localSteps(Worker w, BatchPlan plan, PackedPartition data, int epoch, int step, int k,
+                                  DriverState ds, OptimizerFactory factory) {
+        int p = data.partition;
+        if (plan.rows(p, step) == 0) {
+            return new RoundResult(p, 0, 0.0, 0, null, null);
+        }
+        Optimizer opt = factory.create().kernels(Worker.KERNELS);
+        opt.restoreState(ds.stepCount, ds.state);
+        w.load(ds.params);
+        float[] params = w.mlp.parameters();
+        int[] order = w.order(plan, data, epoch);
+        int total = 0;
+        double lossSum = 0;
+        long correct = 0;
+        for (int s = step; s < step + k; s++) {
+            int rows = plan.rows(p, s);
+            if (rows == 0) {
+                break;
+            }
+            w.gather(data, order, plan.from(p, s), rows);
+            float loss = w.mlp.computeGradient(w.x, 0, rows, w.y, 0, w.grad, w.ws);
+            opt.step(params, w.grad);
+            total += rows;
+            lossSum += (double) loss * rows;
+            correct += w.ws.lastCorrect();
+        }
+        return new RoundResult(p, total, lossSum, correct, params.clone(), copy(opt.stateBuffers()));
+    }
+
+    /** {@code sum = Σ_p g_p} in partition order (the first copied, so one partition gives its bits unchanged). */
+    private static void combineGradients(List<RoundResult> results, float[] sum) {
+        boolean first = true;
+        for (RoundResult r : results) {
+            if (r.values == null) {
+                continue;
+            }
+            if (first) {
+                System.arraycopy(r.values, 0, sum, 0, sum.length);
+                first = false;
+            } else {
+                Kernels.get().axpy(sum.length, 1f, r.values, 0, sum, 0);
+            }
+        }
+    }
+
+    /** θ = Σ_p w_p θ_p and the same for each optimizer state buffer, {@code w_p} = rows of p / rows of the round. */
+    private static void average(List<RoundResult> results, float[] params, Optimizer optimizer, int k) {
+        long total = 0;
+        for (RoundResult r : results) {
+            total += r.rows;
+        }
+        int buffers = -1;
+        for (RoundResult r : results) {
+            if (r.values != null) {
+                buffers = r.state.length;
+                break;
+            }
+        }
+        float[][] state = new float[Math.max(buffers, 0)][];
+        for (int i = 0; i < state.length; i++) {
+            state[i] = new float[params.length];
+        }
+        java.util.Arrays.fill(params, 0f);
+        Kernels kernels = Kernels.get();
+        for (RoundResult r : results) {
+            if (r.values == null) {
+                continue;
+            }
+            float w = (float) ((double) r.rows / total);
+            kernels.axpy(params.length, w, r.values, 0, params, 0);
+            for (int i = 0; i < state.length; i++) {
+                kernels.axpy(params.length, w, r.state[i], 0, state[i], 0);
+            }
+        }
+        optimizer.restoreState(optimizer.stepCount() + k, state);
+    }
+
+    /** What the driver broadcasts each round: the parameters, and in averaging mode the optimizer state. */
+    static final class DriverState implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        final float[] params;
+        final float[][] state;
+        final long stepCount;
+
+        DriverState(float[] params, float[][] state, long stepCount) {
+            this.params = params;
+            this.state = state;
+            this.stepCount = stepCount;
+        }
+    }
+
+    /** What one partition returns from a round: a weighted gradient, or its parameters and optimizer state. */
+    static final class RoundResult implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        final int partition;
+        final int rows;
+        final double lossSum;
+        final long correct;
+        final float[] values;
+        final float[][] state;
+
+        RoundResult(int partition, int rows, double lossSum, long correct, float[] values, float[][] state) {
+            this.partition = partition;
+            this.rows = rows;
+            this.lossSum = lossSum;
+            this.correct = correct;
+            this.values = values;
+            this.state = state;
+        }
+    }
+
+    /** Settings of a {@link SparkTrainer}. Not thread-safe. */
+    public static final class Builder {
+        private final NetworkSpec spec;
+        private final OptimizerFactory optimizerFactory;
+        private int batchSize = 128;
+        private int epochs = 10;
+        private long seed;
+        private boolean shuffle = true;
+        private Mode mode = Mode.SYNCHRONOUS;
+        private int localSteps = 1;
+        private Path checkpointFile;
+        private int checkpointEvery;
+        private FaultInjector faults;
+        private float[] initialParameters;
+
+        private Builder(NetworkSpec spec, OptimizerFactory optimizerFactory) {
+            this.spec = Objects.requireNonNull(spec, "spec");
+            this.optimizerFactory = Objects.requireNonNull(optimizerFactory, "optimizer");
+        }
+
+        /** The global mini-batch size {@code B ≥ 1}, split over partitions by their sizes (default 128). */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batchSize must be >= 1: " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Epochs {@code ≥ 1} (default 10). */
+        public Builder epochs(int epochs) {
+            if (epochs < 1) {
+                throw new IllegalArgumentException("epochs must be >= 1: " + epochs);
+            }
+            this.epochs = epochs;
+            return this;
+        }
+
+        /** The seed of the initial weights and of every partition's shuffling (default 0). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Whether each partition shuffles its rows every epoch (default true). */
+        public Builder shuffle(boolean shuffle) {
+            this.shuffle = shuffle;
+            return this;
+        }
+
+        /** Synchronous steps (default). */
+        public Builder synchronous() {
+            this.mode = Mode.SYNCHRONOUS;
+            this.localSteps = 1;
+            return this;
+        }
+
+        /** Parameter averaging every {@code localSteps ≥ 1} local steps. */
+        public Builder averaging(int localSteps) {
+            if (localSteps < 1) {
+                throw new IllegalArgumentException("localSteps must be >= 1: " + localSteps);
+            }
+            this.mode = Mode.AVERAGING;
+            this.localSteps = localSteps;
+            return this;
+        }
+
+        /** Starts from these parameters (copied; the layout of {@link Mlp#parameters()}) instead of {@code seed}. */
+        public Builder initialParameters(float[] parameters) {
+            Objects.requireNonNull(parameters, "parameters");
+            spec.withParameters(parameters, Kernels.scalar());
+            this.initialParameters = parameters.clone();
+            return this;
+        }
+
+        /**
+         * Writes the driver state (parameters, optimizer step and state, next epoch) to {@code file} every
+         * {@code everyEpochs ≥ 1} epochs and after the last; a run that finds the file resumes from it (same
+         * architecture and seed required) and gives the weights the uninterrupted run would have.
+         */
+        public Builder checkpoint(Path file, int everyEpochs) {
+            Objects.requireNonNull(file, "file");
+            if (everyEpochs < 1) {
+                throw new IllegalArgumentException("everyEpochs must be >= 1: " + everyEpochs);
+            }
+            this.checkpointFile = file;
+            this.checkpointEvery = everyEpochs;
+            return this;
+        }
+
+        /** Test hook: called before every training task. */
+        Builder faults(FaultInjector faults) {
+            this.faults = faults;
+            return this;
+        }
+
+        /** The trainer. */
+        public SparkTrainer build() {
+            return new SparkTrainer(this);
+        }
+    }
+}

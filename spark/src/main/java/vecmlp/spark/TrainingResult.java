@@ -1,0 +1,66 @@
+package vecmlp.spark;
+
+import java.util.List;
+import vecmlp.nn.Mlp;
+
+/**
+ * The outcome of {@link SparkTrainer#fit}: the trained network (on the driver), the mean training loss and
+ * accuracy of every epoch run (as seen during training), the Spark rounds and optimizer steps taken and the
+ * wall time. Immutable apart from the network.
+ */
+public final class TrainingResult {
+
+    private final Mlp model;
+    private final List<Double> losses;
+    private final List<Double> accuracies;
+    private final long rounds;
+    private final int startEpoch;
+    private final long nanos;
+    private final long steps;
+
+    TrainingResult(Mlp model, List<Double> losses, List<Double> accuracies, long rounds, int startEpoch, long nanos,
+                   long steps) {
+        this.model = model;
+        this.losses = List.copyOf(losses);
+        this.accuracies = List.copyOf(accuracies);
+        this.rounds = rounds;
+        this.startEpoch = startEpoch;
+        this.nanos = nanos;
+        this.steps = steps;
+    }
+
+    /** The trained network (its parameters are the final weights). */
+    public Mlp model() {
+        return model;
+    }
+
+    /** Mean training loss per epoch run, in order. */
+    public List<Double> epochLosses() {
+        return losses;
+    }
+
+    /** Training accuracy per epoch run, in order. */
+    public List<Double> epochAccuracies() {
+        return accuracies;
+    }
+
+    /** Spark rounds (jobs) run for training. */
+    public long rounds() {
+        return rounds;
+    }
+
+    /** The first epoch run: 0, or the epoch a checkpoint resumed at. */
+    public int startEpoch() {
+        return startEpoch;
+    }
+
+    /** Optimizer steps in total, including those before a resumed checkpoint. */
+    public long optimizerSteps() {
+        return steps;
+    }
+
+    /** Wall time of training in nanoseconds (packing excluded). */
+    public long nanos() {
+        return nanos;
+    }
+}

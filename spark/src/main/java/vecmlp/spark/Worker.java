@@ -1,0 +1,78 @@
+package vecmlp.spark;
+
+import java.util.Objects;
+import vecmlp.kernel.Kernels;
+import vecmlp.nn.Mlp;
+import vecmlp.nn.Workspace;
+
+/**
+ * What one executor thread keeps between tasks of one training run: a network, its workspace, a gradient
+ * buffer, the gathered mini-batch and the current epoch's row order, all sized once (one per thread, never
+ * one per record or per step). Held in a {@link ThreadLocal}: Spark's task threads are pooled, so a thread
+ * reuses its worker for every step of a run; a new run (another run id) replaces it.
+ */
+final class Worker {
+
+    private static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
+
+    /** Single-threaded kernels: Spark runs one task per core, each task computes on its own thread. */
+    static final Kernels KERNELS = Kernels.get().withThreads(1);
+
+    final String runId;
+    final Mlp mlp;
+    final Workspace ws;
+    final float[] grad;
+    final float[] x;
+    final int[] y;
+    private int[] order = new int[0];
+    private int orderPartition = -1;
+    private int orderEpoch = -1;
+
+    private Worker(String runId, NetworkSpec spec, int maxBatch) {
+        this.runId = runId;
+        this.mlp = spec.withParameters(new float[spec.parameterCount()], KERNELS);
+        this.ws = mlp.newWorkspace(maxBatch);
+        this.grad = mlp.newGradients();
+        this.x = new float[maxBatch * spec.inputSize()];
+        this.y = new int[maxBatch];
+    }
+
+    /** This thread's worker for run {@code runId}, created at the run's first task on this thread. */
+    static Worker get(String runId, NetworkSpec spec, int maxBatch) {
+        Worker w = CURRENT.get();
+        if (w == null || !w.runId.equals(runId) || w.ws.maxBatch() < maxBatch) {
+            w = new Worker(runId, spec, maxBatch);
+            CURRENT.set(w);
+        }
+        return w;
+    }
+
+    /** Copies {@code params} into the network (no finiteness pass: the driver checked them). */
+    void load(float[] params) {
+        System.arraycopy(params, 0, mlp.parameters(), 0, params.length);
+    }
+
+    /** Partition {@code data}'s row order of {@code epoch} (computed once per epoch and partition). */
+    int[] order(BatchPlan plan, PackedPartition data, int epoch) {
+        if (orderPartition != data.partition || orderEpoch != epoch || order.length < data.rows) {
+            if (order.length < data.rows) {
+                order = new int[data.rows];
+            }
+            plan.order(data.partition, epoch, order);
+            orderPartition = data.partition;
+            orderEpoch = epoch;
+        }
+        return order;
+    }
+
+    /** Gathers rows {@code order[from, from + rows)} of {@code data} into {@link #x} and {@link #y}. */
+    void gather(PackedPartition data, int[] order, int from, int rows) {
+        Objects.checkFromIndexSize(from, rows, data.rows);
+        int cols = data.cols;
+        for (int r = 0; r < rows; r++) {
+            int i = order[from + r];
+            System.arraycopy(data.features, i * cols, x, r * cols, cols);
+            y[r] = data.labels[i];
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package vecmlp.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import vecmlp.io.Split;
+import vecmlp.kernel.Activation;
+import vecmlp.kernel.Kernels;
+import vecmlp.nn.Loss;
+import vecmlp.nn.Mlp;
+import vecmlp.optim.LearningRateSchedule;
+import vecmlp.optim.Optimizer;
+import vecmlp.train.Dataset;
+import vecmlp.train.Trainer;
+
+class SparkTrainerTest {
+
+    static final NetworkSpec DIGITS_NET = NetworkSpec.of(new int[] {64, 32, 10},
+            new Activation[] {Activation.RELU, Activation.SOFTMAX}, Loss.CROSS_ENTROPY);
+
+    /** Adam with clipping and a schedule: the driver must apply every option of core's optimizer. */
+    static final OptimizerFactory ADAM = () -> Optimizer.adam(3e-3f).clipNorm(2f)
+            .schedule(LearningRateSchedule.exponential(0.999));
+
+    static Split digitsSplit() {
+        return Split.of(TestData.digits(), 0.0, 0.3, 11L, true);
+    }
+
+    private static float[] fit(SparkTrainer.Builder b, org.apache.spark.sql.Dataset<Row> frame) {
+        return b.build().fit(frame, "features", "label").model().parameters();
+    }
+
+    /** Core's single-machine trainer over the same batch order (executors compute single-threaded too). */
+    private static float[] coreTrainer(Dataset train, OptimizerFactory opt, int batch, int epochs, long seed) {
+        Mlp mlp = DIGITS_NET.initial(seed, Kernels.get().withThreads(1));
+        Trainer.builder(mlp, opt.create()).batchSize(batch).epochs(epochs).seed(seed).build().fit(train);
+        return mlp.parameters();
+    }
+
+    @Test
+    void onePartitionEqualsCoreTrainerBitForBit() {
+        Dataset train = digitsSplit().train();
+        org.apache.spark.sql.Dataset<Row> one = TestData.frame(train, 1);
+        float[] expected = coreTrainer(train, ADAM, 50, 2, 5L);
+        float[] sync = fit(SparkTrainer.builder(DIGITS_NET, ADAM).batchSize(50).epochs(2).seed(5L), one);
+        assertArrayEquals(expected, sync);
+        // Averaging with one partition: the same steps, the optimizer state carried through each round.
+        float[] avg = fit(SparkTrainer.builder(DIGITS_NET, ADAM).batchSize(50).epochs(2).seed(5L).averaging(7), one);
+        assertArrayEquals(expected, avg);
+        float[] init = DIGITS_NET.initial(5L, Kernels.scalar()).parameters();
+        assertFalse(Arrays.equals(init, expected), "training changed nothing");
+    }
+
+    @Test
+    void sameSeedDataAndPartitioningGiveIdenticalWeights() {
+        org.apache.spark.sql.Dataset<Row> three = TestData.frame(digitsSplit().train(), 3);
+        SparkTrainer.Builder sync = SparkTrainer.builder(DIGITS_NET, ADAM).batchSize(64).epochs(2).seed(9L);
+        float[] a = fit(sync, three);
+        float[] b = fit(sync, three);
+        assertArrayEquals(a, b);
+        SparkTrainer.Builder avg = SparkTrainer.builder(DIGITS_NET, () -> Optimizer.momentum(0.05f, 0.9f))
+                .batchSize(64).epochs(2).seed(9L).averaging(4);
+        assertArrayEquals(fit(avg, three), fit(avg, three));
+        float[] other = fit(SparkTrainer.builder(DIGITS_NET, ADAM).batchSize(64).epochs(2).seed(10L), three);
+        assertFalse(Arrays.equals(a, other), "the seed must matter");
+    }
+
+    @Test
+    void averagingEveryStepWithSgdIsTheSynchronousStepUpToRounding() {
+        // θ − η Σ w_p g_p = Σ w_p (θ − η g_p): one local SGD step then averaging is the synchronous step.
+        org.apache.spark.sql.Dataset<Row> two = TestData.frame(digitsSplit().train(), 2);
+        OptimizerFactory sgd = () -> Optimizer.sgd(0.1f);
+        float[] sync = fit(SparkTrainer.builder(DIGITS_NET, sgd).batchSize(40).epochs(1).seed(3L), two);
+        float[] avg = fit(SparkTrainer.builder(DIGITS_NET, sgd).batchSize(40).epochs(1).seed(3L).averaging(1), two);
+        float[] init = DIGITS_NET.initial(3L, Kernels.scalar()).parameters();
+        double maxMove = 0;
+        double maxDiff = 0;
+        for (int i = 0; i < sync.length; i++) {
+            maxMove = Math.max(maxMove, Math.abs(sync[i] - init[i]));
+            maxDiff = Math.max(maxDiff, Math.abs(sync[i] - avg[i]));
+        }
+        assertTrue(maxMove > 0.05, "training moved the weights: " + maxMove);
+        // Rounding only: each of ~32 steps differs by a few ulps of values of order 1.
+        assertTrue(maxDiff < 1e-4, "max |sync - averaged| = " + maxDiff);
+    }
+
+    @Test
+    void reachesSingleMachineTestAccuracyOnDigits() {
+        Split split = digitsSplit();
+        OptimizerFactory opt = () -> Optimizer.adam(3e-3f);
+        Mlp single = DIGITS_NET.initial(1L, Kernels.get());
+        Trainer.builder(single, opt.create()).batchSize(64).epochs(20).seed(1L).build().fit(split.train());
+        double singleAcc = Trainer.evaluate(single, split.test(), 256)[1];
+        TrainingResult r = SparkTrainer.builder(DIGITS_NET, opt).batchSize(64).epochs(20).seed(1L).build()
+                .fit(TestData.frame(split.train(), 2), "features", "label");
+        double sparkAcc = Trainer.evaluate(r.model(), split.test(), 256)[1];
+        assertEquals(20, r.epochLosses().size());
+        assertTrue(r.epochLosses().get(19) < r.epochLosses().get(0), "loss fell: " + r.epochLosses());
+        assertTrue(singleAcc > 0.94, "single-machine accuracy " + singleAcc);
+        // Same accuracy: not more than 0.5 points below single-machine training (a different batch order may
+        // land a little higher; 540 test digits put about ±0.8 points of noise on either number).
+        assertTrue(sparkAcc >= singleAcc - 0.005, "Spark " + sparkAcc + " vs single machine " + singleAcc);
+    }
+}
