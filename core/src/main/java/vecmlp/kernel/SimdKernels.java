@@ -51,43 +51,23 @@ final class SimdKernels extends Kernels {
 
     // ------------------------------------------------------------------ GEMM
 
+    /** The blocked, packed, multi-threaded GEMM of {@link Gemm}. */
     @Override
     protected void sgemmK(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                           float beta, float[] c, int cOff, int ldc) {
-        boolean ta = transA == Transpose.YES;
-        boolean tb = transB == Transpose.YES;
-        for (int i = 0; i < m; i++) {
-            int cr = cOff + i * ldc;
-            if (beta == 0f) {
-                java.util.Arrays.fill(c, cr, cr + n, 0f);
-            } else if (beta != 1f) {
-                scaleK(n, beta, c, cr);
-            }
-            if (alpha == 0f || k == 0) {
-                continue;
-            }
-            if (!tb) {
-                // C[i,:] += Σ_p alpha·A[i,p] · B[p,:]: a row of B per step, vectorized over n.
-                for (int p = 0; p < k; p++) {
-                    float aip = alpha * (ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
-                    axpyK(n, aip, b, bOff + p * ldb, c, cr);
-                }
-            } else if (!ta) {
-                // C[i,j] += alpha · A[i,:] · B[j,:]: both rows contiguous.
-                for (int j = 0; j < n; j++) {
-                    c[cr + j] += alpha * dotK(k, a, aOff + i * lda, b, bOff + j * ldb);
-                }
-            } else {
-                for (int j = 0; j < n; j++) {
-                    float sum = 0f;
-                    for (int p = 0; p < k; p++) {
-                        sum += a[aOff + p * lda + i] * b[bOff + j * ldb + p];
-                    }
-                    c[cr + j] += alpha * sum;
-                }
-            }
-        }
+        Gemm.sgemm(this, threads, transA == Transpose.YES, transB == Transpose.YES, m, n, k, alpha,
+                a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, 0, Activation.IDENTITY);
+    }
+
+    /** {@link Gemm} with the bias and ReLU / leaky ReLU fused into the micro-kernel's stores. */
+    @Override
+    protected void sgemmBiasActivationK(Transpose transA, Transpose transB, int m, int n, int k,
+                                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                        float[] bias, int biasOff, Activation act,
+                                        float[] c, int cOff, int ldc) {
+        Gemm.sgemm(this, threads, transA == Transpose.YES, transB == Transpose.YES, m, n, k, 1f,
+                a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc, bias, biasOff, act);
     }
 
     // ------------------------------------------------------------------ activations

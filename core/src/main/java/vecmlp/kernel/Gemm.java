@@ -1,0 +1,243 @@
+package vecmlp.kernel;
+
+import static vecmlp.kernel.GemmShape.KC;
+import static vecmlp.kernel.GemmShape.MC;
+import static vecmlp.kernel.GemmShape.MR;
+import static vecmlp.kernel.GemmShape.NC;
+import static vecmlp.kernel.GemmShape.NR;
+
+/**
+ * The SIMD GEMM driver, {@code C = epilogue(alpha · op(A) · op(B) + beta · C)}, with the anatomy of BLIS
+ * ({@code bli_gemm_ker_var2}; Goto and van de Geijn 2008): loops over {@code NC} columns of C, {@code KC}
+ * depths and {@code MC} rows, around the packing of a {@code KC × NC} block of B ({@link GemmPack#packB})
+ * and an {@code MC × KC} block of A ({@link GemmPack#packA}), around the {@code MR × NR} micro-kernel
+ * ({@link GemmKernel}). Sizes are in {@link GemmShape}. A few rows ({@code m ≤} {@link #SMALL_M}) take the
+ * unpacked path {@link GemmSmall}.
+ *
+ * <p>Threads split C into column ranges (in multiples of NR) or row ranges (in multiples of MR), whichever
+ * duplicates less packing; {@code k} is never split and the depth passes depend only on {@code k}, so every
+ * element of C is the same sequence of roundings for any thread count. Packing buffers belong to the
+ * thread ({@link GemmWorkspace}), are sized once and reused: no allocation per call after warm-up.
+ *
+ * <p>The epilogue: bias and ReLU / leaky ReLU are applied in registers as C is written in the last depth
+ * pass; sigmoid and tanh run over each {@code MC × NC} block of C right after its last pass, while it is
+ * in cache; softmax, which needs whole rows, runs over C at the end.
+ */
+final class Gemm {
+
+    /** At most this many rows go through the unpacked GEMV path. */
+    static final int SMALL_M = 4;
+    /** Below this many multiply-adds, one thread does the whole product. */
+    static final long PARALLEL_MIN_WORK = 1L << 20;
+
+    /** One call's arguments, shared read-only by the threads working on it (one reused instance per caller thread). */
+    static final class Job {
+        boolean transA;
+        boolean transB;
+        int m;
+        int n;
+        int k;
+        float alpha;
+        float[] a;
+        int aOff;
+        int lda;
+        float[] b;
+        int bOff;
+        int ldb;
+        float beta;
+        float[] c;
+        int cOff;
+        int ldc;
+        float[] bias;
+        int biasOff;
+        /** {@link GemmKernel#ACT_NONE}, {@code ACT_RELU} or {@code ACT_LEAKY}: fused in registers. */
+        int act;
+        float slope;
+        /** Sigmoid or tanh, applied per block after its last pass; null otherwise. */
+        Activation blockAct;
+        SimdKernels kernels;
+        /** The partition: by columns (else by rows), in units of NR (MR) or, for the small path, L. */
+        boolean small;
+        boolean splitN;
+        int units;
+        int unit;
+
+        void clear() {
+            a = null;
+            b = null;
+            c = null;
+            bias = null;
+            blockAct = null;
+            kernels = null;
+        }
+    }
+
+    private Gemm() {
+    }
+
+    /**
+     * The GEMM with an optional fused epilogue {@code act(· + 1·biasᵀ)}; arguments already checked by
+     * {@link Kernels}, {@code m, n > 0}.
+     */
+    static void sgemm(SimdKernels kernels, int threads, boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff, Activation act) {
+        GemmWorkspace ws = GemmWorkspace.local();
+        Job job = ws.job;
+        job.transA = transA;
+        job.transB = transB;
+        job.m = m;
+        job.n = n;
+        job.k = k;
+        job.alpha = alpha;
+        job.a = a;
+        job.aOff = aOff;
+        job.lda = lda;
+        job.b = b;
+        job.bOff = bOff;
+        job.ldb = ldb;
+        job.beta = beta;
+        job.c = c;
+        job.cOff = cOff;
+        job.ldc = ldc;
+        job.bias = bias;
+        job.biasOff = biasOff;
+        job.kernels = kernels;
+        Activation.Kind kind = act == null ? Activation.Kind.IDENTITY : act.kind();
+        job.act = kind == Activation.Kind.RELU ? GemmKernel.ACT_RELU
+                : kind == Activation.Kind.LEAKY_RELU ? GemmKernel.ACT_LEAKY : GemmKernel.ACT_NONE;
+        job.slope = kind == Activation.Kind.LEAKY_RELU ? act.slope() : 0f;
+        job.blockAct = kind == Activation.Kind.SIGMOID || kind == Activation.Kind.TANH ? act : null;
+        try {
+            if (k == 0 || alpha == 0f) {
+                degenerate(job);
+            } else {
+                int parts = partition(job, threads);
+                if (parts == 1 || !GemmPool.run(job, parts, ws)) {
+                    runPart(job, 0, 1, ws);
+                }
+            }
+            if (kind == Activation.Kind.SOFTMAX) {
+                kernels.activationForwardK(act, m, n, c, cOff, ldc, c, cOff, ldc);
+            }
+        } finally {
+            job.clear();
+        }
+    }
+
+    /** {@code k == 0} or {@code alpha == 0}: the product is zero and A, B are not read. */
+    private static void degenerate(Job job) {
+        for (int i = 0; i < job.m; i++) {
+            int cr = job.cOff + i * job.ldc;
+            for (int j = 0; j < job.n; j++) {
+                job.c[cr + j] = GemmKernel.epilogue(0f, job.beta != 0f ? job.c[cr + j] : 0f, 1f, job.beta,
+                        job.bias != null ? job.bias[job.biasOff + j] : 0f, job.bias != null, job.act, job.slope);
+            }
+        }
+        if (job.blockAct != null) {
+            job.kernels.activationForwardK(job.blockAct, job.m, job.n, job.c, job.cOff, job.ldc,
+                    job.c, job.cOff, job.ldc);
+        }
+    }
+
+    /** Chooses the path and the split of C; returns the number of parts (≤ threads). */
+    static int partition(Job job, int threads) {
+        int m = job.m;
+        int n = job.n;
+        job.small = m <= SMALL_M;
+        if (job.small) {
+            job.splitN = true;
+            job.unit = GemmShape.L;
+        } else if (n >= m) {
+            // Every column range packs all of A (m·k) again: cheaper than repacking B (k·n).
+            job.splitN = true;
+            job.unit = NR;
+        } else {
+            job.splitN = false;
+            job.unit = MR;
+        }
+        int extent = job.splitN ? n : m;
+        job.units = (extent + job.unit - 1) / job.unit;
+        long work = (long) m * n * job.k;
+        if (threads <= 1 || work < PARALLEL_MIN_WORK) {
+            return 1;
+        }
+        return Math.min(threads, job.units);
+    }
+
+    /** Computes part {@code part} of {@code parts} of the job (called once per part, by any thread). */
+    static void runPart(Job job, int part, int parts, GemmWorkspace ws) {
+        int u0 = (int) ((long) job.units * part / parts);
+        int u1 = (int) ((long) job.units * (part + 1) / parts);
+        int extent = job.splitN ? job.n : job.m;
+        int lo = Math.min(extent, u0 * job.unit);
+        int hi = Math.min(extent, u1 * job.unit);
+        if (lo >= hi) {
+            return;
+        }
+        if (job.small) {
+            GemmSmall.compute(job, lo, hi, ws.row(job.k));
+            if (job.blockAct != null) {
+                job.kernels.activationForwardK(job.blockAct, job.m, hi - lo, job.c, job.cOff + lo, job.ldc,
+                        job.c, job.cOff + lo, job.ldc);
+            }
+        } else if (job.splitN) {
+            blocked(job, 0, job.m, lo, hi, ws);
+        } else {
+            blocked(job, lo, hi, 0, job.n, ws);
+        }
+    }
+
+    /** The five loops around the micro-kernel over rows {@code [m0, m1)} and columns {@code [n0, n1)} of C. */
+    private static void blocked(Job job, int m0, int m1, int n0, int n1, GemmWorkspace ws) {
+        final int k = job.k;
+        // Equal depth passes (784 = 4 × 196, not 3 × 256 + 16): a function of k alone, so bits never
+        // depend on the split.
+        final int passes = (k + KC - 1) / KC;
+        final int kcMax = (k + passes - 1) / passes;
+        final float[] pa = ws.packA();
+        final float[] pb = ws.packB();
+        final float[] tile = ws.tile;
+        final float[] c = job.c;
+        final int ldc = job.ldc;
+        for (int jc = n0; jc < n1; jc += NC) {
+            int nc = Math.min(NC, n1 - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                GemmPack.packB(job.transB, job.b, job.bOff, job.ldb, pc, jc, kc, nc, pb);
+                boolean last = pc + kc == k;
+                float beta = pc == 0 ? job.beta : 1f;
+                float[] bias = last ? job.bias : null;
+                int act = last ? job.act : GemmKernel.ACT_NONE;
+                float alpha = job.alpha;
+                float slope = job.slope;
+                for (int ic = m0; ic < m1; ic += MC) {
+                    int mc = Math.min(MC, m1 - ic);
+                    GemmPack.packA(job.transA, job.a, job.aOff, job.lda, ic, pc, mc, kc, pa);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int cols = Math.min(NR, nc - jr);
+                        int pbo = jr * kc;
+                        int bo = job.biasOff + jc + jr;
+                        int cCol = job.cOff + jc + jr;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int rows = Math.min(MR, mc - ir);
+                            int co = cCol + (ic + ir) * ldc;
+                            if (cols == NR) {
+                                GemmKernel.kernel(kc, pa, ir * kc, pb, pbo, c, co, ldc, rows,
+                                        alpha, beta, bias, bo, act, slope);
+                            } else {
+                                GemmKernel.kernel(kc, pa, ir * kc, pb, pbo, tile, 0, NR, MR,
+                                        1f, 0f, null, 0, GemmKernel.ACT_NONE, 0f);
+                                GemmKernel.mergeEdge(tile, rows, cols, c, co, ldc, alpha, beta, bias, bo, act, slope);
+                            }
+                        }
+                    }
+                    if (last && job.blockAct != null) {
+                        int off = job.cOff + ic * ldc + jc;
+                        job.kernels.activationForwardK(job.blockAct, mc, nc, c, off, ldc, c, off, ldc);
+                    }
+                }
+            }
+        }
+    }
+}

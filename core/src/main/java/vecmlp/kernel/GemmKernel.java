@@ -1,0 +1,155 @@
+package vecmlp.kernel;
+
+import static vecmlp.kernel.GemmShape.L;
+import static vecmlp.kernel.GemmShape.MR;
+import static vecmlp.kernel.GemmShape.NR;
+import static vecmlp.kernel.GemmShape.SPECIES;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The one register-blocked micro-kernel of the GEMM and its epilogue: an {@code MR × NR} block of
+ * {@code C} (6 rows × 2 vectors) accumulated over a packed {@code MR × kc} panel of A and a packed
+ * {@code kc × NR} panel of B (Goto and van de Geijn; BLIS {@code gemm_ukr}), then written as
+ * {@code C = act(alpha·acc + beta·C + bias)} straight from the registers.
+ *
+ * <p>Panels are packed by {@link GemmPack}: A as {@code pa[p·MR + r]}, B as {@code pb[p·NR + j]}, both
+ * zero-padded, so the kernel never branches on edges inside its loop. Rows past the edge of C are not
+ * stored; a block narrower than NR goes through a tile and {@link #mergeEdge}, whose scalar arithmetic
+ * is the same sequence of roundings as the vector epilogue, so an element's bits never depend on where
+ * the block boundaries fall (and thus not on the thread count).
+ */
+final class GemmKernel {
+
+    /** Epilogue activations fused in registers. */
+    static final int ACT_NONE = 0;
+    static final int ACT_RELU = 1;
+    static final int ACT_LEAKY = 2;
+
+    private GemmKernel() {
+    }
+
+    /**
+     * {@code C[0..rows) × [0..NR) = act(alpha · Σ_p pa[p][r]·pb[p][j] + beta·C + bias)}, with
+     * {@code C} read only when {@code beta != 0}.
+     */
+    static void kernel(int kc, float[] pa, int pao, float[] pb, int pbo,
+                       float[] c, int co, int ldc, int rows,
+                       float alpha, float beta, float[] bias, int bo, int act, float slope) {
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES);
+        FloatVector c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES);
+        FloatVector c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES);
+        FloatVector c31 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES);
+        FloatVector c41 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES);
+        FloatVector c51 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++) {
+            int ia = pao + p * MR;
+            int ib = pbo + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, ib);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, ib + L);
+            FloatVector a = FloatVector.broadcast(SPECIES, pa[ia]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 4]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 5]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+        }
+        store(c00, c01, c, co, alpha, beta, bias, bo, act, slope);
+        if (rows > 1) {
+            store(c10, c11, c, co + ldc, alpha, beta, bias, bo, act, slope);
+        }
+        if (rows > 2) {
+            store(c20, c21, c, co + 2 * ldc, alpha, beta, bias, bo, act, slope);
+        }
+        if (rows > 3) {
+            store(c30, c31, c, co + 3 * ldc, alpha, beta, bias, bo, act, slope);
+        }
+        if (rows > 4) {
+            store(c40, c41, c, co + 4 * ldc, alpha, beta, bias, bo, act, slope);
+        }
+        if (rows > 5) {
+            store(c50, c51, c, co + 5 * ldc, alpha, beta, bias, bo, act, slope);
+        }
+    }
+
+    /** One row of the epilogue; small so that C2 inlines it into {@link #kernel} (vectors stay in registers). */
+    private static void store(FloatVector x0, FloatVector x1, float[] c, int o,
+                              float alpha, float beta, float[] bias, int bo, int act, float slope) {
+        if (alpha != 1f) {
+            x0 = x0.mul(alpha);
+            x1 = x1.mul(alpha);
+        }
+        if (beta != 0f) {
+            x0 = FloatVector.fromArray(SPECIES, c, o).fma(FloatVector.broadcast(SPECIES, beta), x0);
+            x1 = FloatVector.fromArray(SPECIES, c, o + L).fma(FloatVector.broadcast(SPECIES, beta), x1);
+        }
+        if (bias != null) {
+            x0 = x0.add(FloatVector.fromArray(SPECIES, bias, bo));
+            x1 = x1.add(FloatVector.fromArray(SPECIES, bias, bo + L));
+        }
+        if (act == ACT_RELU) {
+            x0 = x0.max(0f);
+            x1 = x1.max(0f);
+        } else if (act == ACT_LEAKY) {
+            x0 = x0.blend(x0.mul(slope), x0.compare(VectorOperators.LE, 0f));
+            x1 = x1.blend(x1.mul(slope), x1.compare(VectorOperators.LE, 0f));
+        }
+        x0.intoArray(c, o);
+        x1.intoArray(c, o + L);
+    }
+
+    /**
+     * The epilogue of a block narrower than NR: {@code tile} holds the raw sums ({@link #kernel} run with
+     * alpha 1, beta 0, no bias, into an {@code MR × NR} tile); writes {@code rows × cols} of C with
+     * exactly the roundings of the vector epilogue.
+     */
+    static void mergeEdge(float[] tile, int rows, int cols, float[] c, int co, int ldc,
+                          float alpha, float beta, float[] bias, int bo, int act, float slope) {
+        for (int r = 0; r < rows; r++) {
+            int cr = co + r * ldc;
+            for (int j = 0; j < cols; j++) {
+                c[cr + j] = epilogue(tile[r * NR + j], beta != 0f ? c[cr + j] : 0f, alpha, beta,
+                        bias != null ? bias[bo + j] : 0f, bias != null, act, slope);
+            }
+        }
+    }
+
+    /** The scalar epilogue of one sum {@code x}: the roundings of {@link #store}, lane by lane. */
+    static float epilogue(float x, float cOld, float alpha, float beta, float bias, boolean hasBias,
+                          int act, float slope) {
+        if (alpha != 1f) {
+            x = x * alpha;
+        }
+        if (beta != 0f) {
+            x = Math.fma(cOld, beta, x);
+        }
+        if (hasBias) {
+            x = x + bias;
+        }
+        if (act == ACT_RELU) {
+            x = Math.max(x, 0f);
+        } else if (act == ACT_LEAKY && x <= 0f) {
+            x = x * slope;
+        }
+        return x;
+    }
+}

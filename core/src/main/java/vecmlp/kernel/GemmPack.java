@@ -1,0 +1,125 @@
+package vecmlp.kernel;
+
+import static vecmlp.kernel.GemmShape.L;
+import static vecmlp.kernel.GemmShape.MR;
+import static vecmlp.kernel.GemmShape.NR;
+import static vecmlp.kernel.GemmShape.SPECIES;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Packing of GEMM operands into the panel layouts the micro-kernel reads contiguously (BLIS
+ * {@code packm}). The transposes are absorbed here, so one micro-kernel serves NN, NT, TN and TT.
+ * Edge panels are padded with zeros up to MR rows or NR columns.
+ */
+final class GemmPack {
+
+    private GemmPack() {
+    }
+
+    /**
+     * Packs rows {@code [i0, i0+mc)} and depths {@code [p0, p0+kc)} of {@code op(A)} into {@code ⌈mc/MR⌉}
+     * micro-panels, panel {@code q} at {@code pa[q·MR·kc]}, element {@code (r, p)} at {@code q·MR·kc + p·MR + r}.
+     * {@code op(A)(i, p)} is {@code a[aOff + i·lda + p]}, or {@code a[aOff + p·lda + i]} when {@code transA}.
+     */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int p0, int mc, int kc, float[] pa) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int rows = Math.min(MR, mc - ir);
+            int base = ir * kc;
+            if (!transA) {
+                int src = aOff + (i0 + ir) * lda + p0;
+                if (rows == MR) {
+                    // Six row streams in, one sequential stream out.
+                    int s1 = src + lda;
+                    int s2 = s1 + lda;
+                    int s3 = s2 + lda;
+                    int s4 = s3 + lda;
+                    int s5 = s4 + lda;
+                    for (int p = 0; p < kc; p++) {
+                        int d = base + p * MR;
+                        pa[d] = a[src + p];
+                        pa[d + 1] = a[s1 + p];
+                        pa[d + 2] = a[s2 + p];
+                        pa[d + 3] = a[s3 + p];
+                        pa[d + 4] = a[s4 + p];
+                        pa[d + 5] = a[s5 + p];
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int d = base + p * MR;
+                        for (int r = 0; r < MR; r++) {
+                            pa[d + r] = r < rows ? a[src + r * lda + p] : 0f;
+                        }
+                    }
+                }
+            } else {
+                int src = aOff + p0 * lda + i0 + ir;
+                if (rows == MR) {
+                    for (int p = 0; p < kc; p++) {
+                        int d = base + p * MR;
+                        int s = src + p * lda;
+                        pa[d] = a[s];
+                        pa[d + 1] = a[s + 1];
+                        pa[d + 2] = a[s + 2];
+                        pa[d + 3] = a[s + 3];
+                        pa[d + 4] = a[s + 4];
+                        pa[d + 5] = a[s + 5];
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int d = base + p * MR;
+                        int s = src + p * lda;
+                        for (int r = 0; r < MR; r++) {
+                            pa[d + r] = r < rows ? a[s + r] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs depths {@code [p0, p0+kc)} and columns {@code [j0, j0+nc)} of {@code op(B)} into {@code ⌈nc/NR⌉}
+     * micro-panels, panel {@code q} at {@code pb[q·NR·kc]}, element {@code (p, j)} at {@code q·NR·kc + p·NR + j}.
+     * {@code op(B)(p, j)} is {@code b[bOff + p·ldb + j]}, or {@code b[bOff + j·ldb + p]} when {@code transB}.
+     */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc, float[] pb) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int cols = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            if (!transB) {
+                int src = bOff + p0 * ldb + j0 + jr;
+                if (cols == NR) {
+                    for (int p = 0; p < kc; p++) {
+                        int s = src + p * ldb;
+                        int d = base + p * NR;
+                        FloatVector.fromArray(SPECIES, b, s).intoArray(pb, d);
+                        FloatVector.fromArray(SPECIES, b, s + L).intoArray(pb, d + L);
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int s = src + p * ldb;
+                        int d = base + p * NR;
+                        for (int j = 0; j < NR; j++) {
+                            pb[d + j] = j < cols ? b[s + j] : 0f;
+                        }
+                    }
+                }
+            } else {
+                int src = bOff + (j0 + jr) * ldb + p0;
+                for (int j = 0; j < cols; j++) {
+                    int s = src + j * ldb;
+                    int d = base + j;
+                    for (int p = 0; p < kc; p++) {
+                        pb[d + p * NR] = b[s + p];
+                    }
+                }
+                for (int j = cols; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) {
+                        pb[base + j + p * NR] = 0f;
+                    }
+                }
+            }
+        }
+    }
+}

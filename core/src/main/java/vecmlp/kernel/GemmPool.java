@@ -1,0 +1,133 @@
+package vecmlp.kernel;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The GEMM's worker threads: daemon threads created once (the pool grows to the largest parallelism ever
+ * asked for), each with its own {@link GemmWorkspace}. A call hands its {@link Gemm.Job} to
+ * {@code parts − 1} workers and runs part 0 itself; nothing is allocated per call. Workers spin briefly
+ * after a job (back-to-back GEMMs of a training step then start without a wake-up), then park.
+ *
+ * <p>One job at a time: a call that finds the pool busy (another thread's GEMM) returns false and its
+ * caller computes alone, which gives the same bits because the result never depends on the split.
+ */
+final class GemmPool {
+
+    /** How long an idle worker spins before parking, in nanoseconds. */
+    private static final long SPIN_NANOS = 50_000;
+
+    private static final AtomicBoolean BUSY = new AtomicBoolean();
+    private static final AtomicInteger PENDING = new AtomicInteger();
+    private static volatile Thread waiter;
+    private static volatile Throwable failure;
+    private static Worker[] workers = new Worker[0];
+
+    private GemmPool() {
+    }
+
+    /**
+     * Runs all {@code parts} parts of the job, part 0 on the calling thread; false (nothing done) if the
+     * pool is busy.
+     */
+    static boolean run(Gemm.Job job, int parts, GemmWorkspace callerWorkspace) {
+        if (!BUSY.compareAndSet(false, true)) {
+            return false;
+        }
+        try {
+            ensureWorkers(parts - 1);
+            failure = null;
+            waiter = Thread.currentThread();
+            PENDING.set(parts - 1);
+            for (int w = 0; w < parts - 1; w++) {
+                workers[w].start(job, w + 1, parts);
+            }
+            Throwable own = null;
+            try {
+                Gemm.runPart(job, 0, parts, callerWorkspace);
+            } catch (RuntimeException | Error e) {
+                own = e;
+            }
+            long start = System.nanoTime();
+            while (PENDING.get() != 0) {
+                if (System.nanoTime() - start < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(GemmPool.class);
+                }
+            }
+            Throwable t = own != null ? own : failure;
+            if (t instanceof RuntimeException) {
+                throw (RuntimeException) t;
+            }
+            if (t instanceof Error) {
+                throw (Error) t;
+            }
+            return true;
+        } finally {
+            waiter = null;
+            BUSY.set(false);
+        }
+    }
+
+    private static void ensureWorkers(int count) {
+        if (workers.length >= count) {
+            return;
+        }
+        Worker[] grown = java.util.Arrays.copyOf(workers, count);
+        for (int w = workers.length; w < count; w++) {
+            grown[w] = new Worker(w + 1);
+            grown[w].start();
+        }
+        workers = grown;
+    }
+
+    private static final class Worker extends Thread {
+        private final GemmWorkspace workspace = new GemmWorkspace();
+        private volatile int generation;
+        private int seen;
+        private Gemm.Job job;
+        private int part;
+        private int parts;
+
+        Worker(int index) {
+            super("vecmlp-gemm-" + index);
+            setDaemon(true);
+        }
+
+        /** Hands a part over; the volatile write of {@code generation} publishes the fields. */
+        void start(Gemm.Job job, int part, int parts) {
+            this.job = job;
+            this.part = part;
+            this.parts = parts;
+            generation = generation + 1;
+            LockSupport.unpark(this);
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                long start = System.nanoTime();
+                while (generation == seen) {
+                    if (System.nanoTime() - start < SPIN_NANOS) {
+                        Thread.onSpinWait();
+                    } else {
+                        LockSupport.park(this);
+                    }
+                }
+                seen = generation;
+                try {
+                    Gemm.runPart(job, part, parts, workspace);
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    job = null;
+                    if (PENDING.decrementAndGet() == 0) {
+                        LockSupport.unpark(waiter);
+                    }
+                }
+            }
+        }
+    }
+}

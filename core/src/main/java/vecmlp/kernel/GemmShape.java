@@ -1,0 +1,61 @@
+package vecmlp.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The species and the block sizes of the SIMD GEMM, fixed once per JVM as {@code static final} constants
+ * so that C2 folds them into the micro-kernel (a species that is not a compile-time constant makes every
+ * Vector API operation a slow call).
+ *
+ * <p>The species is {@link FloatVector#SPECIES_PREFERRED} unless the system property {@value #BITS_PROPERTY}
+ * is {@code 128}, {@code 256} or {@code 512}; the tests use it to run the whole GEMM with each species
+ * (a 512-bit species on an AVX2 machine runs in the Vector API's slow Java fallback: correct, not fast).
+ *
+ * <p>Block sizes (Goto and van de Geijn, BLIS), with {@code L} float lanes per vector:
+ * <ul>
+ * <li>{@code MR × NR = 6 × 2L} register block: 12 vector accumulators, 2 vectors of B and one broadcast
+ *     of A, 15 of the 16 AVX2 registers.</li>
+ * <li>{@code KC = 256}: a packed {@code KC × NR} micro-panel of B is 16 KiB (L = 8), half the 32 KiB L1D,
+ *     so it stays there while the {@code MR × KC} micro-panels of A (6 KiB) stream past it.</li>
+ * <li>{@code MC = 144}: the packed {@code MC × KC} block of A is 144 KiB, well inside the 512 KiB L2.</li>
+ * <li>{@code NC = 2048}: the packed {@code KC × NC} block of B is 2 MiB, a slice of the shared 32 MiB L3.</li>
+ * </ul>
+ */
+final class GemmShape {
+
+    static final String BITS_PROPERTY = "vecmlp.gemm.bits";
+
+    static final VectorSpecies<Float> SPECIES = species(System.getProperty(BITS_PROPERTY));
+    /** Float lanes per vector. */
+    static final int L = SPECIES.length();
+    /** Rows of the register block. */
+    static final int MR = 6;
+    /** Columns of the register block: two vectors. */
+    static final int NR = 2 * L;
+    /** Depth of a packed panel (the inner dimension of one pass of the micro-kernel). */
+    static final int KC = 256;
+    /** Rows of a packed block of A: a multiple of MR. */
+    static final int MC = 144;
+    /** Columns of a packed block of B: a multiple of NR. */
+    static final int NC = (2048 / NR) * NR;
+
+    private GemmShape() {
+    }
+
+    static VectorSpecies<Float> species(String bits) {
+        if (bits == null || bits.isBlank()) {
+            return FloatVector.SPECIES_PREFERRED;
+        }
+        switch (bits.trim()) {
+            case "128":
+                return FloatVector.SPECIES_128;
+            case "256":
+                return FloatVector.SPECIES_256;
+            case "512":
+                return FloatVector.SPECIES_512;
+            default:
+                throw new IllegalStateException("-D" + BITS_PROPERTY + " must be 128, 256 or 512: '" + bits + "'");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package vecmlp.kernel;
+
+import static vecmlp.kernel.GemmShape.KC;
+import static vecmlp.kernel.GemmShape.MC;
+import static vecmlp.kernel.GemmShape.MR;
+import static vecmlp.kernel.GemmShape.NC;
+import static vecmlp.kernel.GemmShape.NR;
+
+/**
+ * The buffers one thread needs for the GEMM: the packed blocks of A ({@code MC × KC}, 144 KiB) and B
+ * ({@code KC × NC}, 2 MiB at 8 lanes), an edge tile, a row for the small path, and the reusable
+ * {@link Gemm.Job} of a calling thread. Allocated at first use, then reused: no allocation per call.
+ * Confined to its thread.
+ */
+final class GemmWorkspace {
+
+    private static final ThreadLocal<GemmWorkspace> LOCAL = ThreadLocal.withInitial(GemmWorkspace::new);
+
+    final Gemm.Job job = new Gemm.Job();
+    final float[] tile = new float[MR * NR];
+    private float[] packA;
+    private float[] packB;
+    private float[] row = new float[0];
+
+    /** The workspace of the calling thread. */
+    static GemmWorkspace local() {
+        return LOCAL.get();
+    }
+
+    float[] packA() {
+        if (packA == null) {
+            packA = new float[MC * KC];
+        }
+        return packA;
+    }
+
+    float[] packB() {
+        if (packB == null) {
+            packB = new float[KC * NC];
+        }
+        return packB;
+    }
+
+    /** A scratch row of at least {@code k} floats (grows to the largest k seen). */
+    float[] row(int k) {
+        if (row.length < k) {
+            row = new float[k];
+        }
+        return row;
+    }
+}
