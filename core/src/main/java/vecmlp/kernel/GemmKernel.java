@@ -73,48 +73,149 @@ final class GemmKernel {
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
         }
-        store(c00, c01, c, co, alpha, beta, bias, bo, act, slope);
+        // The epilogue, written out per row: a FloatVector passed to a method C2 does not inline is boxed
+        // (10× slower on JDK 17), so no vector crosses a call here.
+        FloatVector va = FloatVector.broadcast(SPECIES, alpha);
+        FloatVector vb = FloatVector.broadcast(SPECIES, beta);
+        FloatVector bias0 = bias != null ? FloatVector.fromArray(SPECIES, bias, bo) : va;
+        FloatVector bias1 = bias != null ? FloatVector.fromArray(SPECIES, bias, bo + L) : va;
+        boolean scaled = alpha != 1f;
+        boolean load = beta != 0f;
+        boolean biased = bias != null;
+        int o = co;
+        FloatVector x0;
+        FloatVector x1;
+        {
+            x0 = scaled ? c00.mul(va) : c00;
+            x1 = scaled ? c01.mul(va) : c01;
+            if (load) {
+                x0 = FloatVector.fromArray(SPECIES, c, o).fma(vb, x0);
+                x1 = FloatVector.fromArray(SPECIES, c, o + L).fma(vb, x1);
+            }
+            if (biased) {
+                x0 = x0.add(bias0);
+                x1 = x1.add(bias1);
+            }
+            if (act == ACT_RELU) {
+                x0 = x0.max(0f);
+                x1 = x1.max(0f);
+            } else if (act == ACT_LEAKY) {
+                x0 = x0.blend(x0.mul(slope), x0.compare(VectorOperators.LE, 0f));
+                x1 = x1.blend(x1.mul(slope), x1.compare(VectorOperators.LE, 0f));
+            }
+            x0.intoArray(c, o);
+            x1.intoArray(c, o + L);
+        }
         if (rows > 1) {
-            store(c10, c11, c, co + ldc, alpha, beta, bias, bo, act, slope);
+            o += ldc;
+            x0 = scaled ? c10.mul(va) : c10;
+            x1 = scaled ? c11.mul(va) : c11;
+            if (load) {
+                x0 = FloatVector.fromArray(SPECIES, c, o).fma(vb, x0);
+                x1 = FloatVector.fromArray(SPECIES, c, o + L).fma(vb, x1);
+            }
+            if (biased) {
+                x0 = x0.add(bias0);
+                x1 = x1.add(bias1);
+            }
+            if (act == ACT_RELU) {
+                x0 = x0.max(0f);
+                x1 = x1.max(0f);
+            } else if (act == ACT_LEAKY) {
+                x0 = x0.blend(x0.mul(slope), x0.compare(VectorOperators.LE, 0f));
+                x1 = x1.blend(x1.mul(slope), x1.compare(VectorOperators.LE, 0f));
+            }
+            x0.intoArray(c, o);
+            x1.intoArray(c, o + L);
         }
         if (rows > 2) {
-            store(c20, c21, c, co + 2 * ldc, alpha, beta, bias, bo, act, slope);
+            o += ldc;
+            x0 = scaled ? c20.mul(va) : c20;
+            x1 = scaled ? c21.mul(va) : c21;
+            if (load) {
+                x0 = FloatVector.fromArray(SPECIES, c, o).fma(vb, x0);
+                x1 = FloatVector.fromArray(SPECIES, c, o + L).fma(vb, x1);
+            }
+            if (biased) {
+                x0 = x0.add(bias0);
+                x1 = x1.add(bias1);
+            }
+            if (act == ACT_RELU) {
+                x0 = x0.max(0f);
+                x1 = x1.max(0f);
+            } else if (act == ACT_LEAKY) {
+                x0 = x0.blend(x0.mul(slope), x0.compare(VectorOperators.LE, 0f));
+                x1 = x1.blend(x1.mul(slope), x1.compare(VectorOperators.LE, 0f));
+            }
+            x0.intoArray(c, o);
+            x1.intoArray(c, o + L);
         }
         if (rows > 3) {
-            store(c30, c31, c, co + 3 * ldc, alpha, beta, bias, bo, act, slope);
+            o += ldc;
+            x0 = scaled ? c30.mul(va) : c30;
+            x1 = scaled ? c31.mul(va) : c31;
+            if (load) {
+                x0 = FloatVector.fromArray(SPECIES, c, o).fma(vb, x0);
+                x1 = FloatVector.fromArray(SPECIES, c, o + L).fma(vb, x1);
+            }
+            if (biased) {
+                x0 = x0.add(bias0);
+                x1 = x1.add(bias1);
+            }
+            if (act == ACT_RELU) {
+                x0 = x0.max(0f);
+                x1 = x1.max(0f);
+            } else if (act == ACT_LEAKY) {
+                x0 = x0.blend(x0.mul(slope), x0.compare(VectorOperators.LE, 0f));
+                x1 = x1.blend(x1.mul(slope), x1.compare(VectorOperators.LE, 0f));
+            }
+            x0.intoArray(c, o);
+            x1.intoArray(c, o + L);
         }
         if (rows > 4) {
-            store(c40, c41, c, co + 4 * ldc, alpha, beta, bias, bo, act, slope);
+            o += ldc;
+            x0 = scaled ? c40.mul(va) : c40;
+            x1 = scaled ? c41.mul(va) : c41;
+            if (load) {
+                x0 = FloatVector.fromArray(SPECIES, c, o).fma(vb, x0);
+                x1 = FloatVector.fromArray(SPECIES, c, o + L).fma(vb, x1);
+            }
+            if (biased) {
+                x0 = x0.add(bias0);
+                x1 = x1.add(bias1);
+            }
+            if (act == ACT_RELU) {
+                x0 = x0.max(0f);
+                x1 = x1.max(0f);
+            } else if (act == ACT_LEAKY) {
+                x0 = x0.blend(x0.mul(slope), x0.compare(VectorOperators.LE, 0f));
+                x1 = x1.blend(x1.mul(slope), x1.compare(VectorOperators.LE, 0f));
+            }
+            x0.intoArray(c, o);
+            x1.intoArray(c, o + L);
         }
         if (rows > 5) {
-            store(c50, c51, c, co + 5 * ldc, alpha, beta, bias, bo, act, slope);
+            o += ldc;
+            x0 = scaled ? c50.mul(va) : c50;
+            x1 = scaled ? c51.mul(va) : c51;
+            if (load) {
+                x0 = FloatVector.fromArray(SPECIES, c, o).fma(vb, x0);
+                x1 = FloatVector.fromArray(SPECIES, c, o + L).fma(vb, x1);
+            }
+            if (biased) {
+                x0 = x0.add(bias0);
+                x1 = x1.add(bias1);
+            }
+            if (act == ACT_RELU) {
+                x0 = x0.max(0f);
+                x1 = x1.max(0f);
+            } else if (act == ACT_LEAKY) {
+                x0 = x0.blend(x0.mul(slope), x0.compare(VectorOperators.LE, 0f));
+                x1 = x1.blend(x1.mul(slope), x1.compare(VectorOperators.LE, 0f));
+            }
+            x0.intoArray(c, o);
+            x1.intoArray(c, o + L);
         }
-    }
-
-    /** One row of the epilogue; small so that C2 inlines it into {@link #kernel} (vectors stay in registers). */
-    private static void store(FloatVector x0, FloatVector x1, float[] c, int o,
-                              float alpha, float beta, float[] bias, int bo, int act, float slope) {
-        if (alpha != 1f) {
-            x0 = x0.mul(alpha);
-            x1 = x1.mul(alpha);
-        }
-        if (beta != 0f) {
-            x0 = FloatVector.fromArray(SPECIES, c, o).fma(FloatVector.broadcast(SPECIES, beta), x0);
-            x1 = FloatVector.fromArray(SPECIES, c, o + L).fma(FloatVector.broadcast(SPECIES, beta), x1);
-        }
-        if (bias != null) {
-            x0 = x0.add(FloatVector.fromArray(SPECIES, bias, bo));
-            x1 = x1.add(FloatVector.fromArray(SPECIES, bias, bo + L));
-        }
-        if (act == ACT_RELU) {
-            x0 = x0.max(0f);
-            x1 = x1.max(0f);
-        } else if (act == ACT_LEAKY) {
-            x0 = x0.blend(x0.mul(slope), x0.compare(VectorOperators.LE, 0f));
-            x1 = x1.blend(x1.mul(slope), x1.compare(VectorOperators.LE, 0f));
-        }
-        x0.intoArray(c, o);
-        x1.intoArray(c, o + L);
     }
 
     /**
@@ -133,7 +234,7 @@ final class GemmKernel {
         }
     }
 
-    /** The scalar epilogue of one sum {@code x}: the roundings of {@link #store}, lane by lane. */
+    /** The scalar epilogue of one sum {@code x}: the roundings of {@link #kernel}'s epilogue, lane by lane. */
     static float epilogue(float x, float cOld, float alpha, float beta, float bias, boolean hasBias,
                           int act, float slope) {
         if (alpha != 1f) {

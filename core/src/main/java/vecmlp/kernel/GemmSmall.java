@@ -21,11 +21,14 @@ final class GemmSmall {
     private GemmSmall() {
     }
 
-    /** Rows {@code [0, m)}, columns {@code [j0, j1)} of C; {@code row} is a scratch array of ≥ k floats. */
-    static void compute(Gemm.Job job, int j0, int j1, float[] row) {
+    /**
+     * Rows {@code [0, m)}, columns {@code [j0, j1)} of C; {@code row} is a scratch array of ≥ k floats,
+     * {@code sums} of ≥ 4L.
+     */
+    static void compute(Gemm.Job job, int j0, int j1, float[] row, float[] sums) {
         for (int i = 0; i < job.m; i++) {
             if (!job.transB) {
-                rowTimesB(job, i, j0, j1);
+                rowTimesB(job, i, j0, j1, sums);
             } else {
                 rowDotRows(job, i, j0, j1, row);
             }
@@ -33,7 +36,7 @@ final class GemmSmall {
     }
 
     /** {@code C[i, j0..j1) = epilogue(Σ_p op(A)[i,p] · B[p, j0..j1))}, B stored {@code k × n}. */
-    private static void rowTimesB(Gemm.Job job, int i, int j0, int j1) {
+    private static void rowTimesB(Gemm.Job job, int i, int j0, int j1, float[] sums) {
         final int k = job.k;
         final float[] a = job.a;
         final float[] b = job.b;
@@ -57,10 +60,12 @@ final class GemmSmall {
                 s2 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 2 * L), s2);
                 s3 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 3 * L), s3);
             }
-            store(job, s0, cRow, j);
-            store(job, s1, cRow, j + L);
-            store(job, s2, cRow, j + 2 * L);
-            store(job, s3, cRow, j + 3 * L);
+            // Through memory, not as arguments: a FloatVector passed to a method C2 does not inline is boxed.
+            s0.intoArray(sums, 0);
+            s1.intoArray(sums, L);
+            s2.intoArray(sums, 2 * L);
+            s3.intoArray(sums, 3 * L);
+            store(job, sums, 4, cRow, j);
         }
         for (; j + L <= j1; j += L) {
             FloatVector s0 = FloatVector.zero(SPECIES);
@@ -69,7 +74,8 @@ final class GemmSmall {
                 FloatVector x = FloatVector.broadcast(SPECIES, a[aBase + p * aStride]);
                 s0 = x.fma(FloatVector.fromArray(SPECIES, b, bj + p * ldb), s0);
             }
-            store(job, s0, cRow, j);
+            s0.intoArray(sums, 0);
+            store(job, sums, 1, cRow, j);
         }
         for (; j < j1; j++) {
             float s = 0f;
@@ -126,25 +132,28 @@ final class GemmSmall {
         }
     }
 
-    /** The vector epilogue of one vector of sums, the same roundings as {@link GemmKernel}. */
-    private static void store(Gemm.Job job, FloatVector x, int cRow, int j) {
+    /** The vector epilogue of {@code count} vectors of sums, the same roundings as {@link GemmKernel}. */
+    private static void store(Gemm.Job job, float[] sums, int count, int cRow, int j) {
         float[] c = job.c;
-        int o = cRow + j;
-        if (job.alpha != 1f) {
-            x = x.mul(job.alpha);
+        for (int v = 0; v < count; v++) {
+            int o = cRow + j + v * L;
+            FloatVector x = FloatVector.fromArray(SPECIES, sums, v * L);
+            if (job.alpha != 1f) {
+                x = x.mul(job.alpha);
+            }
+            if (job.beta != 0f) {
+                x = FloatVector.fromArray(SPECIES, c, o).fma(FloatVector.broadcast(SPECIES, job.beta), x);
+            }
+            if (job.bias != null) {
+                x = x.add(FloatVector.fromArray(SPECIES, job.bias, job.biasOff + j + v * L));
+            }
+            if (job.act == GemmKernel.ACT_RELU) {
+                x = x.max(0f);
+            } else if (job.act == GemmKernel.ACT_LEAKY) {
+                x = x.blend(x.mul(job.slope), x.compare(VectorOperators.LE, 0f));
+            }
+            x.intoArray(c, o);
         }
-        if (job.beta != 0f) {
-            x = FloatVector.fromArray(SPECIES, c, o).fma(FloatVector.broadcast(SPECIES, job.beta), x);
-        }
-        if (job.bias != null) {
-            x = x.add(FloatVector.fromArray(SPECIES, job.bias, job.biasOff + j));
-        }
-        if (job.act == GemmKernel.ACT_RELU) {
-            x = x.max(0f);
-        } else if (job.act == GemmKernel.ACT_LEAKY) {
-            x = x.blend(x.mul(job.slope), x.compare(VectorOperators.LE, 0f));
-        }
-        x.intoArray(c, o);
     }
 
     private static float epilogue(Gemm.Job job, float x, int cRow, int j) {

@@ -1,0 +1,133 @@
+package vecmlp.bench;
+
+import dev.ludovic.netlib.blas.BLAS;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import vecmlp.kernel.Kernels;
+import vecmlp.kernel.Transpose;
+
+/**
+ * {@code C = op(A)·op(B)} (alpha 1, beta 0) of {@link Kernels#sgemm}: the scalar reference, the SIMD GEMM on
+ * one thread and on every processor, and a peer, netlib's {@code BLAS.getInstance()} ({@code dev.ludovic.netlib}:
+ * the system OpenBLAS through JNI when {@code libblas.so.3} loads, else its pure-Java port; the fork prints
+ * which one ran). Run the peer single-threaded with {@code OPENBLAS_NUM_THREADS=1} in the environment.
+ *
+ * <p>The score is calls per second; the secondary metric {@code gflops} counts {@code 2·m·n·k / 10⁹} per call,
+ * so its per-second rate is GFLOP/s. The {@code gemm} parameter is {@code TRANSPOSES:MxNxK}: the three
+ * products of an MLP layer at batch 128 in 784-256 (forward {@code NN 128×256×784}, {@code dW = Aᵀ·G} as
+ * {@code TN 784×256×128}, {@code G·Wᵀ} as {@code NT 128×784×256}), squares, awkward sizes one off every block
+ * multiple, the four transposes at 1024, and batch-1 and batch-16 inference. The scalar reference is too slow
+ * for products over 128·256·784 multiply-adds: those configurations fail in setup on purpose ("skipped").
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@State(Scope.Thread)
+public class GemmBenchmark {
+
+    /** Products above this many multiply-adds are not run for the scalar reference. */
+    static final long SCALAR_MAX_WORK = 128L * 256 * 784;
+
+    @Param({"scalar", "simd", "simdAll", "netlib"})
+    public String impl;
+
+    @Param({"NN:128x256x784", "TN:784x256x128", "NT:128x784x256",
+            "NN:64x64x64", "NN:128x128x128", "NN:256x256x256", "NN:512x512x512", "NN:1024x1024x1024",
+            "NT:1024x1024x1024", "TN:1024x1024x1024", "TT:1024x1024x1024",
+            "NN:127x255x781", "NN:129x257x783", "TT:127x255x781", "NT:129x783x257",
+            "NN:1x256x784", "NT:1x784x256", "NN:16x256x784"})
+    public String gemm;
+
+    Kernels kernels;
+    BLAS blas;
+    Transpose transA;
+    Transpose transB;
+    int m;
+    int n;
+    int k;
+    int lda;
+    int ldb;
+    float[] a;
+    float[] b;
+    float[] c;
+    double gflopPerCall;
+
+    /** The secondary metric: GFLOP per call, reported per second. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Flops {
+        public double gflops;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            gflops = 0;
+        }
+    }
+
+    @Setup
+    public void setUp() {
+        String[] parts = gemm.split(":");
+        transA = parts[0].charAt(0) == 'T' ? Transpose.YES : Transpose.NO;
+        transB = parts[0].charAt(1) == 'T' ? Transpose.YES : Transpose.NO;
+        String[] dims = parts[1].split("x");
+        m = Integer.parseInt(dims[0]);
+        n = Integer.parseInt(dims[1]);
+        k = Integer.parseInt(dims[2]);
+        lda = transA == Transpose.YES ? m : k;
+        ldb = transB == Transpose.YES ? k : n;
+        gflopPerCall = 2.0 * m * n * k / 1e9;
+        SplittableRandom random = new SplittableRandom(42);
+        a = KernelBenchmark.random(random, m * k, -1f, 1f);
+        b = KernelBenchmark.random(random, k * n, -1f, 1f);
+        c = new float[m * n];
+        switch (impl) {
+            case "scalar":
+                if ((long) m * n * k > SCALAR_MAX_WORK) {
+                    throw new IllegalStateException("skipped: the scalar reference is too slow for " + gemm);
+                }
+                kernels = Kernels.scalar();
+                break;
+            case "simd":
+                kernels = Kernels.simd().withThreads(1);
+                break;
+            case "simdAll":
+                kernels = Kernels.simd().withThreads(Runtime.getRuntime().availableProcessors());
+                break;
+            case "netlib":
+                blas = BLAS.getInstance();
+                System.out.println("netlib backend: " + blas.getClass().getName()
+                        + ", OPENBLAS_NUM_THREADS=" + System.getenv("OPENBLAS_NUM_THREADS"));
+                break;
+            default:
+                throw new IllegalArgumentException("impl must be scalar, simd, simdAll or netlib: '" + impl + "'");
+        }
+    }
+
+    @Benchmark
+    public float[] sgemm(Flops flops) {
+        if (blas != null) {
+            // Row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ: swap the operands.
+            blas.sgemm(transB == Transpose.YES ? "T" : "N", transA == Transpose.YES ? "T" : "N",
+                    n, m, k, 1f, b, 0, ldb, a, 0, lda, 0f, c, 0, n);
+        } else {
+            kernels.sgemm(transA, transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
+        }
+        flops.gflops += gflopPerCall;
+        return c;
+    }
+}

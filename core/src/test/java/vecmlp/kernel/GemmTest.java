@@ -1,0 +1,227 @@
+package vecmlp.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The blocked SIMD GEMM ({@link Gemm}) against a float64 reference, over shapes that cross every block
+ * boundary of {@link GemmShape} (MR, NR, KC, MC, NC, each ± 1, for the species this JVM runs: the
+ * surefire executions run this class with 512-, 256- and 128-bit vectors), all four transposes, non-zero
+ * offsets, leading dimensions larger than a row, NaN poison around C, several alpha/beta pairs including
+ * {@code beta = 0} over a C full of NaN; the small-m path; and bit-identical results for 1, 2 and 3 threads.
+ *
+ * <p>Bound: with {@code u = 2⁻²⁴} and {@code γ_N = N·u/(1 − N·u)}, an element is a float sum of {@code k}
+ * products by FMA (k roundings), scaled by alpha and added to C once per depth pass (two roundings per pass,
+ * at most {@code ⌈k/KC⌉} passes, and one when the product is scaled and added once), so
+ * {@code |c − c64| ≤ γ_N · (|alpha|·Σ_p |a_ip||b_pj| + |beta·c0|)} with {@code N = k + 2·⌈k/KC⌉ + 2}
+ * (Higham, §3.1). The reference is computed in double from the same float inputs.
+ */
+class GemmTest {
+
+    static final double U = 0x1p-24;
+
+    static double gamma(int n) {
+        return n * U / (1 - n * U);
+    }
+
+    /** A {@code rows × cols} operand or result inside a NaN-poisoned array, at offset 5 with ld = cols + 3. */
+    static final class Mat {
+        final int rows;
+        final int cols;
+        final int off;
+        final int ld;
+        final float[] a;
+
+        Mat(int rows, int cols) {
+            this.rows = rows;
+            this.cols = cols;
+            this.off = 5;
+            this.ld = cols + 3;
+            this.a = new float[off + Math.max(0, rows * ld) + 4];
+            java.util.Arrays.fill(a, Float.NaN);
+        }
+
+        float get(int i, int j) {
+            return a[off + i * ld + j];
+        }
+
+        void set(int i, int j, float v) {
+            a[off + i * ld + j] = v;
+        }
+
+        Mat fill(SplittableRandom rnd) {
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    set(i, j, (float) (rnd.nextDouble() * 2 - 1));
+                }
+            }
+            return this;
+        }
+
+        Mat copy() {
+            Mat c = new Mat(rows, cols);
+            System.arraycopy(a, 0, c.a, 0, a.length);
+            return c;
+        }
+
+        /** Every element outside the matrix is still NaN. */
+        void assertPoisonIntact(String what) {
+            for (int x = 0; x < a.length; x++) {
+                int rel = x - off;
+                boolean inside = rel >= 0 && rel / ld < rows && rel % ld < cols;
+                if (!inside && !Float.isNaN(a[x])) {
+                    fail(what + ": wrote outside C at array index " + x);
+                }
+            }
+        }
+    }
+
+    /** One product: shape, transposes, alpha, beta; beta = 0 cases start from a C full of NaN. */
+    record Case(Transpose ta, Transpose tb, int m, int n, int k, float alpha, float beta) {
+        @Override
+        public String toString() {
+            return (ta == Transpose.YES ? "T" : "N") + (tb == Transpose.YES ? "T" : "N")
+                    + " " + m + "x" + n + "x" + k + " alpha=" + alpha + " beta=" + beta;
+        }
+    }
+
+    static final float[][] ALPHA_BETA = {{1f, 0f}, {-0.5f, 0.25f}, {2f, 1f}, {0.75f, -1.5f}};
+
+    /** Shapes one either side of every block boundary of the species under test. */
+    static Stream<Arguments> cases() {
+        int mr = GemmShape.MR;
+        int nr = GemmShape.NR;
+        int kc = GemmShape.KC;
+        int mc = GemmShape.MC;
+        int nc = GemmShape.NC;
+        int[][] shapes = {
+            {1, 1, 1}, {1, 7, 3}, {2, 1, 5}, {Gemm.SMALL_M, 2 * nr + 3, 9}, {Gemm.SMALL_M + 1, 3, 2},
+            {mr - 1, nr - 1, 7}, {mr, nr, 8}, {mr + 1, nr + 1, 9}, {2 * mr + 1, 3 * nr - 1, 33},
+            {13, 29, kc - 1}, {13, 29, kc}, {13, 29, kc + 1}, {7, 2 * nr + 1, 2 * kc + 3},
+            {mc - 1, nr + 2, 3}, {mc, 2 * nr, 4}, {mc + 1, nr - 3 > 0 ? nr - 3 : 1, 5}, {2 * mc + 7, 19, 11},
+            {7, nc - 1, 3}, {8, nc, 2}, {9, nc + 1, 3}, {mr + 1, nc + nr + 5, 2},
+            {mc + 1, 2 * nr + 1, kc + 1},
+        };
+        List<Arguments> out = new ArrayList<>();
+        int variant = 0;
+        for (int[] s : shapes) {
+            for (Transpose ta : Transpose.values()) {
+                for (Transpose tb : Transpose.values()) {
+                    float[] ab = ALPHA_BETA[variant++ % ALPHA_BETA.length];
+                    out.add(Arguments.of(new Case(ta, tb, s[0], s[1], s[2], ab[0], ab[1])));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void matchesFloat64Reference(Case c) {
+        check(Kernels.simd().withThreads(1), c, 11);
+    }
+
+    @Test
+    void degenerateAlphaZeroAndKZeroScaleC() {
+        for (Transpose ta : Transpose.values()) {
+            for (Transpose tb : Transpose.values()) {
+                check(Kernels.simd().withThreads(1), new Case(ta, tb, 9, 21, 0, 1f, 0f), 1);
+                check(Kernels.simd().withThreads(1), new Case(ta, tb, 9, 21, 0, 1f, 0.5f), 2);
+                check(Kernels.simd().withThreads(1), new Case(ta, tb, 9, 21, 13, 0f, -2f), 3);
+                check(Kernels.simd().withThreads(1), new Case(ta, tb, 9, 21, 13, 0f, 0f), 4);
+            }
+        }
+    }
+
+    /** Runs one case on poisoned operands and checks every element against the float64 bound. */
+    static Mat check(Kernels kernels, Case c, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed * 31 + c.m() * 7919L + c.n() * 104729L + c.k());
+        boolean ta = c.ta() == Transpose.YES;
+        boolean tb = c.tb() == Transpose.YES;
+        Mat a = (ta ? new Mat(c.k(), c.m()) : new Mat(c.m(), c.k())).fill(rnd);
+        Mat b = (tb ? new Mat(c.n(), c.k()) : new Mat(c.k(), c.n())).fill(rnd);
+        Mat c0 = new Mat(c.m(), c.n());
+        if (c.beta() != 0f) {
+            c0.fill(rnd);
+        }
+        Mat out = c0.copy();
+        kernels.sgemm(c.ta(), c.tb(), c.m(), c.n(), c.k(), c.alpha(), a.a, a.off, a.ld, b.a, b.off, b.ld,
+                c.beta(), out.a, out.off, out.ld);
+        out.assertPoisonIntact(c.toString());
+        int passes = (c.k() + GemmShape.KC - 1) / GemmShape.KC;
+        double g = gamma(c.k() + 2 * passes + 2);
+        for (int i = 0; i < c.m(); i++) {
+            for (int j = 0; j < c.n(); j++) {
+                double sum = 0;
+                double abs = 0;
+                for (int p = 0; p < c.k(); p++) {
+                    double x = (double) (ta ? a.get(p, i) : a.get(i, p)) * (tb ? b.get(j, p) : b.get(p, j));
+                    sum += x;
+                    abs += Math.abs(x);
+                }
+                double cOld = c.beta() == 0f ? 0 : c0.get(i, j);
+                double expected = c.alpha() * sum + c.beta() * cOld;
+                double tol = g * (Math.abs(c.alpha()) * abs + Math.abs(c.beta() * cOld));
+                float actual = out.get(i, j);
+                if (!(Math.abs(actual - expected) <= tol)) {
+                    fail(c + ": C[" + i + "][" + j + "] = " + actual + ", expected " + expected + " ± " + tol);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Shapes large enough to be split between threads, on both paths and both partition directions. */
+    static Stream<Arguments> threadedCases() {
+        int nr = GemmShape.NR;
+        return Stream.of(
+                new Case(Transpose.NO, Transpose.NO, 150, 7 * nr + 3, 301, 1f, 0f),      // split by columns
+                new Case(Transpose.YES, Transpose.NO, 401, 3 * nr + 1, 150, -1f, 0.5f),  // split by rows
+                new Case(Transpose.NO, Transpose.YES, 131, 5 * nr - 1, 257, 0.5f, 1f),
+                new Case(Transpose.YES, Transpose.YES, 97, 6 * nr + 5, 300, 1f, 0f),
+                new Case(Transpose.NO, Transpose.NO, 1, 1500, 800, 1f, 0f),              // small-m path
+                new Case(Transpose.YES, Transpose.YES, 3, 1501, 700, 2f, -1f))
+                .map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("threadedCases")
+    void bitIdenticalForAnyThreadCount(Case c) {
+        Mat one = check(Kernels.simd().withThreads(1), c, 5);
+        for (int threads : new int[] {2, 3}) {
+            Mat many = check(Kernels.simd().withThreads(threads), c, 5);
+            for (int x = 0; x < one.a.length; x++) {
+                if (Float.floatToRawIntBits(one.a[x]) != Float.floatToRawIntBits(many.a[x])) {
+                    fail(c + ", " + threads + " threads: bits differ from 1 thread at array index " + x
+                            + ": " + many.a[x] + " vs " + one.a[x]);
+                }
+            }
+        }
+        assertTrue((long) c.m() * c.n() * c.k() >= Gemm.PARALLEL_MIN_WORK, "large enough to be split");
+    }
+
+    @Test
+    void partitionSplitsOnlyWholeBlocks() {
+        Gemm.Job job = new Gemm.Job();
+        job.m = 401;
+        job.n = 3 * GemmShape.NR + 1;
+        job.k = 150;
+        int parts = Gemm.partition(job, 2);
+        assertEquals(2, parts);
+        assertTrue(!job.splitN && job.unit == GemmShape.MR, "more rows than columns: split by rows of MR");
+        job.m = 150;
+        job.n = 7 * GemmShape.NR + 3;
+        Gemm.partition(job, 2);
+        assertTrue(job.splitN && job.unit == GemmShape.NR, "split by columns of NR");
+    }
+}
