@@ -130,7 +130,7 @@ public final class SparkTrainer {
         int startEpoch = 0;
         if (checkpointFile != null && java.nio.file.Files.exists(checkpointFile)) {
             try {
-                startEpoch = TrainingCheckpoint.restore(checkpointFile, spec, seed, params, optimizer);
+                startEpoch = TrainingCheckpoint.restore(checkpointFile, spec, seed, model, optimizer);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -175,7 +175,7 @@ public final class SparkTrainer {
             if (checkpointFile != null && checkpointEvery > 0 && ((epoch + 1) % checkpointEvery == 0
                     || epoch + 1 == epochs)) {
                 try {
-                    TrainingCheckpoint.write(checkpointFile, spec, seed, epoch + 1, params, optimizer);
+                    TrainingCheckpoint.write(checkpointFile, model, seed, epoch + 1, optimizer);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
