@@ -39,18 +39,6 @@ import vecmlp.kernel.Kernels;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class KernelBenchmark {
 
-    /** Picks the kernels by name: {@code scalar} or {@code simd} (one thread: these kernels do not split). */
-    static Kernels kernels(String impl) {
-        switch (impl) {
-            case "scalar":
-                return Kernels.scalar();
-            case "simd":
-                return Kernels.simd().withThreads(1);
-            default:
-                throw new IllegalArgumentException("impl must be scalar or simd: '" + impl + "'");
-        }
-    }
-
     static float[] random(SplittableRandom random, int n, float lo, float hi) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
@@ -87,7 +75,7 @@ public class KernelBenchmark {
 
         @Setup
         public void setUp() {
-            kernels = kernels(impl);
+            kernels = Impls.kernels(impl);
             SplittableRandom random = new SplittableRandom(42);
             int size = ROWS * cols;
             z = random(random, size, -4f, 4f);
@@ -141,7 +129,7 @@ public class KernelBenchmark {
 
         @Setup
         public void setUp() {
-            kernels = kernels(impl);
+            kernels = Impls.kernels(impl);
             SplittableRandom random = new SplittableRandom(42);
             x = random(random, n, -1f, 1f);
             y = random(random, n, -1f, 1f);

@@ -423,10 +423,23 @@ public final class Report {
         return sb.toString();
     }
 
-    /** The cores a result ran on: its {@code threads} parameter, else JMH's thread count. */
+    /**
+     * The cores a result ran on: its {@code threads} parameter, else the {@code -Nt} suffix of its
+     * {@code impl} ({@code simd-2t}), else JMH's thread count.
+     */
     static double cores(BenchResult r) {
         double t = num(r.param("threads"));
-        return t >= 1 ? t : Math.max(1, r.threads());
+        if (t >= 1) {
+            return t;
+        }
+        String impl = r.param("impl");
+        if (impl != null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("-(\\d+)t$").matcher(impl);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        return Math.max(1, r.threads());
     }
 
     /** SIMD over scalar, as {@code 7.9×}; empty if either is missing. */

@@ -182,6 +182,19 @@ class ReportTest {
     }
 
     @Test
+    void coresComeFromTheThreadsParameterOrTheImplSuffix() {
+        String twoThreads = "[" + entry("vecmlp.bench.LayerBenchmark.forward", "thrpt", "\"impl\": \"simd-2t\"",
+                1, 0, "ops/s", metric("gflop", 100, "ops/s")) + ", "
+                + entry("vecmlp.bench.GemmBenchmark.square", "thrpt", "\"threads\": \"4\", \"size\": \"64\"",
+                1, 0, "ops/s", "") + "]";
+        List<BenchResult> rs = BenchResult.parse(twoThreads);
+        assertEquals(2.0, Report.cores(rs.get(0)));
+        assertEquals(4.0, Report.cores(rs.get(1)));
+        assertEquals(1.0, Report.cores(find("dot", "impl", "simd")));
+        assertEquals("100 (50%)", Report.cell(rs.get(0), new Report.Peak(100, "given")));
+    }
+
+    @Test
     void formatsWithThreeSignificantDigits() {
         assertEquals("0.0123", Report.format(0.012345));
         assertEquals("1.23", Report.format(1.2345));

@@ -1,0 +1,80 @@
+package vecmlp.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import vecmlp.nn.Mlp;
+import vecmlp.nn.Workspace;
+import vecmlp.optim.Optimizer;
+
+/**
+ * One full training step of a classifier (ReLU hidden layers, softmax + cross-entropy): forward pass,
+ * backward pass into a gradient buffer ({@code Mlp.computeGradient}), and an SGD update
+ * ({@code Optimizer.step}), on a mini-batch drawn in turn from a fixed set of {@value #SAMPLES} random
+ * samples (so the inputs stream through the caches as in an epoch). In samples/s (secondary metric
+ * {@code samples}). Network, workspace, gradient buffer and data are made in {@code @Setup}; a step
+ * allocates nothing ({@code -prof gc}).
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 3, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@State(Scope.Thread)
+public class TrainBenchmark {
+
+    /** Samples in the data set the batches are taken from. */
+    static final int SAMPLES = 2048;
+
+    @Param({"784-256-128-10", "64-128-10"})
+    public String net;
+
+    @Param({"32", "128"})
+    public int batch;
+
+    @Param({"scalar", "simd", "simd-2t"})
+    public String impl;
+
+    private Mlp mlp;
+    private Optimizer sgd;
+    private Workspace ws;
+    private float[] grad;
+    private float[] x;
+    private int[] labels;
+    private int inputs;
+    private int batches;
+    private int next;
+
+    @Setup
+    public void setUp() {
+        mlp = Networks.classifier(net, Impls.kernels(impl));
+        sgd = Optimizer.sgd(0.01f).kernels(mlp.kernels());
+        ws = mlp.newWorkspace(batch);
+        grad = mlp.newGradients();
+        inputs = mlp.inputSize();
+        x = Networks.inputs(SAMPLES, inputs, 1);
+        labels = Networks.labels(SAMPLES, mlp.outputSize(), 2);
+        batches = SAMPLES / batch;
+        next = 0;
+    }
+
+    /** Forward, backward, SGD update of one mini-batch; returns the batch's loss. */
+    @Benchmark
+    public float step(SampleCounter samples) {
+        int row = next * batch;
+        next = next + 1 == batches ? 0 : next + 1;
+        float loss = mlp.computeGradient(x, row * inputs, batch, labels, row, grad, ws);
+        sgd.step(mlp.parameters(), grad);
+        samples.samples += batch;
+        return loss;
+    }
+}
