@@ -202,7 +202,8 @@ public final class Report {
 
     /** The score in its natural unit (see the class comment). */
     static Shown shown(BenchResult r) {
-        BenchResult.Metric gflop = r.secondary().get("gflop");
+        BenchResult.Metric gflop = r.secondary().containsKey("gflop") ? r.secondary().get("gflop")
+                : r.secondary().get("gflops");
         if (gflop != null) {
             return new Shown(gflop.score() * perSecond(gflop.unit()), rel(gflop), "GFLOP/s");
         }
@@ -223,21 +224,47 @@ public final class Report {
     }
 
     /**
-     * FLOPs of one call of a GEMM benchmark (class name containing "Gemm"): 2·m·n·k from parameters
-     * {@code m, n, k}, or 2·size³ from {@code size}; 0 for anything else.
+     * FLOPs of one call of a GEMM benchmark (class name containing "Gemm"): 2·m·n·k from its shape
+     * (see {@link #gemmShape}); 0 for anything else.
      */
     static double gemmFlop(BenchResult r) {
         if (!r.className().toLowerCase(Locale.ROOT).contains("gemm")) {
             return 0;
         }
+        double[] mnk = gemmShape(r);
+        return mnk == null ? 0 : 2 * mnk[0] * mnk[1] * mnk[2];
+    }
+
+    /**
+     * The {@code m, n, k} of a GEMM result: from a parameter {@code gemm} of the form
+     * {@code TRANSPOSES:MxNxK} ({@code NN:128x256x784}, GemmBenchmark's), from parameters {@code m, n, k},
+     * or {@code size} for a square; null if none.
+     */
+    static double[] gemmShape(BenchResult r) {
+        String gemm = r.param("gemm");
+        if (gemm != null) {
+            String[] dims = gemm.substring(gemm.indexOf(':') + 1).split("x");
+            if (dims.length == 3) {
+                double[] mnk = {num(dims[0]), num(dims[1]), num(dims[2])};
+                if (mnk[0] > 0 && mnk[1] > 0 && mnk[2] > 0) {
+                    return mnk;
+                }
+            }
+        }
         double m = num(r.param("m"));
         double n = num(r.param("n"));
         double k = num(r.param("k"));
         if (m > 0 && n > 0 && k > 0) {
-            return 2 * m * n * k;
+            return new double[] {m, n, k};
         }
         double size = num(r.param("size"));
-        return size > 0 ? 2 * size * size * size : 0;
+        return size > 0 ? new double[] {size, size, size} : null;
+    }
+
+    /** The transposes of a {@code gemm} parameter ({@code NN}, {@code TN}, …), or "" if there is none. */
+    static String transposes(BenchResult r) {
+        String gemm = r.param("gemm");
+        return gemm != null && gemm.indexOf(':') > 0 ? gemm.substring(0, gemm.indexOf(':')) : "";
     }
 
     private static double num(String s) {
@@ -302,6 +329,10 @@ public final class Report {
                 .append("\n");
         sb.append("- fork JVM arguments: `").append(String.join("` / `", args)).append("`\n");
         sb.append("- CPU (of the machine that ran the report): ").append(cpu).append("\n");
+        if (results.stream().anyMatch(r -> "netlib".equals(r.param("impl")))) {
+            sb.append("- netlib peer: `BLAS.getInstance()` is ").append(netlibBackend())
+                    .append(" on the machine that ran the report\n");
+        }
         sb.append("- fp32 peak per core: ").append(Double.isNaN(peak.gflopsPerCore()) ? "unknown"
                 : format(peak.gflopsPerCore()) + " GFLOP/s").append(", ").append(peak.how()).append("\n");
         sb.append("- scores: mean ± JMH's 99.9% confidence half-width, as a % of the mean;"
@@ -320,6 +351,17 @@ public final class Report {
             sb.append("\n![GFLOP/s against matrix size](").append(chartFile).append(")\n");
         }
         return sb.toString();
+    }
+
+    /** Which implementation netlib picks here: JNIBLAS (system BLAS through JNI) or the Java fallback. */
+    static String netlibBackend() {
+        try {
+            String name = dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getName();
+            return "`" + name + "`" + (name.contains("JNI") ? " (the system BLAS, e.g. OpenBLAS, through JNI)"
+                    : " (the pure-Java fallback)");
+        } catch (LinkageError | RuntimeException e) {
+            return "unavailable (" + e + ")";
+        }
     }
 
     private static void table(StringBuilder sb, List<BenchResult> results, Peak peak) {
@@ -433,6 +475,10 @@ public final class Report {
             return t;
         }
         String impl = r.param("impl");
+        if (impl != null && impl.endsWith("All")) {
+            // GemmBenchmark's simdAll: every processor of the machine (assumed to be this one)
+            return Runtime.getRuntime().availableProcessors();
+        }
         if (impl != null) {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("-(\\d+)t$").matcher(impl);
             if (m.find()) {
@@ -509,15 +555,17 @@ public final class Report {
             if (methods.size() > 1) {
                 label.append(r.method()).append(' ');
             }
-            label.append(r.param("impl") == null ? "" : r.param("impl"));
+            label.append(r.param("impl") == null ? "" : r.param("impl")).append(' ').append(transposes(r));
             for (Map.Entry<String, String> p : r.params().entrySet()) {
                 String k = p.getKey();
-                if (!k.equals("impl") && !k.equals("size") && !k.equals("m") && !k.equals("n") && !k.equals("k")) {
+                if (!k.equals("impl") && !k.equals("gemm") && !k.equals("size") && !k.equals("m") && !k.equals("n")
+                        && !k.equals("k")) {
                     label.append(' ').append(k).append('=').append(p.getValue());
                 }
             }
             series.computeIfAbsent(label.toString().trim(), l -> new ArrayList<>()).add(new double[] {size, s.value()});
         }
+        series.values().removeIf(points -> points.size() < 2); // a lone point (one transpose at one size) is no line
         if (series.isEmpty()) {
             return null;
         }
@@ -528,13 +576,9 @@ public final class Report {
         return SvgChart.render(title, "n (log scale)", "GFLOP/s", lines, peak.gflopsPerCore(), refLabel);
     }
 
-    /** The side of a square problem: parameter {@code size}, or {@code m} when {@code m = n = k}; else NaN. */
+    /** The side of a square product ({@code m = n = k}, see {@link #gemmShape}); else NaN. */
     static double squareSize(BenchResult r) {
-        double size = num(r.param("size"));
-        if (size > 0) {
-            return size;
-        }
-        double m = num(r.param("m"));
-        return m > 0 && m == num(r.param("n")) && m == num(r.param("k")) ? m : Double.NaN;
+        double[] mnk = gemmShape(r);
+        return mnk != null && mnk[0] == mnk[1] && mnk[1] == mnk[2] ? mnk[0] : Double.NaN;
     }
 }

@@ -51,6 +51,8 @@ class ReportTest {
                     250.0, 5.0, "us/op", "") + ",\n"
             + entry("vecmlp.bench.GemmBenchmark.square", "avgt", "\"impl\": \"simd\", \"size\": \"512\"",
                     3000.0, 30.0, "us/op", "") + ",\n"
+            + entry("vecmlp.bench.GemmBenchmark.square", "avgt", "\"impl\": \"netlib\", \"size\": \"512\"",
+                    1500.0, 15.0, "us/op", "") + ",\n"
             + entry("vecmlp.bench.PeakBenchmark.fma", "thrpt", "\"species\": \"preferred\"",
                     100.0, 1.0, "ops/ms", metric("gflop", 0.2, "ops/ms")) + "\n"
             + "]";
@@ -71,7 +73,7 @@ class ReportTest {
     @Test
     void parsesTheFieldsTheReportNeeds() {
         List<BenchResult> rs = results();
-        assertEquals(8, rs.size());
+        assertEquals(9, rs.size());
         BenchResult r = rs.get(1);
         assertEquals("KernelBenchmark", r.className());
         assertEquals("dot", r.method());
@@ -129,7 +131,8 @@ class ReportTest {
         // peers side by side; % of a 100 GFLOP/s peak
         assertTrue(md.contains("| benchmark | size | unit | simd | netlib |"), md);
         assertTrue(md.contains("| square | 256 | GFLOP/s | 67.1 ±1% (67%) | 134 ±2% (134%) |"), md);
-        assertTrue(md.contains("| square | 512 | GFLOP/s | 89.5 ±1% (89%) |  |"), md);
+        assertTrue(md.contains("| square | 512 | GFLOP/s | 89.5 ±1% (89%) | 179 ±1% (179%) |"), md);
+        assertTrue(md.contains("netlib peer: `BLAS.getInstance()` is `dev.ludovic.netlib.blas."), md);
         assertTrue(md.contains("| fma | preferred | GFLOP/s | 200 |"), md);
         assertTrue(md.contains("Test CPU"));
         assertTrue(md.contains("100 GFLOP/s, given"));
@@ -163,12 +166,35 @@ class ReportTest {
                 .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
         assertEquals("svg", doc.getDocumentElement().getNodeName());
         assertEquals(2, doc.getElementsByTagName("polyline").getLength(), "simd and netlib");
-        assertEquals(3, doc.getElementsByTagName("circle").getLength(), "one marker per point");
+        assertEquals(4, doc.getElementsByTagName("circle").getLength(), "one marker per point");
         assertTrue(svg.contains(">simd<") && svg.contains(">netlib<"), svg);
         assertTrue(svg.contains("peak"), "the dashed peak line is labelled");
         List<BenchResult> none = new ArrayList<>(results());
         none.removeIf(r -> r.className().equals("GemmBenchmark"));
         assertNull(Report.chart(none, new Report.Peak(100, "given")));
+    }
+
+    @Test
+    void readsGemmBenchmarksShapeParameterAndGflopsCounter() throws Exception {
+        String gemm = "[" + entry("vecmlp.bench.GemmBenchmark.sgemm", "thrpt", "\"impl\": \"simd\", \"gemm\": \"NN:64x64x64\"",
+                1, 0, "ops/s", metric("gflops", 50, "ops/s")) + ", "
+                + entry("vecmlp.bench.GemmBenchmark.sgemm", "thrpt", "\"impl\": \"simd\", \"gemm\": \"NN:128x128x128\"",
+                1, 0, "ops/s", metric("gflops", 70, "ops/s")) + ", "
+                + entry("vecmlp.bench.GemmBenchmark.sgemm", "thrpt", "\"impl\": \"simd\", \"gemm\": \"TN:128x128x128\"",
+                1, 0, "ops/s", metric("gflops", 60, "ops/s")) + ", "
+                + entry("vecmlp.bench.GemmBenchmark.sgemm", "thrpt", "\"impl\": \"simd\", \"gemm\": \"NT:784x256x128\"",
+                1, 0, "ops/s", metric("gflops", 65, "ops/s")) + "]";
+        List<BenchResult> rs = BenchResult.parse(gemm);
+        assertEquals(50.0, Report.shown(rs.get(0)).value(), 1e-12);
+        assertEquals("GFLOP/s", Report.shown(rs.get(0)).unit());
+        assertEquals(128.0, Report.squareSize(rs.get(1)));
+        assertTrue(Double.isNaN(Report.squareSize(rs.get(3))));
+        assertEquals(2.0 * 784 * 256 * 128, Report.gemmFlop(rs.get(3)));
+        assertEquals("NT", Report.transposes(rs.get(3)));
+        String svg = Report.chart(rs, new Report.Peak(100, "given"));
+        // NN has two square sizes: one line; TN's lone square point and the non-square NT are not drawn
+        assertEquals(1, svg.split("<polyline", -1).length - 1, svg);
+        assertTrue(svg.contains(">simd NN<"), svg);
     }
 
     @Test
