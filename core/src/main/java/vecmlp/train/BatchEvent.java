@@ -50,7 +50,7 @@ public final class BatchEvent {
         return batchSize;
     }
 
-    /** Training rows seen in this epoch so far, this batch included. */
+    /** Training rows of this epoch up to and including this batch (its position in the epoch's order). */
     public long samplesSeenInEpoch() {
         return samplesSeenInEpoch;
     }
@@ -75,7 +75,7 @@ public final class BatchEvent {
         return batchLoss;
     }
 
-    /** The mean loss over this epoch's batches so far (weighted by rows). */
+    /** The mean loss over this epoch's batches so far (weighted by rows; of a resumed epoch, since the resume). */
     public double runningLoss() {
         return runningLoss;
     }

@@ -17,8 +17,10 @@ import vecmlp.optim.Optimizer;
  *
  * <p><b>Determinism.</b> The order of epoch {@code e} is a function of the seed and {@code e} only
  * ({@link #epochOrderSeed(long, int)}), and every update is a fixed sequence of kernel calls, so the same seed,
- * data, model and optimizer give bit-identical parameters; with {@link Builder#startEpoch(int)} a run restored
- * from a checkpoint taken at an epoch boundary (parameters and optimizer state) continues bit-identically.
+ * data, model and optimizer give bit-identical parameters. A run restored from a checkpoint (parameters and
+ * optimizer state, taken at the end of batch {@code j} of epoch {@code e}) continues bit-identically with
+ * {@link Builder#startAt(int, int) startAt(e, j + 1)} (or {@code startAt(e + 1, 0)} after an epoch's last batch);
+ * only the resumed epoch's running loss and accuracy then cover fewer batches.
  *
  * <p><b>Accuracy</b> is reported for labelled data sets and for cross-entropy on target rows (argmax);
  * otherwise NaN. <b>Errors:</b> the data are checked against the model before anything changes; a non-finite
@@ -40,6 +42,7 @@ public final class Trainer {
     private final double minDelta;
     private final boolean restoreBest;
     private final int startEpoch;
+    private final int startBatch;
     private final TrainingListener[] listeners;
 
     private Trainer(Builder b) {
@@ -55,6 +58,7 @@ public final class Trainer {
         this.minDelta = b.minDelta;
         this.restoreBest = b.restoreBest;
         this.startEpoch = b.startEpoch;
+        this.startBatch = b.startBatch;
         this.listeners = b.listeners.toArray(new TrainingListener[0]);
     }
 
@@ -106,6 +110,10 @@ public final class Trainer {
         int nL = mlp.outputSize();
         int rows = trainSet.rows();
         int batchesPerEpoch = (rows + batchSize - 1) / batchSize;
+        if (startBatch >= batchesPerEpoch) {
+            throw new IllegalArgumentException("startBatch must be < batches per epoch " + batchesPerEpoch + ": "
+                    + startBatch);
+        }
         int maxBatch = Math.min(batchSize, Math.max(rows, validSet == null ? 1 : validSet.rows()));
         Workspace ws = mlp.newWorkspace(Math.max(1, maxBatch));
         float[] grad = mlp.newGradients();
@@ -138,7 +146,7 @@ public final class Trainer {
             double lossSum = 0.0;
             long correct = 0;
             long seen = 0;
-            for (int batch = 0; batch < batchesPerEpoch; batch++) {
+            for (int batch = epoch == startEpoch ? startBatch : 0; batch < batchesPerEpoch; batch++) {
                 int from = batch * batchSize;
                 int b = Math.min(batchSize, rows - from);
                 gather(trainSet, order, from, b, xBatch, lBatch, tBatch);
@@ -146,7 +154,7 @@ public final class Trainer {
                 float loss = lBatch != null
                         ? mlp.computeGradient(xBatch, 0, b, lBatch, 0, grad, ws)
                         : mlp.computeGradient(xBatch, 0, b, tBatch, 0, grad, ws);
-                fillBatchEvent(be, epoch, batch, batchesPerEpoch, b, seen + b, rows, total + b, loss, lossSum, correct,
+                fillBatchEvent(be, epoch, batch, batchesPerEpoch, b, from + b, seen + b, rows, total + b, loss, lossSum, correct,
                         accuracyApplies, ws, lr, start, epochStart);
                 if (!Float.isFinite(loss)) {
                     if (skip(be)) {
@@ -240,14 +248,14 @@ public final class Trainer {
         return skip;
     }
 
-    private static void fillBatchEvent(BatchEvent be, int epoch, int batch, int batches, int b, long seenInEpoch,
-                                       int rows, long total, float loss, double lossSum, long correct,
+    private static void fillBatchEvent(BatchEvent be, int epoch, int batch, int batches, int b, long position,
+                                       long seenInEpoch, int rows, long total, float loss, double lossSum, long correct,
                                        boolean accuracyApplies, Workspace ws, float lr, long start, long epochStart) {
         be.epoch = epoch;
         be.batch = batch;
         be.batchesPerEpoch = batches;
         be.batchSize = b;
-        be.samplesSeenInEpoch = seenInEpoch;
+        be.samplesSeenInEpoch = position;
         be.samplesPerEpoch = rows;
         be.totalSamplesSeen = total;
         be.batchLoss = loss;
@@ -369,6 +377,7 @@ public final class Trainer {
         private double minDelta;
         private boolean restoreBest = true;
         private int startEpoch;
+        private int startBatch;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder(Mlp mlp, Optimizer optimizer) {
@@ -452,10 +461,23 @@ public final class Trainer {
 
         /** The first epoch to run (0-based; default 0), to resume from a checkpoint taken after epoch {@code start − 1}. */
         public Builder startEpoch(int start) {
-            if (start < 0) {
-                throw new IllegalArgumentException("startEpoch must be >= 0: " + start);
+            return startAt(start, 0);
+        }
+
+        /**
+         * Resume at batch {@code batch} of epoch {@code epoch} (both 0-based), from a checkpoint taken after the
+         * previous batch: that epoch's shuffled order is recomputed from the seed and its first {@code batch}
+         * batches are skipped. {@code batch} must be below the number of batches per epoch.
+         */
+        public Builder startAt(int epoch, int batch) {
+            if (epoch < 0) {
+                throw new IllegalArgumentException("startEpoch must be >= 0: " + epoch);
             }
-            this.startEpoch = start;
+            if (batch < 0) {
+                throw new IllegalArgumentException("startBatch must be >= 0: " + batch);
+            }
+            this.startEpoch = epoch;
+            this.startBatch = batch;
             return this;
         }
 

@@ -196,6 +196,49 @@ class TrainerTest {
     }
 
     @Test
+    void resumingInsideAnEpochIsBitIdentical() {
+        Dataset train = Data.blobs(5, 90, 8, 3, 0.7);
+        Mlp full = net(6);
+        Optimizer fullOpt = Optimizer.adam(0.01f).kernels(Kernels.scalar());
+        Trainer.builder(full, fullOpt).epochs(3).batchSize(16).seed(12).build().fit(train);
+
+        // Checkpoint after batch 2 of epoch 1, taken by a listener that then stops training.
+        Mlp part = net(6);
+        Optimizer partOpt = Optimizer.adam(0.01f).kernels(Kernels.scalar());
+        float[][] saved = new float[3][];
+        long[] step = new long[1];
+        Trainer.builder(part, partOpt).epochs(3).batchSize(16).seed(12).listener(new TrainingListener() {
+            @Override
+            public void onBatchEnd(BatchEvent e) {
+                if (e.epoch() == 1 && e.batch() == 2) {
+                    saved[0] = part.parameters().clone();
+                    saved[1] = partOpt.stateBuffers()[0].clone();
+                    saved[2] = partOpt.stateBuffers()[1].clone();
+                    step[0] = partOpt.stepCount();
+                    e.requestStop();
+                }
+            }
+        }).build().fit(train);
+        Mlp resumed = Mlp.of(part.layerSizes(), part.activations(), part.loss(), saved[0], Kernels.scalar());
+        Optimizer resumedOpt = Optimizer.adam(0.01f).kernels(Kernels.scalar());
+        resumedOpt.restoreState(step[0], new float[][] {saved[1], saved[2]});
+        long[] firstPosition = {-1};
+        Trainer.builder(resumed, resumedOpt).epochs(3).startAt(1, 3).batchSize(16).seed(12).listener(new TrainingListener() {
+            @Override
+            public void onBatchEnd(BatchEvent e) {
+                if (firstPosition[0] < 0) {
+                    firstPosition[0] = e.samplesSeenInEpoch();
+                    assertEquals(3, e.batch());
+                }
+            }
+        }).build().fit(train);
+        assertEquals(4 * 16, firstPosition[0]);
+        assertArrayEquals(full.parameters(), resumed.parameters());
+        assertThrows(IllegalArgumentException.class, () -> Trainer.builder(net(6), adam()).epochs(3).startAt(1, 6)
+                .batchSize(16).build().fit(train));
+    }
+
+    @Test
     void validationSplitIsSeededAndDisjoint() {
         Dataset train = Data.blobs(7, 100, 8, 3, 0.5);
         int[] rows = new int[2];
