@@ -139,11 +139,7 @@ public final class Report {
                 }
             }
         }
-        if (!Double.isNaN(measured)) {
-            return new Peak(measured, "measured by PeakBenchmark.fma (species=preferred: independent vector FMAs,"
-                    + " registers only) in this run");
-        }
-        double ghz = Double.NaN;
+        double ghz;
         String clockHow;
         if (clockFlag != null) {
             ghz = clockFlag;
@@ -152,11 +148,23 @@ public final class Report {
             ghz = cpuMhz(cpuinfo) / 1000;
             clockHow = "the highest \"cpu MHz\" in /proc/cpuinfo; a virtual machine may report its nominal clock";
         }
-        if (Double.isNaN(ghz)) {
+        double computed = flopPerCycle * ghz;
+        String computedHow = String.format(Locale.ROOT, "computed: %s FLOP/cycle × %.3f GHz (%s)",
+                format(flopPerCycle), ghz, clockHow);
+        if (!Double.isNaN(measured)) {
+            // A peak far below the computed one is a run that never reached compiled code (too short a warm-up).
+            if (Double.isNaN(computed) || measured >= computed / 2) {
+                return new Peak(measured, "measured by PeakBenchmark.fma (species=preferred: independent vector"
+                        + " FMAs, registers only) in this run"
+                        + (Double.isNaN(computed) ? "" : "; " + computedHow + " = " + format(computed)));
+            }
+            computedHow += "; the measured PeakBenchmark score " + format(measured)
+                    + " GFLOP/s is under half of that (not warmed up?) and was ignored";
+        }
+        if (Double.isNaN(computed)) {
             return new Peak(Double.NaN, "unknown (no PeakBenchmark in the run, no clock): pass --peak-gflops");
         }
-        return new Peak(flopPerCycle * ghz, String.format(Locale.ROOT,
-                "computed: %s FLOP/cycle × %.3f GHz (%s)", format(flopPerCycle), ghz, clockHow));
+        return new Peak(computed, computedHow);
     }
 
     static double cpuMhz(Path cpuinfo) {

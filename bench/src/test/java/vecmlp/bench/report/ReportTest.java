@@ -149,6 +149,10 @@ class ReportTest {
         Report.Peak measured = Report.peak(results(), null, null, 32, cpuinfo);
         assertEquals(200.0, measured.gflopsPerCore(), 1e-9);
         assertTrue(measured.how().contains("measured"));
+        // a measured peak under half the computed one (200 < 32 × 15 / 2) is an unwarmed run: ignored
+        Report.Peak unwarmed = Report.peak(results(), null, 15.0, 32, cpuinfo);
+        assertEquals(480.0, unwarmed.gflopsPerCore(), 1e-9);
+        assertTrue(unwarmed.how().contains("ignored"), unwarmed.how());
         List<BenchResult> noPeak = new ArrayList<>(results());
         noPeak.removeIf(r -> r.className().equals("PeakBenchmark"));
         Report.Peak computed = Report.peak(noPeak, null, null, 32, cpuinfo);
