@@ -26,7 +26,9 @@ import vecmlp.optim.Optimizer;
  * otherwise NaN. <b>Errors:</b> the data are checked against the model before anything changes; a non-finite
  * loss or gradient ends training with a {@link NonFiniteLossException} (unless a listener skips the batch),
  * with the parameters as before that batch. The workspace and batch buffers are allocated once per
- * {@code fit}; a step allocates nothing. Not thread-safe; {@code fit} runs on the calling thread.
+ * {@code fit}; a step allocates nothing. Not thread-safe; {@code fit} runs on the calling thread. The
+ * optimizer updates with its own kernels ({@link Optimizer#kernels}): give it {@code mlp.kernels()} for a run
+ * that uses one implementation throughout (e.g. scalar only).
  */
 public final class Trainer {
 
@@ -434,7 +436,8 @@ public final class Trainer {
 
         /**
          * Stop when the monitored loss (validation if any, else training) has not improved by more than
-         * {@code minDelta} for {@code patience ≥ 1} epochs, and restore the parameters of the best epoch.
+         * {@code minDelta} for {@code patience ≥ 1} epochs; when {@code fit} returns (however training ended,
+         * except by an exception) the parameters of the best epoch are restored (see {@link #restoreBestWeights}).
          */
         public Builder earlyStopping(int patience, double minDelta) {
             if (patience < 1) {
