@@ -16,7 +16,9 @@ import java.util.function.LongSupplier;
  */
 final class ProgressBar {
 
-    private static final int BAR = 24;
+    private static final int BAR = 10;
+    /** The live line must fit an 80-column terminal, or its redraws would wrap onto new lines. */
+    static final int MAX_WIDTH = 79;
     private static final long REDRAW_NANOS = 100_000_000L;
 
     private final PrintStream out;
@@ -120,19 +122,26 @@ final class ProgressBar {
         return epochsDone > 0 ? seconds * (epochs - epochsDone) / epochsDone : Double.NaN;
     }
 
-    /** The in-place line, e.g. {@code epoch  3/30 [#####.....]  12/45  loss 0.2345  acc  93.1%  …}. */
+    /**
+     * The in-place line, e.g. {@code epoch  3/30 [###>......] 12/45 loss 0.2346 acc  93.1% 48.2k samples/s ETA 1:15};
+     * without the bar if it would be longer than {@link #MAX_WIDTH}.
+     */
     static String line(int epoch, int epochs, int batchesDone, int batches, double loss, double accuracy,
                        double samplesPerSecond, double etaSeconds) {
         int width = String.valueOf(epochs).length();
         int filled = (int) ((long) BAR * batchesDone / batches);
-        StringBuilder bar = new StringBuilder(BAR);
+        StringBuilder bar = new StringBuilder(BAR + 3);
+        bar.append(" [");
         for (int i = 0; i < BAR; i++) {
             bar.append(i < filled ? '#' : i == filled ? '>' : '.');
         }
+        bar.append(']');
         int bw = String.valueOf(batches).length();
-        return String.format(Locale.ROOT, "epoch %" + width + "d/%d [%s] %" + bw + "d/%d  loss %.4f  acc %5.1f%%"
-                        + "  %s samples/s  ETA %s", epoch + 1, epochs, bar, batchesDone, batches, loss,
-                100 * accuracy, human(samplesPerSecond), clockTime(etaSeconds));
+        String head = String.format(Locale.ROOT, "epoch %" + width + "d/%d", epoch + 1, epochs);
+        String tail = String.format(Locale.ROOT, " %" + bw + "d/%d loss %.4f acc %5.1f%% %s samples/s ETA %s",
+                batchesDone, batches, loss, 100 * accuracy, human(samplesPerSecond), clockTime(etaSeconds));
+        String full = head + bar + tail;
+        return full.length() <= MAX_WIDTH ? full : head + tail;
     }
 
     /** The end-of-epoch line, without the rate and time. */

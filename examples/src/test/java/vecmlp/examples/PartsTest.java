@@ -96,8 +96,10 @@ class PartsTest {
     @Test
     void progressLineHasEveryField() {
         String s = ProgressBar.line(2, 30, 12, 45, 0.23456, 0.9312, 48213, 75);
-        assertEquals("epoch  3/30 [######>.................] 12/45  loss 0.2346  acc  93.1%  48.2k samples/s  "
-                + "ETA 1:15", s);
+        assertEquals("epoch  3/30 [##>.......] 12/45 loss 0.2346 acc  93.1% 48.2k samples/s ETA 1:15", s);
+        assertTrue(s.length() <= ProgressBar.MAX_WIDTH);
+        String worst = ProgressBar.line(99, 100, 1000, 1000, 12.3456, 1, 999_949, 3599);
+        assertEquals("epoch 100/100 1000/1000 loss 12.3456 acc 100.0% 999.9k samples/s ETA 59:59", worst);
         assertEquals("1.50M", ProgressBar.human(1.5e6));
         assertEquals("1:02:03", ProgressBar.clockTime(3723));
         assertEquals("-:--", ProgressBar.clockTime(Double.NaN));
@@ -117,7 +119,7 @@ class PartsTest {
         }
         String term = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(2, term.split("\n", -1).length - 1, "one newline per epoch: " + term);
-        assertTrue(term.contains("\repoch 1/2 [########>"), term);
+        assertTrue(term.contains("\repoch 1/2 [###>......] 1/3 loss 1.0000"), term);
         assertTrue(term.contains("val_acc  40.0%"), term);
         assertTrue(term.contains("50 samples/s"), term); // 60 samples in 1.2 s
         assertTrue(term.contains("total 0:01"), term);
