@@ -6,9 +6,12 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import vecmlp.io.CsvLoader;
 import vecmlp.io.IdxLoader;
+import vecmlp.io.ModelFile;
 import vecmlp.io.Normalizer;
+import vecmlp.io.SafeTensors;
 import vecmlp.io.Split;
 import vecmlp.kernel.Activation;
 import vecmlp.kernel.Kernels;
@@ -26,7 +29,7 @@ import vecmlp.train.TrainingListener;
 /**
  * The main job: train an MLP classifier on the bundled digits (or the user's CSV / IDX data), show the
  * progress, report the test accuracy, a confusion matrix and the kernels, write the learning curve as an
- * SVG chart and save the model.
+ * SVG chart and save the model ({@link ModelFile}) with its input standardization.
  */
 final class TrainCommand {
 
@@ -43,6 +46,7 @@ final class TrainCommand {
         ConfusionMatrix confusion;
         Path chart;
         Path model;
+        Path normalizer;
         long trainNanos;
     }
 
@@ -128,8 +132,32 @@ final class TrainCommand {
         chart(r.history, "vecmlp: " + shape(mlp) + " on " + (o.csv != null ? o.csv.getFileName()
                 : o.idxImages != null ? o.idxImages.getFileName() : "digits") + ", learning curve").write(r.chart);
         out.println("learning curve: " + r.chart);
+        if (o.save) {
+            r.model = o.out.resolve("model.safetensors");
+            r.normalizer = o.out.resolve("normalizer.safetensors");
+            ModelFile.save(mlp, r.model);
+            saveNormalizer(norm, r.normalizer);
+            out.println("model: " + r.model + " (load with vecmlp.io.ModelFile.load; inputs are standardized with "
+                    + r.normalizer + ")");
+        }
         out.flush();
         return r;
+    }
+
+    /**
+     * Writes the input standardization as a safetensors file with two float tensors of the input width,
+     * {@code shift} and {@code factor}: a raw input {@code x} goes to the network as {@code (x − shift) · factor}.
+     */
+    static void saveNormalizer(Normalizer norm, Path file) throws IOException {
+        float[] shift = new float[norm.cols()];
+        float[] factor = new float[norm.cols()];
+        for (int j = 0; j < norm.cols(); j++) {
+            shift[j] = norm.shift(j);
+            factor[j] = norm.factor(j);
+        }
+        SafeTensors.of(Map.of("vecmlp.examples.normalizer", "standardize: x' = (x - shift) * factor"),
+                List.of(SafeTensors.Tensor.vector("shift", shift), SafeTensors.Tensor.vector("factor", factor)))
+                .write(file);
     }
 
     static Dataset loadDigits() throws IOException {

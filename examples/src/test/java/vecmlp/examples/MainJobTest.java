@@ -20,6 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
+import vecmlp.io.ModelFile;
+import vecmlp.io.SafeTensors;
+import vecmlp.nn.Mlp;
 import vecmlp.train.Dataset;
 
 /** The main job end to end, through the same entry point as {@code java -jar}. */
@@ -53,7 +56,7 @@ class MainJobTest {
 
     @Test
     void defaultJobWithFewEpochsTrainsReportsAndWritesAValidChart() throws Exception {
-        Run r = main("--epochs", "8", "--out", dir.toString());
+        Run r = main("--epochs", "8", "--out", dir.toString(), "--no-save");
         assertEquals(0, r.status, r.err);
         assertTrue(testAccuracy(r.out) >= 95.0, r.out);
         assertFalse(r.out.contains("\r"), "plain lines when not a terminal");
@@ -79,16 +82,34 @@ class MainJobTest {
         assertEquals(List.of("training", "validation", "training", "validation"), series);
         String text = svg.getDocumentElement().getTextContent();
         assertTrue(text.contains("Loss") && text.contains("Accuracy") && text.contains("epoch"), text);
+        assertFalse(Files.exists(dir.resolve("model.safetensors")), "--no-save");
     }
 
     @Test
-    void defaultJobReachesTheReadmeAccuracy() throws IOException {
+    void defaultJobReachesTheReadmeAccuracyAndSavesAModelThatPredictsTheSame() throws IOException {
         Options o = Options.parse("--out", dir.toString(), "--quiet");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TrainCommand.Result r = TrainCommand.run(o, new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
         assertEquals(360, r.confusion.total());
         assertTrue(r.testAccuracy >= 0.975, bytes.toString(StandardCharsets.UTF_8));
         assertEquals(o.epochs, r.history.epochs().size());
+
+        // The saved model and normalizer, applied to the raw test rows, give the same predictions.
+        Mlp loaded = ModelFile.load(r.model);
+        SafeTensors norm = SafeTensors.read(r.normalizer);
+        float[] shift = norm.tensor("shift").data();
+        float[] factor = norm.tensor("factor").data();
+        Dataset raw = r.split.test();
+        float[] x = raw.features().clone();
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (x[i] - shift[i % 64]) * factor[i % 64];
+        }
+        ConfusionMatrix again = TrainCommand.confusion(loaded, Dataset.ofClasses(x, raw.rows(), 64, raw.labels(), 10));
+        for (int a = 0; a < 10; a++) {
+            for (int p = 0; p < 10; p++) {
+                assertEquals(r.confusion.count(a, p), again.count(a, p), "confusion (" + a + ", " + p + ")");
+            }
+        }
     }
 
     /** The digits as a CSV with a header, the label in a column named "label" in the middle. */
