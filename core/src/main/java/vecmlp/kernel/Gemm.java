@@ -6,6 +6,8 @@ import static vecmlp.kernel.GemmShape.MR;
 import static vecmlp.kernel.GemmShape.NC;
 import static vecmlp.kernel.GemmShape.NR;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * The SIMD GEMM driver, {@code C = epilogue(alpha · op(A) · op(B) + beta · C)}, with the anatomy of BLIS
  * ({@code bli_gemm_ker_var2}; Goto and van de Geijn 2008): loops over {@code NC} columns of C, {@code KC}
@@ -29,6 +31,8 @@ final class Gemm {
     static final int SMALL_M = 4;
     /** Below this many multiply-adds, one thread does the whole product. */
     static final long PARALLEL_MIN_WORK = 1L << 20;
+    /** Chunks per thread in a parallel call: small enough pieces to rebalance when a thread is slowed. */
+    static final int CHUNKS_PER_THREAD = 4;
 
     /** One call's arguments, shared read-only by the threads working on it (one reused instance per caller thread). */
     static final class Job {
@@ -61,6 +65,9 @@ final class Gemm {
         boolean splitN;
         int units;
         int unit;
+        /** Chunks of C, handed out one by one to whichever thread is free (a descheduled thread delays none). */
+        int chunks;
+        final AtomicInteger nextChunk = new AtomicInteger();
 
         void clear() {
             a = null;
@@ -114,7 +121,8 @@ final class Gemm {
             } else {
                 int parts = partition(job, threads);
                 if (parts == 1 || !GemmPool.run(job, parts, ws)) {
-                    runPart(job, 0, 1, ws);
+                    job.chunks = 1;
+                    runChunk(job, 0, ws);
                 }
             }
             if (kind == Activation.Kind.SOFTMAX) {
@@ -140,16 +148,20 @@ final class Gemm {
         }
     }
 
-    /** Chooses the path and the split of C; returns the number of parts (≤ threads). */
+    /**
+     * Chooses the path and the split of C; returns the number of threads to use (≤ threads) and sets the
+     * number of chunks. Columns are preferred: with A read in place, column chunks share nothing but reads
+     * of A; rows only when C is too narrow to give every thread two column panels and taller than wide.
+     */
     static int partition(Job job, int threads) {
         int m = job.m;
         int n = job.n;
         job.small = m <= SMALL_M;
+        int panels = (n + NR - 1) / NR;
         if (job.small) {
             job.splitN = true;
             job.unit = GemmShape.L;
-        } else if (n >= m) {
-            // Every column range packs all of A (m·k) again: cheaper than repacking B (k·n).
+        } else if (n >= m || panels >= 2 * threads) {
             job.splitN = true;
             job.unit = NR;
         } else {
@@ -159,16 +171,22 @@ final class Gemm {
         int extent = job.splitN ? n : m;
         job.units = (extent + job.unit - 1) / job.unit;
         long work = (long) m * n * job.k;
-        if (threads <= 1 || work < PARALLEL_MIN_WORK) {
-            return 1;
-        }
-        return Math.min(threads, job.units);
+        int parts = threads <= 1 || work < PARALLEL_MIN_WORK ? 1 : Math.min(threads, job.units);
+        job.chunks = parts == 1 ? 1 : Math.min(job.units, CHUNKS_PER_THREAD * parts);
+        return parts;
     }
 
-    /** Computes part {@code part} of {@code parts} of the job (called once per part, by any thread). */
-    static void runPart(Job job, int part, int parts, GemmWorkspace ws) {
-        int u0 = (int) ((long) job.units * part / parts);
-        int u1 = (int) ((long) job.units * (part + 1) / parts);
+    /** Takes chunks until none is left (every thread of a parallel call runs this). */
+    static void work(Job job, GemmWorkspace ws) {
+        for (int chunk = job.nextChunk.getAndIncrement(); chunk < job.chunks; chunk = job.nextChunk.getAndIncrement()) {
+            runChunk(job, chunk, ws);
+        }
+    }
+
+    /** Computes chunk {@code chunk} of {@code job.chunks}: a range of whole units of columns or rows of C. */
+    static void runChunk(Job job, int chunk, GemmWorkspace ws) {
+        int u0 = (int) ((long) job.units * chunk / job.chunks);
+        int u1 = (int) ((long) job.units * (chunk + 1) / job.chunks);
         int extent = job.splitN ? job.n : job.m;
         int lo = Math.min(extent, u0 * job.unit);
         int hi = Math.min(extent, u1 * job.unit);
@@ -213,7 +231,15 @@ final class Gemm {
                 float slope = job.slope;
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
-                    GemmPack.packA(job.transA, job.a, job.aOff, job.lda, ic, pc, mc, kc, pa);
+                    // Full MR-row panels of A are read where they lie; only a last, partial panel is packed
+                    // (zero-padded to MR rows), once per block.
+                    int fullRows = mc - mc % MR;
+                    if (fullRows < mc) {
+                        GemmPack.packA(job.transA, job.a, job.aOff, job.lda, ic + fullRows, pc, mc - fullRows, kc, pa);
+                    }
+                    int rs = job.transA ? 1 : job.lda;
+                    int ps = job.transA ? job.lda : 1;
+                    int aBlock = job.transA ? job.aOff + pc * job.lda + ic : job.aOff + ic * job.lda + pc;
                     for (int jr = 0; jr < nc; jr += NR) {
                         int cols = Math.min(NR, nc - jr);
                         int pbo = jr * kc;
@@ -222,11 +248,26 @@ final class Gemm {
                         for (int ir = 0; ir < mc; ir += MR) {
                             int rows = Math.min(MR, mc - ir);
                             int co = cCol + (ic + ir) * ldc;
+                            float[] av;
+                            int ao;
+                            int ars;
+                            int aps;
+                            if (ir < fullRows) {
+                                av = job.a;
+                                ao = aBlock + ir * rs;
+                                ars = rs;
+                                aps = ps;
+                            } else {
+                                av = pa;
+                                ao = (ir - fullRows) * kc;
+                                ars = 1;
+                                aps = MR;
+                            }
                             if (cols == NR) {
-                                GemmKernel.kernel(kc, pa, ir * kc, pb, pbo, c, co, ldc, rows,
+                                GemmKernel.kernel(kc, av, ao, ars, aps, pb, pbo, c, co, ldc, rows,
                                         alpha, beta, bias, bo, act, slope);
                             } else {
-                                GemmKernel.kernel(kc, pa, ir * kc, pb, pbo, tile, 0, NR, MR,
+                                GemmKernel.kernel(kc, av, ao, ars, aps, pb, pbo, tile, 0, NR, MR,
                                         1f, 0f, null, 0, GemmKernel.ACT_NONE, 0f);
                                 GemmKernel.mergeEdge(tile, rows, cols, c, co, ldc, alpha, beta, bias, bo, act, slope);
                             }

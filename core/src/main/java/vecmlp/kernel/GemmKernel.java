@@ -31,10 +31,13 @@ final class GemmKernel {
     }
 
     /**
-     * {@code C[0..rows) × [0..NR) = act(alpha · Σ_p pa[p][r]·pb[p][j] + beta·C + bias)}, with
-     * {@code C} read only when {@code beta != 0}.
+     * {@code C[0..rows) × [0..NR) = act(alpha · Σ_p A(r, p)·pb[p·NR + j] + beta·C + bias)}, with
+     * {@code C} read only when {@code beta != 0}. {@code A(r, p) = pa[pao + r·rs + p·ps]} for all MR rows:
+     * a packed panel ({@code rs = 1, ps = MR}) or A where it lies ({@code rs = lda, ps = 1} for a row-major
+     * A, {@code rs = 1, ps = lda} for a transposed one). A is read one element at a time (broadcast), so
+     * its layout needs no vector-friendly order; only B, read as vectors, must be packed.
      */
-    static void kernel(int kc, float[] pa, int pao, float[] pb, int pbo,
+    static void kernel(int kc, float[] pa, int pao, int rs, int ps, float[] pb, int pbo,
                        float[] c, int co, int ldc, int rows,
                        float alpha, float beta, float[] bias, int bo, int act, float slope) {
         FloatVector c00 = FloatVector.zero(SPECIES);
@@ -50,26 +53,26 @@ final class GemmKernel {
         FloatVector c50 = FloatVector.zero(SPECIES);
         FloatVector c51 = FloatVector.zero(SPECIES);
         for (int p = 0; p < kc; p++) {
-            int ia = pao + p * MR;
+            int ia = pao + p * ps;
             int ib = pbo + p * NR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, pb, ib);
             FloatVector b1 = FloatVector.fromArray(SPECIES, pb, ib + L);
             FloatVector a = FloatVector.broadcast(SPECIES, pa[ia]);
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(SPECIES, pa[ia + 1]);
+            a = FloatVector.broadcast(SPECIES, pa[ia + rs]);
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(SPECIES, pa[ia + 2]);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 2 * rs]);
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(SPECIES, pa[ia + 3]);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 3 * rs]);
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(SPECIES, pa[ia + 4]);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 4 * rs]);
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(SPECIES, pa[ia + 5]);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 5 * rs]);
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
         }

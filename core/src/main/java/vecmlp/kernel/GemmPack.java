@@ -106,6 +106,8 @@ final class GemmPack {
                     }
                 }
             } else {
+                // Column by column: one sequential stream in; the writes, NR apart, stay in the L1-resident
+                // panel. (Measured: as fast as NR row streams in with sequential writes, or Vector API gathers.)
                 int src = bOff + (j0 + jr) * ldb + p0;
                 for (int j = 0; j < cols; j++) {
                     int s = src + j * ldb;

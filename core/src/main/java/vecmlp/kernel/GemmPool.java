@@ -7,7 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The GEMM's worker threads: daemon threads created once (the pool grows to the largest parallelism ever
  * asked for), each with its own {@link GemmWorkspace}. A call hands its {@link Gemm.Job} to
- * {@code parts − 1} workers and runs part 0 itself; nothing is allocated per call. Workers spin briefly
+ * {@code parts − 1} workers and works on it too, every thread taking chunks until none is left; nothing is
+ * allocated per call. Workers spin briefly
  * after a job (back-to-back GEMMs of a training step then start without a wake-up), then park.
  *
  * <p>One job at a time: a call that finds the pool busy (another thread's GEMM) returns false and its
@@ -28,8 +29,8 @@ final class GemmPool {
     }
 
     /**
-     * Runs all {@code parts} parts of the job, part 0 on the calling thread; false (nothing done) if the
-     * pool is busy.
+     * Runs the job's chunks on the calling thread and {@code parts − 1} workers; false (nothing done) if
+     * the pool is busy.
      */
     static boolean run(Gemm.Job job, int parts, GemmWorkspace callerWorkspace) {
         if (!BUSY.compareAndSet(false, true)) {
@@ -40,12 +41,13 @@ final class GemmPool {
             failure = null;
             waiter = Thread.currentThread();
             PENDING.set(parts - 1);
+            job.nextChunk.set(0);
             for (int w = 0; w < parts - 1; w++) {
-                workers[w].start(job, w + 1, parts);
+                workers[w].start(job);
             }
             Throwable own = null;
             try {
-                Gemm.runPart(job, 0, parts, callerWorkspace);
+                Gemm.work(job, callerWorkspace);
             } catch (RuntimeException | Error e) {
                 own = e;
             }
@@ -88,19 +90,15 @@ final class GemmPool {
         private volatile int generation;
         private int seen;
         private Gemm.Job job;
-        private int part;
-        private int parts;
 
         Worker(int index) {
             super("vecmlp-gemm-" + index);
             setDaemon(true);
         }
 
-        /** Hands a part over; the volatile write of {@code generation} publishes the fields. */
-        void start(Gemm.Job job, int part, int parts) {
+        /** Hands the job over; the volatile write of {@code generation} publishes the fields. */
+        void start(Gemm.Job job) {
             this.job = job;
-            this.part = part;
-            this.parts = parts;
             generation = generation + 1;
             LockSupport.unpark(this);
         }
@@ -118,7 +116,7 @@ final class GemmPool {
                 }
                 seen = generation;
                 try {
-                    Gemm.runPart(job, part, parts, workspace);
+                    Gemm.work(job, workspace);
                 } catch (Throwable t) {
                     failure = t;
                 } finally {

@@ -186,7 +186,7 @@ class GemmTest {
         int nr = GemmShape.NR;
         return Stream.of(
                 new Case(Transpose.NO, Transpose.NO, 150, 5 * nr + 151, 301, 1f, 0f),    // split by columns
-                new Case(Transpose.YES, Transpose.NO, 401, 3 * nr + 1, 150, -1f, 0.5f),  // split by rows
+                new Case(Transpose.YES, Transpose.NO, 401, nr + 1, 150, -1f, 0.5f),      // split by rows
                 new Case(Transpose.NO, Transpose.YES, 131, 5 * nr - 1, 257, 0.5f, 1f),
                 new Case(Transpose.YES, Transpose.YES, 97, 6 * nr + 5, 300, 1f, 0f),
                 new Case(Transpose.NO, Transpose.NO, 1, 1500, 800, 1f, 0f),              // small-m path
@@ -214,11 +214,12 @@ class GemmTest {
     void partitionSplitsOnlyWholeBlocks() {
         Gemm.Job job = new Gemm.Job();
         job.m = 401;
-        job.n = 3 * GemmShape.NR + 1;
+        job.n = GemmShape.NR + 1;
         job.k = 150;
         int parts = Gemm.partition(job, 2);
+        assertTrue(job.chunks >= parts && job.chunks <= job.units, "chunks " + job.chunks);
         assertEquals(2, parts);
-        assertTrue(!job.splitN && job.unit == GemmShape.MR, "more rows than columns: split by rows of MR");
+        assertTrue(!job.splitN && job.unit == GemmShape.MR, "two column panels, many rows: split by rows of MR");
         job.m = 150;
         job.n = 5 * GemmShape.NR + 151;
         Gemm.partition(job, 2);
