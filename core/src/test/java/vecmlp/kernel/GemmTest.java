@@ -186,7 +186,7 @@ class GemmTest {
         int nr = GemmShape.NR;
         return Stream.of(
                 new Case(Transpose.NO, Transpose.NO, 150, 5 * nr + 151, 301, 1f, 0f),    // split by columns
-                new Case(Transpose.YES, Transpose.NO, 401, nr + 1, 150, -1f, 0.5f),      // split by rows
+                new Case(Transpose.YES, Transpose.NO, 401, nr + 1, 300, -1f, 0.5f),      // split by rows
                 new Case(Transpose.NO, Transpose.YES, 131, 5 * nr - 1, 257, 0.5f, 1f),
                 new Case(Transpose.YES, Transpose.YES, 97, 6 * nr + 5, 300, 1f, 0f),
                 new Case(Transpose.NO, Transpose.NO, 1, 1500, 800, 1f, 0f),              // small-m path
