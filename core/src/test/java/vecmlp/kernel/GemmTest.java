@@ -215,7 +215,7 @@ class GemmTest {
         Gemm.Job job = new Gemm.Job();
         job.m = 401;
         job.n = GemmShape.NR + 1;
-        job.k = 150;
+        job.k = 300;
         int parts = Gemm.partition(job, 2);
         assertTrue(job.chunks >= parts && job.chunks <= job.units, "chunks " + job.chunks);
         assertEquals(2, parts);
