@@ -345,7 +345,8 @@ public final class Report {
                 : format(peak.gflopsPerCore()) + " GFLOP/s").append(", ").append(peak.how()).append("\n");
         sb.append("- scores: mean ± JMH's 99.9% confidence half-width, as a % of the mean;"
                 + " GFLOP/s cells show (% of the peak of the cores used); speed-up = simd over scalar"
-                + " (time ratio for time per op, throughput ratio otherwise)\n");
+                + " (time ratio for time per op, throughput ratio otherwise); B/op from -prof gc, ⚠ over 1 KiB"
+                + " (the Vector API allocates only while C2 has not compiled the code: a warm-up too short)\n");
 
         Map<String, List<BenchResult>> byClass = new LinkedHashMap<>();
         for (BenchResult r : results) {
@@ -452,7 +453,9 @@ public final class Report {
             if (alloc) {
                 BenchResult r = row.get(byImpl ? allocImpl : "score");
                 BenchResult.Metric m = r == null ? null : r.secondary().get("gc.alloc.rate.norm");
-                sb.append(' ').append(m == null ? "" : formatBytes(m.score())).append(" |");
+                // Kilobytes per op from a SIMD kernel mean boxed vectors: code C2 had not compiled yet.
+                sb.append(' ').append(m == null ? "" : formatBytes(m.score()) + (m.score() > 1024 ? " ⚠" : ""))
+                        .append(" |");
             }
             sb.append('\n');
         }
