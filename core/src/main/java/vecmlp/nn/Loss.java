@@ -12,7 +12,8 @@ public enum Loss {
     /**
      * Softmax cross-entropy, {@code ℓ = −Σ_j y_j log softmax(z)_j}, evaluated from the pre-activations as
      * {@code lse(z)·Σy − Σ y_j z_j} (log-sum-exp, stable for any logits). Requires a {@link Activation#SOFTMAX}
-     * output with at least 2 units; averaged over the {@code B} rows; {@code G_L = (softmax(Z) − Y) / B}.
+     * output with at least 2 units; averaged over the {@code B} rows; {@code G_L = (softmax(Z) − Y) / B} for rows
+     * of probabilities (in general {@code ((Σ_j y_j)·softmax(Z) − Y) / B}).
      */
     CROSS_ENTROPY,
     /**
@@ -101,6 +102,7 @@ public enum Loss {
             int r = i * n;
             int label = labels != null ? labels[lOff + i] : -1;
             int t = tOff + r;
+            double ySum = 1.0;
             int predicted = n == 1 ? (a[r] > 0.5f ? 1 : 0) : argmax(a, r, n);
             int truth;
             if (labels != null) {
@@ -119,7 +121,7 @@ public enum Loss {
                     if (labels != null) {
                         sum += lse - z[r + label];
                     } else {
-                        double ySum = 0.0;
+                        ySum = 0.0;
                         double yz = 0.0;
                         for (int j = 0; j < n; j++) {
                             ySum += targets[t + j];
@@ -146,8 +148,10 @@ public enum Loss {
                     throw new AssertionError(this);
             }
             if (delta != null) {
+                // Cross-entropy: ∂ℓ/∂z = (Σy)·s − y, which is s − y for rows of probabilities.
+                float aScale = this == CROSS_ENTROPY ? (float) ySum : 1f;
                 for (int j = 0; j < n; j++) {
-                    delta[r + j] = scale * (a[r + j] - target(labels, label, targets, t, n, j));
+                    delta[r + j] = scale * (aScale * a[r + j] - target(labels, label, targets, t, n, j));
                 }
             }
         }
