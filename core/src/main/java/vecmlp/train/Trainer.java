@@ -182,8 +182,9 @@ public final class Trainer {
                 be.runningLoss = lossSum / seen;
                 be.runningAccuracy = accuracyApplies ? (double) correct / seen : Double.NaN;
                 be.step = optimizer.stepCount();
-                be.elapsedNanos = System.nanoTime() - start;
-                be.epochElapsedNanos = System.nanoTime() - epochStart;
+                long now = System.nanoTime(); // one reading, so elapsed ≥ epoch elapsed
+                be.elapsedNanos = now - start;
+                be.epochElapsedNanos = now - epochStart;
                 for (TrainingListener l : listeners) {
                     l.onBatchEnd(be);
                 }
@@ -264,8 +265,9 @@ public final class Trainer {
         be.runningLoss = (lossSum + (double) loss * b) / seenInEpoch;
         be.runningAccuracy = accuracyApplies ? (double) (correct + ws.lastCorrect()) / seenInEpoch : Double.NaN;
         be.learningRate = lr;
-        be.elapsedNanos = System.nanoTime() - start;
-        be.epochElapsedNanos = System.nanoTime() - epochStart;
+        long now = System.nanoTime();
+        be.elapsedNanos = now - start;
+        be.epochElapsedNanos = now - epochStart;
         be.stopRequested = false;
     }
 
