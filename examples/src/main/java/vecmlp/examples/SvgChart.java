@@ -229,8 +229,9 @@ public final class SvgChart {
                     for (int t = 0; t <= 10; t++) { // sample each segment, not only its ends
                         double px = map(x[i] + (x[i + 1] - x[i]) * t / 10, xt.min, xt.max, left, right);
                         double py = map(y[i] + (y[i + 1] - y[i]) * t / 10, yt.min, yt.max, bottom, top);
-                        if (px >= corner[0] - 4 && px <= corner[0] + legendW + 4 && py >= corner[1] - 4
-                                && py <= corner[1] + legendH + 4) {
+                        // a margin of 12 px: a curve running just past the box also makes it hard to read
+                        if (px >= corner[0] - 12 && px <= corner[0] + legendW + 12 && py >= corner[1] - 12
+                                && py <= corner[1] + legendH + 12) {
                             hits++;
                         }
                     }

@@ -74,6 +74,35 @@ class PartsTest {
     }
 
     @Test
+    void legendAvoidsTheCurves() throws Exception {
+        double[] x = new double[60];
+        double[] up = new double[60];
+        double[] down = new double[60];
+        for (int i = 0; i < 60; i++) {
+            x[i] = i + 1;
+            up[i] = 100 - 40 * Math.exp(-i / 2.0);   // accuracy: runs along the top after a few epochs
+            down[i] = 1.5 * Math.exp(-i / 3.0);       // loss: runs along the bottom
+        }
+        for (boolean rising : new boolean[] {true, false}) {
+            SvgChart c = new SvgChart("t");
+            c.panel("p", "epoch", "y").series("training", x, rising ? up : down);
+            Document d = parseXml(c.toSvg());
+            NodeList rects = d.getElementsByTagNameNS("*", "rect");
+            Element legend = null;
+            for (int i = 0; i < rects.getLength(); i++) {
+                Element r = (Element) rects.item(i);
+                if (r.hasAttribute("fill-opacity")) {
+                    legend = r;
+                }
+            }
+            double y = Double.parseDouble(legend.getAttribute("y"));
+            double middle = 36 + (40 + 340 - 55) / 2.0;
+            assertTrue(rising ? y > middle : y < middle, "legend at y " + y + " for a " + (rising ? "rising" : "falling")
+                    + " curve");
+        }
+    }
+
+    @Test
     void ticksAreNiceAndCoverTheData() {
         SvgChart.Ticks t = SvgChart.Ticks.of(0.037, 2.31, 6, false);
         assertEquals(0.5, t.step, 1e-12);
