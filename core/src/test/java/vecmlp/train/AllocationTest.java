@@ -77,7 +77,7 @@ class AllocationTest {
         assumeTrue(Kernels.isSimdAvailable() && MX.isThreadAllocatedMemorySupported());
         MX.setThreadAllocatedMemoryEnabled(true);
         long bytes = Long.MAX_VALUE;
-        for (int attempt = 0; attempt < 15 && bytes != 0; attempt++) {
+        for (int attempt = 0; attempt < 40 && bytes != 0; attempt++) {
             bytes = window(Kernels.simd().withThreads(1), 400, 20, 2);
         }
         assertEquals(0L, bytes);
