@@ -22,6 +22,7 @@ import vecmlp.optim.Optimizer;
  * metadata strings (decimal; floats in {@link Float#toString(float)} form, which reads back exactly)
  * <pre>
  *   vecmlp.checkpoint.epoch      next epoch to run (0-based)      vecmlp.checkpoint.step   optimizer steps done
+ *   vecmlp.checkpoint.batch      next batch of that epoch (0-based)
  *   vecmlp.checkpoint.seed       the run's seed                   vecmlp.checkpoint.rng_state  an Rng's state
  *   vecmlp.optimizer.kind        sgd, momentum, nesterov, adam, adamw
  *   vecmlp.optimizer.learning_rate, .momentum, .beta1, .beta2, .epsilon, .weight_decay, .clip_norm
@@ -31,10 +32,12 @@ import vecmlp.optim.Optimizer;
  * {@link Mlp#parameters()}.
  *
  * <p><b>Resuming.</b> With a {@link vecmlp.train.Trainer}, save in {@code onEpochEnd} with
- * {@code epoch = event.epoch() + 1}; to resume, load, build the model and optimizer from the checkpoint
- * ({@link #model()}, {@link #optimizer()} or {@link #restoreOptimizer(Optimizer)}; a learning-rate schedule
- * is not stored, set the same one again) and train with the same seed and {@code startEpoch(epoch())}. The
- * parameters then equal those of a run that never stopped, bit for bit.
+ * {@code epoch = event.epoch() + 1}, or in {@code onBatchEnd} with {@code epoch = event.epoch()},
+ * {@code batch = event.batch() + 1} (or the next epoch and batch 0 after an epoch's last batch); to resume,
+ * load, build the model and optimizer from the checkpoint ({@link #model()}, {@link #optimizer()} or
+ * {@link #restoreOptimizer(Optimizer)}; a learning-rate schedule is not stored, set the same one again) and
+ * train with the same seed and {@code startAt(epoch(), batch())}. The parameters then equal those of a run
+ * that never stopped, bit for bit.
  *
  * <p>Immutable: {@link #of} copies the parameters and the optimizer state, and the accessors return copies.
  * Safe to share between threads.
@@ -46,6 +49,7 @@ public final class Checkpoint {
 
     static final String KEY_EPOCH = "vecmlp.checkpoint.epoch";
     static final String KEY_STEP = "vecmlp.checkpoint.step";
+    static final String KEY_BATCH = "vecmlp.checkpoint.batch";
     static final String KEY_SEED = "vecmlp.checkpoint.seed";
     static final String KEY_RNG = "vecmlp.checkpoint.rng_state";
     static final String KEY_KIND = "vecmlp.optimizer.kind";
@@ -62,6 +66,7 @@ public final class Checkpoint {
 
     private final Mlp model;
     private final int epoch;
+    private final int batch;
     private final long seed;
     private final long rngState;
     private final Optimizer.Kind kind;
@@ -70,10 +75,11 @@ public final class Checkpoint {
     private final long step;
     private final float[][] state;
 
-    private Checkpoint(Mlp model, int epoch, long seed, long rngState, Optimizer.Kind kind, float[] settings,
-                       long step, float[][] state) {
+    private Checkpoint(Mlp model, int epoch, int batch, long seed, long rngState, Optimizer.Kind kind,
+                       float[] settings, long step, float[][] state) {
         this.model = model;
         this.epoch = epoch;
+        this.batch = batch;
         this.seed = seed;
         this.rngState = rngState;
         this.kind = kind;
@@ -82,19 +88,29 @@ public final class Checkpoint {
         this.state = state;
     }
 
+    /** A snapshot at an epoch boundary: {@link #of(Mlp, Optimizer, int, int, long, long) of(…, epoch, 0, …)}. */
+    public static Checkpoint of(Mlp model, Optimizer optimizer, int epoch, long seed, long rngState) {
+        return of(model, optimizer, epoch, 0, seed, rngState);
+    }
+
     /**
      * A snapshot of a run now (copies the parameters and the optimizer state).
      *
      * @param epoch    the next epoch to run, ≥ 0 (the number of completed epochs)
+     * @param batch    the next batch of that epoch to run, ≥ 0
      * @param seed     the run's seed (for {@link vecmlp.train.Trainer.Builder#seed})
      * @param rngState the state of a caller's {@link Rng} ({@link Rng#state()}; any value if none is used)
-     * @throws IllegalArgumentException if {@code epoch < 0}, or the optimizer's state does not fit the model
+     * @throws IllegalArgumentException if {@code epoch} or {@code batch} is negative, or the optimizer's state
+     *                                  does not fit the model
      */
-    public static Checkpoint of(Mlp model, Optimizer optimizer, int epoch, long seed, long rngState) {
+    public static Checkpoint of(Mlp model, Optimizer optimizer, int epoch, int batch, long seed, long rngState) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(optimizer, "optimizer");
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch must be >= 0: " + epoch);
+        }
+        if (batch < 0) {
+            throw new IllegalArgumentException("batch must be >= 0: " + batch);
         }
         float[][] buffers = optimizer.stateBuffers();
         float[][] copy = new float[buffers.length][];
@@ -105,7 +121,7 @@ public final class Checkpoint {
             }
             copy[i] = buffers[i].clone();
         }
-        return new Checkpoint(model.copy(), epoch, seed, rngState, optimizer.kind(), settingsOf(optimizer),
+        return new Checkpoint(model.copy(), epoch, batch, seed, rngState, optimizer.kind(), settingsOf(optimizer),
                 optimizer.stepCount(), copy);
     }
 
@@ -125,6 +141,11 @@ public final class Checkpoint {
     /** The next epoch to run (the number of completed epochs). */
     public int epoch() {
         return epoch;
+    }
+
+    /** The next batch of {@link #epoch()} to run (0 at an epoch boundary). */
+    public int batch() {
+        return batch;
     }
 
     /** The optimizer steps done. */
@@ -208,6 +229,7 @@ public final class Checkpoint {
         Set<ModelFile.Option> opts = ModelFile.options(options);
         Map<String, String> meta = ModelFile.metadata(model, ModelFile.FORMAT_CHECKPOINT);
         meta.put(KEY_EPOCH, Integer.toString(epoch));
+        meta.put(KEY_BATCH, Integer.toString(batch));
         meta.put(KEY_STEP, Long.toString(step));
         meta.put(KEY_SEED, Long.toString(seed));
         meta.put(KEY_RNG, Long.toString(rngState));
@@ -264,6 +286,7 @@ public final class Checkpoint {
                     + "read with ModelFile.load)", format);
         }
         long epoch = parseLong(meta, KEY_EPOCH, 0, Integer.MAX_VALUE);
+        long batch = parseLong(meta, KEY_BATCH, 0, Integer.MAX_VALUE);
         long step = parseLong(meta, KEY_STEP, 0, Long.MAX_VALUE);
         long seed = parseLong(meta, KEY_SEED, Long.MIN_VALUE, Long.MAX_VALUE);
         long rng = parseLong(meta, KEY_RNG, Long.MIN_VALUE, Long.MAX_VALUE);
@@ -322,7 +345,7 @@ public final class Checkpoint {
             }
             state[i] = t.data().clone();
         }
-        return new Checkpoint(model, (int) epoch, seed, rng, kind, settings, step, state);
+        return new Checkpoint(model, (int) epoch, (int) batch, seed, rng, kind, settings, step, state);
     }
 
     private static boolean isStateName(String name, int buffers) {
@@ -355,6 +378,6 @@ public final class Checkpoint {
 
     @Override
     public String toString() {
-        return "Checkpoint[epoch " + epoch + ", step " + step + ", " + kind + ", " + model + "]";
+        return "Checkpoint[epoch " + epoch + ", batch " + batch + ", step " + step + ", " + kind + ", " + model + "]";
     }
 }

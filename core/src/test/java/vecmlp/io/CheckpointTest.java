@@ -85,6 +85,37 @@ class CheckpointTest {
         }
     }
 
+    /** A checkpoint taken inside an epoch (after batch 6 of epoch 1) resumes with startAt(epoch, batch). */
+    @Test
+    void resumingInsideAnEpochIsBitIdentical() throws Exception {
+        Dataset data = ModelFileTestSupport.blobs(230, 4);
+        Path file = dir.resolve("mid.safetensors");
+        Mlp uninterrupted = ModelFileTestSupport.classifier(12);
+        Optimizer opt = Optimizer.momentum(0.05f, 0.9f);
+        TrainingListener saveMidEpoch = new TrainingListener() {
+            @Override
+            public void onBatchEnd(vecmlp.train.BatchEvent e) {
+                if (e.epoch() == 1 && e.batch() == 6) {
+                    try {
+                        Checkpoint.of(uninterrupted, opt, e.epoch(), e.batch() + 1, SEED, 0L).save(file);
+                    } catch (IOException ex) {
+                        throw new UncheckedIOException(ex);
+                    }
+                }
+            }
+        };
+        Trainer.builder(uninterrupted, opt).epochs(3).batchSize(16).seed(SEED).listener(saveMidEpoch).build().fit(data);
+
+        Checkpoint c = Checkpoint.load(file);
+        assertEquals(1, c.epoch());
+        assertEquals(7, c.batch());
+        assertEquals(15 + 7, c.step());
+        Mlp resumed = c.model();
+        Trainer.builder(resumed, c.optimizer()).epochs(3).batchSize(16).seed(c.seed()).startAt(c.epoch(), c.batch())
+                .build().fit(data);
+        assertArrayEquals(bits(uninterrupted.parameters()), bits(resumed.parameters()));
+    }
+
     /** A hand-written loop that samples batches with an Rng, checkpointed mid-way: the Rng state matters. */
     @Test
     void resumingALoopThatDrawsFromAnRngIsBitIdentical() throws Exception {
@@ -162,6 +193,7 @@ class CheckpointTest {
         assertEquals(1, ok.stepCount());
         assertArrayEquals(bits(opt.stateBuffers()[1]), bits(ok.stateBuffers()[1]));
         assertThrows(IllegalArgumentException.class, () -> Checkpoint.of(mlp, opt, -1, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> Checkpoint.of(mlp, opt, 0, -1, 0, 0));
     }
 
     private static void rejects(Checkpoint c, Consumer<Map<String, String>> editMeta,
@@ -189,6 +221,7 @@ class CheckpointTest {
         rejects(c, m -> m.put("vecmlp.checkpoint.epoch", "-1"), same, "vecmlp.checkpoint.epoch", "-1");
         rejects(c, m -> m.put("vecmlp.checkpoint.epoch", "3000000000"), same, "vecmlp.checkpoint.epoch", "3000000000");
         rejects(c, m -> m.put("vecmlp.checkpoint.step", "1.0"), same, "vecmlp.checkpoint.step", "1.0");
+        rejects(c, m -> m.put("vecmlp.checkpoint.batch", "-3"), same, "vecmlp.checkpoint.batch", "-3");
         rejects(c, m -> m.put("vecmlp.checkpoint.seed", "9223372036854775808"), same, "vecmlp.checkpoint.seed",
                 "9223372036854775808");
         rejects(c, m -> m.remove("vecmlp.checkpoint.rng_state"), same, "vecmlp.checkpoint.rng_state", "no such key");
