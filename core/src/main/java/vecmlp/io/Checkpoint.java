@@ -121,8 +121,8 @@ public final class Checkpoint {
             }
             copy[i] = buffers[i].clone();
         }
-        return new Checkpoint(model.copy(), epoch, batch, seed, rngState, optimizer.kind(), settingsOf(optimizer),
-                optimizer.stepCount(), copy);
+        return new Checkpoint(ModelFile.copyOf(model), epoch, batch, seed, rngState, optimizer.kind(),
+                settingsOf(optimizer), optimizer.stepCount(), copy);
     }
 
     private static float[] settingsOf(Optimizer o) {
@@ -135,7 +135,7 @@ public final class Checkpoint {
 
     /** The model: a new copy at each call, computing with the kernels it was loaded or snapshot with. */
     public Mlp model() {
-        return model.copy();
+        return ModelFile.copyOf(model);
     }
 
     /** The next epoch to run (the number of completed epochs). */

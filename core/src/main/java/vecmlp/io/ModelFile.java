@@ -190,14 +190,23 @@ public final class ModelFile {
             at = copy(st.tensor(weightName(l)), params, at, opts);
             at = copy(st.tensor(biasName(l)), params, at, opts);
         }
-        Mlp mlp;
         try {
-            mlp = Mlp.of(sizes, acts, loss, new float[params.length], kernels);
+            return build(sizes, acts, loss, params, kernels);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("metadata", "an architecture vecmlp can build", e.getMessage(), e);
         }
-        System.arraycopy(params, 0, mlp.parameters(), 0, params.length);  // Mlp.of refuses non-finite values
+    }
+
+    /** {@link Mlp#of}, but also for parameters that are not finite (which {@code Mlp.of} refuses). */
+    private static Mlp build(int[] sizes, Activation[] acts, Loss loss, float[] params, Kernels kernels) {
+        Mlp mlp = Mlp.of(sizes, acts, loss, new float[params.length], kernels);
+        System.arraycopy(params, 0, mlp.parameters(), 0, params.length);
         return mlp;
+    }
+
+    /** An independent copy of {@code mlp}, whatever its parameter values ({@link Mlp#copy()} refuses NaN). */
+    static Mlp copyOf(Mlp mlp) {
+        return build(mlp.layerSizes(), mlp.activations(), mlp.loss(), mlp.parameters(), mlp.kernels());
     }
 
     // ---------------------------------------------------------------- writing

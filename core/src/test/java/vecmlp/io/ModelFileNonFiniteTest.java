@@ -2,6 +2,7 @@ package vecmlp.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static vecmlp.io.ModelFileTestSupport.bits;
@@ -47,6 +48,29 @@ class ModelFileNonFiniteTest {
             assertArrayEquals(bits(bad.parameters()), bits(back.parameters()));
             Files.delete(allowed);
         }
+    }
+
+    @Test
+    void aCheckpointOfANonFiniteRunIsSavedAndLoadedOnlyWhenAllowed() throws Exception {
+        Mlp mlp = ModelFileTestSupport.classifier(3);
+        Optimizer opt = Optimizer.momentum(0.1f, 0.9f);
+        opt.step(mlp.parameters(), mlp.newGradients());
+        mlp.parameters()[5] = Float.POSITIVE_INFINITY;
+        Checkpoint c = Checkpoint.of(mlp, opt, 2, 7, 0);            // a snapshot of a diverged run is allowed
+        Path file = dir.resolve("c.safetensors");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.save(file));
+        assertTrue(e.getMessage().contains("layers.0.weight[0, 5]"), e.getMessage());
+        assertFalse(Files.exists(file));
+        c.save(file, ModelFile.Option.ALLOW_NON_FINITE);
+        assertThrows(ModelFormatException.class, () -> Checkpoint.load(file));
+        Checkpoint back = Checkpoint.load(file, ModelFile.Option.ALLOW_NON_FINITE);
+        assertArrayEquals(bits(mlp.parameters()), bits(back.model().parameters()));
+
+        Mlp finite = ModelFileTestSupport.classifier(3);
+        opt.stateBuffers()[0][3] = Float.NaN;                        // a non-finite optimizer state, too
+        IllegalArgumentException s = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoint.of(finite, opt, 2, 7, 0).save(file));
+        assertTrue(s.getMessage().contains("optimizer.state.0[3]"), s.getMessage());
     }
 
     @Test
