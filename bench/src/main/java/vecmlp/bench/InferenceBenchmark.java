@@ -21,7 +21,7 @@ import vecmlp.nn.Workspace;
  * samples/s, secondary metric {@code samples}). Inputs cycle through {@value #SAMPLES} random samples;
  * everything is allocated in {@code @Setup}, a call allocates nothing.
  */
-@Warmup(iterations = 5, time = 600, timeUnit = TimeUnit.MILLISECONDS)
+@Warmup(iterations = 8, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 3, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 @State(Scope.Thread)
