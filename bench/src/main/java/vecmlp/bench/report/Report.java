@@ -364,12 +364,32 @@ public final class Report {
 
     /** Which implementation netlib picks here: JNIBLAS (system BLAS through JNI) or the Java fallback. */
     static String netlibBackend() {
+        // netlib logs a warning for every implementation it could not load (VectorBLAS without the module)
+        java.util.logging.Logger quiet = java.util.logging.Logger.getLogger("dev.ludovic.netlib.blas");
+        java.util.logging.Level before = quiet.getLevel();
+        quiet.setLevel(java.util.logging.Level.SEVERE);
         try {
             String name = dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getName();
-            return "`" + name + "`" + (name.contains("JNI") ? " (the system BLAS, e.g. OpenBLAS, through JNI)"
-                    : " (the pure-Java fallback)");
+            if (!name.contains("JNI")) {
+                return "`" + name + "` (the pure-Java fallback)";
+            }
+            String library = "";
+            for (String dir : new String[] {"/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib"}) {
+                Path blas = Path.of(dir, "libblas.so.3");
+                if (Files.exists(blas)) {
+                    try {
+                        library = ", libblas.so.3 = " + blas.toRealPath();
+                    } catch (IOException e) {
+                        library = ", libblas.so.3 in " + dir;
+                    }
+                    break;
+                }
+            }
+            return "`" + name + "` (the system BLAS through JNI" + library + ")";
         } catch (LinkageError | RuntimeException e) {
             return "unavailable (" + e + ")";
+        } finally {
+            quiet.setLevel(before);
         }
     }
 
