@@ -9,9 +9,10 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * The path for a few rows ({@code m ≤} {@link Gemm#SMALL_M}, e.g. batch-1 inference): a GEMV per row of
  * C that reads the operands where they lie, without packing. It is memory bound on B, which it streams
- * once per row: with B not transposed, rows of B are read vector by vector into four independent
- * accumulators ({@code C[i, j..j+4L) += A[i,p] · B[p, j..j+4L)}); with B transposed, each {@code C[i,j]}
- * is a dot product of two contiguous rows (a transposed A is first gathered into a contiguous row).
+ * once per row: with B not transposed, four rows of B at a time are folded into an L1-resident block of
+ * sums ({@code sums += A[i,p..p+4) · B[p..p+4, block]}); with B transposed, each {@code C[i,j]} is a dot
+ * product of two contiguous rows with four vector accumulators (a transposed A is first gathered into a
+ * contiguous row).
  *
  * <p>Each element's sum is a fixed sequence of FMAs that depends only on {@code k}, never on the column
  * range a thread gets, so results are bit-identical for any thread count.
@@ -23,7 +24,7 @@ final class GemmSmall {
 
     /**
      * Rows {@code [0, m)}, columns {@code [j0, j1)} of C; {@code row} is a scratch array of ≥ k floats,
-     * {@code sums} of ≥ 4L.
+     * {@code sums} of ≥ {@link #WIDTH}.
      */
     static void compute(Gemm.Job job, int j0, int j1, float[] row, float[] sums) {
         for (int i = 0; i < job.m; i++) {
@@ -35,7 +36,14 @@ final class GemmSmall {
         }
     }
 
-    /** {@code C[i, j0..j1) = epilogue(Σ_p op(A)[i,p] · B[p, j0..j1))}, B stored {@code k × n}. */
+    /** Columns per pass of {@link #rowTimesB}: its sums (2 KiB) stay in L1 while rows of B stream past. */
+    static final int WIDTH = 512;
+
+    /**
+     * {@code C[i, j0..j1) = epilogue(Σ_p op(A)[i,p] · B[p, j0..j1))}, B stored {@code k × n}: for each block
+     * of up to {@link #WIDTH} columns, {@code sums += A[i,p..p+4) · B[p..p+4, block]}, four rows of B per
+     * pass over the sums. Each sum is the same FMA sequence over p as in a register.
+     */
     private static void rowTimesB(Gemm.Job job, int i, int j0, int j1, float[] sums) {
         final int k = job.k;
         final float[] a = job.a;
@@ -45,45 +53,63 @@ final class GemmSmall {
         final int aBase = job.transA ? job.aOff + i : job.aOff + i * job.lda;
         final int aStride = job.transA ? job.lda : 1;
         final int cRow = job.cOff + i * job.ldc;
-        int j = j0;
-        for (; j + 4 * L <= j1; j += 4 * L) {
-            FloatVector s0 = FloatVector.zero(SPECIES);
-            FloatVector s1 = FloatVector.zero(SPECIES);
-            FloatVector s2 = FloatVector.zero(SPECIES);
-            FloatVector s3 = FloatVector.zero(SPECIES);
-            int bj = job.bOff + j;
-            for (int p = 0; p < k; p++) {
-                FloatVector x = FloatVector.broadcast(SPECIES, a[aBase + p * aStride]);
-                int bp = bj + p * ldb;
-                s0 = x.fma(FloatVector.fromArray(SPECIES, b, bp), s0);
-                s1 = x.fma(FloatVector.fromArray(SPECIES, b, bp + L), s1);
-                s2 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 2 * L), s2);
-                s3 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 3 * L), s3);
+        for (int jb = j0; jb < j1; jb += WIDTH) {
+            int w = Math.min(WIDTH, j1 - jb);
+            int wv = w - w % L;
+            java.util.Arrays.fill(sums, 0, w, 0f);
+            int bj = job.bOff + jb;
+            int p = 0;
+            for (; p + 4 <= k; p += 4) {
+                float x0 = a[aBase + p * aStride];
+                float x1 = a[aBase + (p + 1) * aStride];
+                float x2 = a[aBase + (p + 2) * aStride];
+                float x3 = a[aBase + (p + 3) * aStride];
+                int r0 = bj + p * ldb;
+                accumulate4(sums, wv, w, b, r0, ldb, x0, x1, x2, x3);
             }
-            // Through memory, not as arguments: a FloatVector passed to a method C2 does not inline is boxed.
-            s0.intoArray(sums, 0);
-            s1.intoArray(sums, L);
-            s2.intoArray(sums, 2 * L);
-            s3.intoArray(sums, 3 * L);
-            store(job, sums, 4, cRow, j);
+            for (; p < k; p++) {
+                float x0 = a[aBase + p * aStride];
+                int r0 = bj + p * ldb;
+                for (int j = 0; j < wv; j += L) {
+                    FloatVector.broadcast(SPECIES, x0).fma(FloatVector.fromArray(SPECIES, b, r0 + j),
+                            FloatVector.fromArray(SPECIES, sums, j)).intoArray(sums, j);
+                }
+                for (int j = wv; j < w; j++) {
+                    sums[j] = Math.fma(x0, b[r0 + j], sums[j]);
+                }
+            }
+            store(job, sums, wv / L, cRow, jb);
+            for (int j = wv; j < w; j++) {
+                job.c[cRow + jb + j] = epilogue(job, sums[j], cRow, jb + j);
+            }
         }
-        for (; j + L <= j1; j += L) {
-            FloatVector s0 = FloatVector.zero(SPECIES);
-            int bj = job.bOff + j;
-            for (int p = 0; p < k; p++) {
-                FloatVector x = FloatVector.broadcast(SPECIES, a[aBase + p * aStride]);
-                s0 = x.fma(FloatVector.fromArray(SPECIES, b, bj + p * ldb), s0);
-            }
-            s0.intoArray(sums, 0);
-            store(job, sums, 1, cRow, j);
+    }
+
+    /** {@code sums[0..w) += x0·B[r0] + x1·B[r0+ldb] + x2·B[r0+2ldb] + x3·B[r0+3ldb]}, FMA by FMA in that order. */
+    private static void accumulate4(float[] sums, int wv, int w, float[] b, int r0, int ldb,
+                                    float x0, float x1, float x2, float x3) {
+        FloatVector v0 = FloatVector.broadcast(SPECIES, x0);
+        FloatVector v1 = FloatVector.broadcast(SPECIES, x1);
+        FloatVector v2 = FloatVector.broadcast(SPECIES, x2);
+        FloatVector v3 = FloatVector.broadcast(SPECIES, x3);
+        int r1 = r0 + ldb;
+        int r2 = r1 + ldb;
+        int r3 = r2 + ldb;
+        for (int j = 0; j < wv; j += L) {
+            FloatVector s = FloatVector.fromArray(SPECIES, sums, j);
+            s = v0.fma(FloatVector.fromArray(SPECIES, b, r0 + j), s);
+            s = v1.fma(FloatVector.fromArray(SPECIES, b, r1 + j), s);
+            s = v2.fma(FloatVector.fromArray(SPECIES, b, r2 + j), s);
+            s = v3.fma(FloatVector.fromArray(SPECIES, b, r3 + j), s);
+            s.intoArray(sums, j);
         }
-        for (; j < j1; j++) {
-            float s = 0f;
-            int bj = job.bOff + j;
-            for (int p = 0; p < k; p++) {
-                s = Math.fma(a[aBase + p * aStride], b[bj + p * ldb], s);
-            }
-            job.c[cRow + j] = epilogue(job, s, cRow, j);
+        for (int j = wv; j < w; j++) {
+            float s = sums[j];
+            s = Math.fma(x0, b[r0 + j], s);
+            s = Math.fma(x1, b[r1 + j], s);
+            s = Math.fma(x2, b[r2 + j], s);
+            s = Math.fma(x3, b[r3 + j], s);
+            sums[j] = s;
         }
     }
 
@@ -102,57 +128,80 @@ final class GemmSmall {
             x = job.a;
             xOff = job.aOff + i * job.lda;
         }
-        final float[] b = job.b;
         final int cRow = job.cOff + i * job.ldc;
-        final int bound4 = k - k % (4 * L);
-        final int bound = k - k % L;
         for (int j = j0; j < j1; j++) {
-            int bj = job.bOff + j * job.ldb;
-            FloatVector s0 = FloatVector.zero(SPECIES);
-            FloatVector s1 = FloatVector.zero(SPECIES);
-            FloatVector s2 = FloatVector.zero(SPECIES);
-            FloatVector s3 = FloatVector.zero(SPECIES);
-            int p = 0;
-            for (; p < bound4; p += 4 * L) {
-                s0 = FloatVector.fromArray(SPECIES, x, xOff + p).fma(FloatVector.fromArray(SPECIES, b, bj + p), s0);
-                s1 = FloatVector.fromArray(SPECIES, x, xOff + p + L).fma(FloatVector.fromArray(SPECIES, b, bj + p + L), s1);
-                s2 = FloatVector.fromArray(SPECIES, x, xOff + p + 2 * L)
-                        .fma(FloatVector.fromArray(SPECIES, b, bj + p + 2 * L), s2);
-                s3 = FloatVector.fromArray(SPECIES, x, xOff + p + 3 * L)
-                        .fma(FloatVector.fromArray(SPECIES, b, bj + p + 3 * L), s3);
-            }
-            for (; p < bound; p += L) {
-                s0 = FloatVector.fromArray(SPECIES, x, xOff + p).fma(FloatVector.fromArray(SPECIES, b, bj + p), s0);
-            }
-            float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
-            for (; p < k; p++) {
-                s = Math.fma(x[xOff + p], b[bj + p], s);
-            }
+            float s = dot(k, x, xOff, job.b, job.bOff + j * job.ldb);
             job.c[cRow + j] = epilogue(job, s, cRow, j);
         }
     }
 
-    /** The vector epilogue of {@code count} vectors of sums, the same roundings as {@link GemmKernel}. */
+    /** {@code Σ_p x[xOff + p] · b[bj + p]}: four vector accumulators, then one, then a scalar tail. */
+    private static float dot(int k, float[] x, int xOff, float[] b, int bj) {
+        final int bound4 = k - k % (4 * L);
+        final int bound = k - k % L;
+        FloatVector s0 = FloatVector.zero(SPECIES);
+        FloatVector s1 = FloatVector.zero(SPECIES);
+        FloatVector s2 = FloatVector.zero(SPECIES);
+        FloatVector s3 = FloatVector.zero(SPECIES);
+        int p = 0;
+        for (; p < bound4; p += 4 * L) {
+            s0 = FloatVector.fromArray(SPECIES, x, xOff + p).fma(FloatVector.fromArray(SPECIES, b, bj + p), s0);
+            s1 = FloatVector.fromArray(SPECIES, x, xOff + p + L).fma(FloatVector.fromArray(SPECIES, b, bj + p + L), s1);
+            s2 = FloatVector.fromArray(SPECIES, x, xOff + p + 2 * L)
+                    .fma(FloatVector.fromArray(SPECIES, b, bj + p + 2 * L), s2);
+            s3 = FloatVector.fromArray(SPECIES, x, xOff + p + 3 * L)
+                    .fma(FloatVector.fromArray(SPECIES, b, bj + p + 3 * L), s3);
+        }
+        for (; p < bound; p += L) {
+            s0 = FloatVector.fromArray(SPECIES, x, xOff + p).fma(FloatVector.fromArray(SPECIES, b, bj + p), s0);
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) {
+            s = Math.fma(x[xOff + p], b[bj + p], s);
+        }
+        return s;
+    }
+
+    /**
+     * The vector epilogue of {@code count} vectors of sums, the same roundings as {@link GemmKernel}, one
+     * step per pass over the L1-resident sums: no vector is conditionally reassigned inside a loop, a
+     * pattern C2 on JDK 17 compiles with an allocation per vector.
+     */
     private static void store(Gemm.Job job, float[] sums, int count, int cRow, int j) {
         float[] c = job.c;
-        for (int v = 0; v < count; v++) {
-            int o = cRow + j + v * L;
-            FloatVector x = FloatVector.fromArray(SPECIES, sums, v * L);
-            if (job.alpha != 1f) {
-                x = x.mul(job.alpha);
+        int o = cRow + j;
+        int len = count * L;
+        if (job.alpha != 1f) {
+            for (int v = 0; v < len; v += L) {
+                FloatVector.fromArray(SPECIES, sums, v).mul(job.alpha).intoArray(sums, v);
             }
-            if (job.beta != 0f) {
-                x = FloatVector.fromArray(SPECIES, c, o).fma(FloatVector.broadcast(SPECIES, job.beta), x);
+        }
+        if (job.beta != 0f) {
+            FloatVector beta = FloatVector.broadcast(SPECIES, job.beta);
+            for (int v = 0; v < len; v += L) {
+                FloatVector.fromArray(SPECIES, c, o + v).fma(beta, FloatVector.fromArray(SPECIES, sums, v))
+                        .intoArray(sums, v);
             }
-            if (job.bias != null) {
-                x = x.add(FloatVector.fromArray(SPECIES, job.bias, job.biasOff + j + v * L));
+        }
+        if (job.bias != null) {
+            int bo = job.biasOff + j;
+            for (int v = 0; v < len; v += L) {
+                FloatVector.fromArray(SPECIES, sums, v).add(FloatVector.fromArray(SPECIES, job.bias, bo + v))
+                        .intoArray(sums, v);
             }
-            if (job.act == GemmKernel.ACT_RELU) {
-                x = x.max(0f);
-            } else if (job.act == GemmKernel.ACT_LEAKY) {
-                x = x.blend(x.mul(job.slope), x.compare(VectorOperators.LE, 0f));
+        }
+        if (job.act == GemmKernel.ACT_RELU) {
+            for (int v = 0; v < len; v += L) {
+                FloatVector.fromArray(SPECIES, sums, v).max(0f).intoArray(sums, v);
             }
-            x.intoArray(c, o);
+        } else if (job.act == GemmKernel.ACT_LEAKY) {
+            for (int v = 0; v < len; v += L) {
+                FloatVector x = FloatVector.fromArray(SPECIES, sums, v);
+                x.blend(x.mul(job.slope), x.compare(VectorOperators.LE, 0f)).intoArray(sums, v);
+            }
+        }
+        for (int v = 0; v < len; v += L) {
+            FloatVector.fromArray(SPECIES, sums, v).intoArray(c, o + v);
         }
     }
 

@@ -18,6 +18,8 @@ final class GemmWorkspace {
 
     final Gemm.Job job = new Gemm.Job();
     final float[] tile = new float[MR * NR];
+    /** Sums of a row block of the small-m path. */
+    final float[] sums = new float[GemmSmall.WIDTH];
     private float[] packA;
     private float[] packB;
     private float[] row = new float[0];
