@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Gemm {
 
+    /** Up to this many rows of C, a row-major B is read in place instead of packed. */
+    static final int B_IN_PLACE_MAX_M = 48;
+
     /** At most this many rows go through the unpacked GEMV path. */
     static final int SMALL_M = 4;
     /** Below this many multiply-adds, one thread does the whole product. */
@@ -218,11 +221,17 @@ final class Gemm {
         final float[] tile = ws.tile;
         final float[] c = job.c;
         final int ldc = job.ldc;
+        final boolean bInPlace = !job.transB && job.m <= B_IN_PLACE_MAX_M;
         for (int jc = n0; jc < n1; jc += NC) {
             int nc = Math.min(NC, n1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                GemmPack.packB(job.transB, job.b, job.bOff, job.ldb, pc, jc, kc, nc, pb);
+                // B is packed, except for few rows of C: then a full panel is used too few times to repay
+                // its packing and is read where it lies; only a last, partial panel is packed.
+                int packedFrom = bInPlace ? nc - nc % NR : 0;
+                if (packedFrom < nc) {
+                    GemmPack.packB(job.transB, job.b, job.bOff, job.ldb, pc, jc + packedFrom, kc, nc - packedFrom, pb);
+                }
                 boolean last = pc + kc == k;
                 float beta = pc == 0 ? job.beta : 1f;
                 float[] bias = last ? job.bias : null;
@@ -242,7 +251,18 @@ final class Gemm {
                     int aBlock = job.transA ? job.aOff + pc * job.lda + ic : job.aOff + ic * job.lda + pc;
                     for (int jr = 0; jr < nc; jr += NR) {
                         int cols = Math.min(NR, nc - jr);
-                        int pbo = jr * kc;
+                        float[] bv;
+                        int pbo;
+                        int bs;
+                        if (jr < packedFrom) {
+                            bv = job.b;
+                            pbo = job.bOff + pc * job.ldb + jc + jr;
+                            bs = job.ldb;
+                        } else {
+                            bv = pb;
+                            pbo = (jr - packedFrom) * kc;
+                            bs = NR;
+                        }
                         int bo = job.biasOff + jc + jr;
                         int cCol = job.cOff + jc + jr;
                         for (int ir = 0; ir < mc; ir += MR) {
@@ -264,10 +284,10 @@ final class Gemm {
                                 aps = MR;
                             }
                             if (cols == NR) {
-                                GemmKernel.kernel(kc, av, ao, ars, aps, pb, pbo, c, co, ldc, rows,
+                                GemmKernel.kernel(kc, av, ao, ars, aps, bv, pbo, bs, c, co, ldc, rows,
                                         alpha, beta, bias, bo, act, slope);
                             } else {
-                                GemmKernel.kernel(kc, av, ao, ars, aps, pb, pbo, tile, 0, NR, MR,
+                                GemmKernel.kernel(kc, av, ao, ars, aps, bv, pbo, bs, tile, 0, NR, MR,
                                         1f, 0f, null, 0, GemmKernel.ACT_NONE, 0f);
                                 GemmKernel.mergeEdge(tile, rows, cols, c, co, ldc, alpha, beta, bias, bo, act, slope);
                             }

@@ -31,13 +31,14 @@ final class GemmKernel {
     }
 
     /**
-     * {@code C[0..rows) × [0..NR) = act(alpha · Σ_p A(r, p)·pb[p·NR + j] + beta·C + bias)}, with
+     * {@code C[0..rows) × [0..NR) = act(alpha · Σ_p A(r, p)·pb[pbo + p·bs + j] + beta·C + bias)}, with
      * {@code C} read only when {@code beta != 0}. {@code A(r, p) = pa[pao + r·rs + p·ps]} for all MR rows:
      * a packed panel ({@code rs = 1, ps = MR}) or A where it lies ({@code rs = lda, ps = 1} for a row-major
      * A, {@code rs = 1, ps = lda} for a transposed one). A is read one element at a time (broadcast), so
-     * its layout needs no vector-friendly order; only B, read as vectors, must be packed.
+     * its layout needs no vector-friendly order. B is a packed panel ({@code bs = NR}) or, for a few rows of
+     * C, a row-major B where it lies ({@code bs = ldb}).
      */
-    static void kernel(int kc, float[] pa, int pao, int rs, int ps, float[] pb, int pbo,
+    static void kernel(int kc, float[] pa, int pao, int rs, int ps, float[] pb, int pbo, int bs,
                        float[] c, int co, int ldc, int rows,
                        float alpha, float beta, float[] bias, int bo, int act, float slope) {
         FloatVector c00 = FloatVector.zero(SPECIES);
@@ -54,7 +55,7 @@ final class GemmKernel {
         FloatVector c51 = FloatVector.zero(SPECIES);
         for (int p = 0; p < kc; p++) {
             int ia = pao + p * ps;
-            int ib = pbo + p * NR;
+            int ib = pbo + p * bs;
             FloatVector b0 = FloatVector.fromArray(SPECIES, pb, ib);
             FloatVector b1 = FloatVector.fromArray(SPECIES, pb, ib + L);
             FloatVector a = FloatVector.broadcast(SPECIES, pa[ia]);

@@ -111,6 +111,7 @@ class GemmTest {
             {mc - 1, nr + 2, 3}, {mc, 2 * nr, 4}, {mc + 1, nr - 3 > 0 ? nr - 3 : 1, 5}, {2 * mc + 7, 19, 11},
             {7, nc - 1, 3}, {8, nc, 2}, {9, nc + 1, 3}, {mr + 1, nc + nr + 5, 2},
             {mc + 1, 2 * nr + 1, kc + 1},
+            {Gemm.B_IN_PLACE_MAX_M, 3 * nr - 2, 70}, {Gemm.B_IN_PLACE_MAX_M + 1, 3 * nr - 2, 70},
         };
         List<Arguments> out = new ArrayList<>();
         int variant = 0;
