@@ -31,7 +31,7 @@ final class GemmSmall {
             if (!job.transB) {
                 rowTimesB(job, i, j0, j1, sums);
             } else {
-                rowDotRows(job, i, j0, j1, row);
+                rowDotRows(job, i, j0, j1, row, sums);
             }
         }
     }
@@ -114,7 +114,7 @@ final class GemmSmall {
     }
 
     /** {@code C[i, j] = epilogue(op(A)[i,:] · B[j,:])} for j in {@code [j0, j1)}, B stored {@code n × k}. */
-    private static void rowDotRows(Gemm.Job job, int i, int j0, int j1, float[] row) {
+    private static void rowDotRows(Gemm.Job job, int i, int j0, int j1, float[] row, float[] lanes) {
         final int k = job.k;
         float[] x;
         int xOff;
@@ -130,13 +130,13 @@ final class GemmSmall {
         }
         final int cRow = job.cOff + i * job.ldc;
         for (int j = j0; j < j1; j++) {
-            float s = dot(k, x, xOff, job.b, job.bOff + j * job.ldb);
+            float s = dot(k, x, xOff, job.b, job.bOff + j * job.ldb, lanes);
             job.c[cRow + j] = epilogue(job, s, cRow, j);
         }
     }
 
-    /** {@code Σ_p x[xOff + p] · b[bj + p]}: four vector accumulators, then one, then a scalar tail. */
-    private static float dot(int k, float[] x, int xOff, float[] b, int bj) {
+    /** {@code Σ_p x[xOff + p] · b[bj + p]}: four vector accumulators, then one, their lanes, then a scalar tail. */
+    private static float dot(int k, float[] x, int xOff, float[] b, int bj, float[] lanes) {
         final int bound4 = k - k % (4 * L);
         final int bound = k - k % L;
         FloatVector s0 = FloatVector.zero(SPECIES);
@@ -155,7 +155,13 @@ final class GemmSmall {
         for (; p < bound; p += L) {
             s0 = FloatVector.fromArray(SPECIES, x, xOff + p).fma(FloatVector.fromArray(SPECIES, b, bj + p), s0);
         }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        // Lanes summed in a fixed order, not by reduceLanes(ADD), whose order differs between the JIT's
+        // intrinsic and the interpreter: the same call would give other bits before and after compilation.
+        s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
+        float s = 0f;
+        for (int l = 0; l < L; l++) {
+            s += lanes[l];
+        }
         for (; p < k; p++) {
             s = Math.fma(x[xOff + p], b[bj + p], s);
         }
