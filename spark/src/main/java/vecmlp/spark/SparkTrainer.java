@@ -68,6 +68,7 @@ public final class SparkTrainer {
     private final int checkpointEvery;
     private final FaultInjector faults;
     private final float[] initialParameters;
+    private final EpochListener listener;
 
     private SparkTrainer(Builder b) {
         this.spec = b.spec;
@@ -82,6 +83,7 @@ public final class SparkTrainer {
         this.checkpointEvery = b.checkpointEvery;
         this.faults = b.faults;
         this.initialParameters = b.initialParameters;
+        this.listener = b.listener;
     }
 
     /**
@@ -141,6 +143,7 @@ public final class SparkTrainer {
         List<Double> accuracies = new ArrayList<>();
         long rounds = 0;
         long start = System.nanoTime();
+        long listenerNanos = 0;
         float[] sum = new float[params.length];
         for (int epoch = startEpoch; epoch < epochs; epoch++) {
             double lossSum = 0;
@@ -180,9 +183,15 @@ public final class SparkTrainer {
                     throw new UncheckedIOException(e);
                 }
             }
+            if (listener != null) {
+                long t0 = System.nanoTime();
+                listener.onEpochEnd(epoch, model, losses.get(losses.size() - 1),
+                        accuracies.get(accuracies.size() - 1), t0 - start - listenerNanos);
+                listenerNanos += System.nanoTime() - t0;
+            }
         }
-        return new TrainingResult(model, losses, accuracies, rounds, startEpoch, System.nanoTime() - start,
-                optimizer.stepCount());
+        return new TrainingResult(model, losses, accuracies, rounds, startEpoch,
+                System.nanoTime() - start - listenerNanos, optimizer.stepCount());
     }
 
     /** One Spark round: broadcast the driver state, run {@code k} steps on every partition, collect in order. */
@@ -378,6 +387,7 @@ public final class SparkTrainer {
         private int checkpointEvery;
         private FaultInjector faults;
         private float[] initialParameters;
+        private EpochListener listener;
 
         private Builder(NetworkSpec spec, OptimizerFactory optimizerFactory) {
             this.spec = Objects.requireNonNull(spec, "spec");
@@ -451,6 +461,12 @@ public final class SparkTrainer {
             }
             this.checkpointFile = file;
             this.checkpointEvery = everyEpochs;
+            return this;
+        }
+
+        /** Called on the driver after every epoch (null: none). */
+        public Builder listener(EpochListener listener) {
+            this.listener = listener;
             return this;
         }
 

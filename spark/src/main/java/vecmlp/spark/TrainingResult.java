@@ -59,7 +59,7 @@ public final class TrainingResult {
         return steps;
     }
 
-    /** Wall time of training in nanoseconds (packing excluded). */
+    /** Wall time of training in nanoseconds (packing and listener time excluded). */
     public long nanos() {
         return nanos;
     }
