@@ -123,6 +123,24 @@ class SafeTensorsValidationTest {
     }
 
     @Test
+    void filesOnDiskGetTheSameChecks(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path f = dir.resolve("forged.safetensors");
+        byte[] h = ("{" + W + "}").getBytes(StandardCharsets.UTF_8);
+        java.nio.file.Files.write(f, file(1L << 40, h, 8));
+        rejects(f, "header length", "1099511627776");
+        java.nio.file.Files.write(f, file("{" + W + "}", 5));
+        rejects(f, "tensor 'w' data_offsets", "[0, 8]");
+        java.nio.file.Files.write(f, file("{" + W + "}", 8));
+        assertEquals(2, SafeTensors.read(f).tensor("w").data().length);
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> SafeTensors.read(dir.resolve("missing")));
+    }
+
+    private static void rejects(java.nio.file.Path file, String field, String found) {
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> SafeTensors.read(file));
+        assertTrue(e.field().contains(field) && e.found().contains(found), e.getMessage());
+    }
+
+    @Test
     void theWriterValidatesItsArguments() {
         float[] two = new float[2];
         assertThrows(IllegalArgumentException.class, () -> SafeTensors.Tensor.of("w", new long[] {3}, two));
