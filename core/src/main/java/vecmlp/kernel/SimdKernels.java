@@ -3,13 +3,13 @@ package vecmlp.kernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API implementation: {@link FloatVector#SPECIES_PREFERRED} lanes in a main loop, scalar
- * tails, no allocation. exp and tanh use the Vector API's lanewise {@code EXP} and {@code TANH}
- * (intrinsified through the JDK's vector math library where the CPU has one; documented by the JDK
- * to be within 1 ulp of {@link Math#exp}/{@link Math#tanh}).
+ * tails, no allocation. exp, sigmoid and tanh come from {@link VectorMath}, whose results depend on the
+ * input alone (not on JIT compilation, lane position or vector width), so runs are reproducible bit for bit.
  *
  * <p>Only the kernel package knows this class exists; it is loaded by {@link KernelProvider} only when
  * the {@code jdk.incubator.vector} module is present.
@@ -18,6 +18,11 @@ final class SimdKernels extends Kernels {
 
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
+    // Lane rotations by 8, 4, 2 and 1 for sumLanes (a rotation by a multiple of LANES is the identity).
+    private static final VectorShuffle<Float> ROTATE_8 = VectorShuffle.iota(SPECIES, 8, 1, true);
+    private static final VectorShuffle<Float> ROTATE_4 = VectorShuffle.iota(SPECIES, 4, 1, true);
+    private static final VectorShuffle<Float> ROTATE_2 = VectorShuffle.iota(SPECIES, 2, 1, true);
+    private static final VectorShuffle<Float> ROTATE_1 = VectorShuffle.iota(SPECIES, 1, 1, true);
 
     private final int threads;
 
@@ -109,30 +114,14 @@ final class SimdKernels extends Kernels {
                     }
                     break;
                 }
-                case SIGMOID: {
-                    FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-                    int j = 0;
-                    for (; j < bound; j += LANES) {
-                        FloatVector e = FloatVector.fromArray(SPECIES, z, zr + j).neg().lanewise(VectorOperators.EXP);
-                        one.div(e.add(one)).intoArray(a, ar + j);
-                    }
-                    for (; j < n; j++) {
-                        a[ar + j] = (float) (1.0 / (1.0 + Math.exp(-z[zr + j])));
-                    }
+                case SIGMOID:
+                    VectorMath.map(VectorMath.SIGMOID, z, zr, 0f, a, ar, n);
                     break;
-                }
-                case TANH: {
-                    int j = 0;
-                    for (; j < bound; j += LANES) {
-                        FloatVector.fromArray(SPECIES, z, zr + j).lanewise(VectorOperators.TANH).intoArray(a, ar + j);
-                    }
-                    for (; j < n; j++) {
-                        a[ar + j] = (float) Math.tanh(z[zr + j]);
-                    }
+                case TANH:
+                    VectorMath.map(VectorMath.TANH, z, zr, 0f, a, ar, n);
                     break;
-                }
                 case SOFTMAX:
-                    softmaxRow(n, bound, z, zr, a, ar);
+                    softmaxRow(n, z, zr, a, ar);
                     break;
                 default:
                     throw new AssertionError(act);
@@ -140,34 +129,17 @@ final class SimdKernels extends Kernels {
         }
     }
 
-    private void softmaxRow(int n, int bound, float[] z, int zr, float[] a, int ar) {
+    private void softmaxRow(int n, float[] z, int zr, float[] a, int ar) {
+        // The row maximum in a plain loop: max is exact in any order, and a vector loop with a
+        // reduction here allocated on JDK 25's C2 (boxed vectors); rows are short next to the exps.
         float max = Float.NEGATIVE_INFINITY;
-        int j = 0;
-        if (bound > 0) {
-            FloatVector vmax = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-            for (; j < bound; j += LANES) {
-                vmax = vmax.max(FloatVector.fromArray(SPECIES, z, zr + j));
-            }
-            max = vmax.reduceLanes(VectorOperators.MAX);
+        for (int k = 0; k < n; k++) {
+            max = Math.max(max, z[zr + k]);
         }
-        for (; j < n; j++) {
-            max = Math.max(max, z[zr + j]);
-        }
+        VectorMath.map(VectorMath.EXP, z, zr, max, a, ar, n);
         float sum = 0f;
-        j = 0;
-        if (bound > 0) {
-            FloatVector vsum = FloatVector.zero(SPECIES);
-            for (; j < bound; j += LANES) {
-                FloatVector e = FloatVector.fromArray(SPECIES, z, zr + j).sub(max).lanewise(VectorOperators.EXP);
-                e.intoArray(a, ar + j);
-                vsum = vsum.add(e);
-            }
-            sum = vsum.reduceLanes(VectorOperators.ADD);
-        }
-        for (; j < n; j++) {
-            float e = (float) Math.exp(z[zr + j] - max);
-            a[ar + j] = e;
-            sum += e;
+        for (int k = 0; k < n; k++) { // in index order: the same bits compiled or not, for every width
+            sum += a[ar + k];
         }
         scaleK(n, 1f / sum, a, ar);
     }
@@ -291,15 +263,16 @@ final class SimdKernels extends Kernels {
 
     @Override
     protected float dotK(int n, float[] x, int xOff, float[] y, int yOff) {
+        int bound = SPECIES.loopBound(n);
         int i = 0;
         float sum = 0f;
-        int bound4 = n - n % (4 * LANES);
-        if (bound4 > 0) {
-            // Four independent accumulators hide the FMA latency.
+        if (bound > 0) {
+            // Four independent accumulators hide the FMA latency; one reduction at the end (see sumLanes).
             FloatVector s0 = FloatVector.zero(SPECIES);
             FloatVector s1 = FloatVector.zero(SPECIES);
             FloatVector s2 = FloatVector.zero(SPECIES);
             FloatVector s3 = FloatVector.zero(SPECIES);
+            int bound4 = n - n % (4 * LANES);
             for (; i < bound4; i += 4 * LANES) {
                 s0 = FloatVector.fromArray(SPECIES, x, xOff + i).fma(FloatVector.fromArray(SPECIES, y, yOff + i), s0);
                 s1 = FloatVector.fromArray(SPECIES, x, xOff + i + LANES)
@@ -309,20 +282,38 @@ final class SimdKernels extends Kernels {
                 s3 = FloatVector.fromArray(SPECIES, x, xOff + i + 3 * LANES)
                         .fma(FloatVector.fromArray(SPECIES, y, yOff + i + 3 * LANES), s3);
             }
-            sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
-        }
-        int bound = SPECIES.loopBound(n);
-        if (i < bound) {
-            FloatVector s = FloatVector.zero(SPECIES);
             for (; i < bound; i += LANES) {
-                s = FloatVector.fromArray(SPECIES, x, xOff + i).fma(FloatVector.fromArray(SPECIES, y, yOff + i), s);
+                s0 = FloatVector.fromArray(SPECIES, x, xOff + i).fma(FloatVector.fromArray(SPECIES, y, yOff + i), s0);
             }
-            sum += s.reduceLanes(VectorOperators.ADD);
+            sum = sumLanes(s0.add(s1).add(s2.add(s3)));
         }
         for (; i < n; i++) {
             sum = Math.fma(x[xOff + i], y[yOff + i], sum);
         }
         return sum;
+    }
+
+    /**
+     * The sum of the lanes in one fixed order: a tree of rotate-and-add steps, then lane 0. Not
+     * {@code reduceLanes(ADD)}, whose order Java leaves open and whose C2 intrinsic adds in another order
+     * than the interpreter does (the same call would change its bits once compiled); not a loop over
+     * {@code lane(i)}, which allocates on JDK 17. Small enough to be inlined wherever it is called.
+     */
+    static float sumLanes(FloatVector v) {
+        FloatVector t = v;
+        if (LANES > 8) {
+            t = t.add(t.rearrange(ROTATE_8));
+        }
+        if (LANES > 4) {
+            t = t.add(t.rearrange(ROTATE_4));
+        }
+        if (LANES > 2) {
+            t = t.add(t.rearrange(ROTATE_2));
+        }
+        if (LANES > 1) {
+            t = t.add(t.rearrange(ROTATE_1));
+        }
+        return t.lane(0);
     }
 
     @Override
