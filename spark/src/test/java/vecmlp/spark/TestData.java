@@ -88,7 +88,9 @@ final class TestData {
                 new StructField("features", SQLDataTypes.VectorType(), false, Metadata.empty()),
                 new StructField("label", DataTypes.DoubleType, false, Metadata.empty())});
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
-        return TestSpark.session().createDataFrame(jsc.parallelize(rows, partitions), schema);
+        // Checkpointed: a parallelized collection ships each partition's rows inside every task that reads the
+        // partition (in the Partition object), cached or not; a local checkpoint cuts that lineage.
+        return TestSpark.session().createDataFrame(jsc.parallelize(rows, partitions), schema).localCheckpoint();
     }
 
     /** The 60 000 training images, pixels scaled to [0, 1]. */
