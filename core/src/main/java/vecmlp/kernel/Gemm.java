@@ -11,15 +11,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The SIMD GEMM driver, {@code C = epilogue(alpha · op(A) · op(B) + beta · C)}, with the anatomy of BLIS
  * ({@code bli_gemm_ker_var2}; Goto and van de Geijn 2008): loops over {@code NC} columns of C, {@code KC}
- * depths and {@code MC} rows, around the packing of a {@code KC × NC} block of B ({@link GemmPack#packB})
- * and an {@code MC × KC} block of A ({@link GemmPack#packA}), around the {@code MR × NR} micro-kernel
- * ({@link GemmKernel}). Sizes are in {@link GemmShape}. A few rows ({@code m ≤} {@link #SMALL_M}) take the
- * unpacked path {@link GemmSmall}.
+ * depths and {@code MC} rows, around the packing of a {@code KC × NC} block of B into {@code KC × NR}
+ * panels ({@link GemmPack#packB}), around one {@code MR × NR} micro-kernel ({@link GemmKernel}). Sizes are
+ * in {@link GemmShape}.
  *
- * <p>Threads split C into column ranges (in multiples of NR) or row ranges (in multiples of MR), whichever
- * duplicates less packing; {@code k} is never split and the depth passes depend only on {@code k}, so every
- * element of C is the same sequence of roundings for any thread count. Packing buffers belong to the
- * thread ({@link GemmWorkspace}), are sized once and reused: no allocation per call after warm-up.
+ * <p>Two departures from BLIS, both measured (JMH {@code GemmBenchmark} and a best-of-N harness on the
+ * MLP shapes): full {@code MR}-row panels of A are read where they lie rather than packed, since the
+ * micro-kernel broadcasts A one element at a time and the {@code MC × KC} block stays in L2 either way
+ * (+10% at 128×256×784; a transposed A is read with swapped strides, so the transposes are still absorbed
+ * below the micro-kernel); only a partial last panel is packed, zero-padded. And for at most
+ * {@link #B_IN_PLACE_MAX_M} rows of C a row-major B is read in place too, because a packed panel would be
+ * used too few times to repay its packing (+20% at m = 16). A few rows ({@code m ≤} {@link #SMALL_M}) take
+ * the GEMV path {@link GemmSmall}.
+ *
+ * <p>Threads split C into chunks of whole NR-column panels (or, for a narrow and tall C, of MR rows),
+ * handed out one at a time so that a descheduled thread delays no one ({@link GemmPool}); {@code k} is never
+ * split and the depth passes depend only on {@code k}, so every element of C is the same sequence of
+ * roundings for any thread count. Buffers belong to the thread ({@link GemmWorkspace}), are sized once and
+ * reused: no allocation per call after warm-up.
  *
  * <p>The epilogue: bias and ReLU / leaky ReLU are applied in registers as C is written in the last depth
  * pass; sigmoid and tanh run over each {@code MC × NC} block of C right after its last pass, while it is

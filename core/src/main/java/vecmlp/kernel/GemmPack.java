@@ -9,8 +9,9 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * Packing of GEMM operands into the panel layouts the micro-kernel reads contiguously (BLIS
- * {@code packm}). The transposes are absorbed here, so one micro-kernel serves NN, NT, TN and TT.
- * Edge panels are padded with zeros up to MR rows or NR columns.
+ * {@code packm}). B's transpose is absorbed here (A's by the strides the micro-kernel reads it with), so
+ * one micro-kernel serves NN, NT, TN and TT. Edge panels are padded with zeros up to MR rows or NR columns;
+ * {@link #packA} is used only for the last, partial row panel of a block.
  */
 final class GemmPack {
 

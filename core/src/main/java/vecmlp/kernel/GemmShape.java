@@ -12,13 +12,16 @@ import jdk.incubator.vector.VectorSpecies;
  * is {@code 128}, {@code 256} or {@code 512}; the tests use it to run the whole GEMM with each species
  * (a 512-bit species on an AVX2 machine runs in the Vector API's slow Java fallback: correct, not fast).
  *
- * <p>Block sizes (Goto and van de Geijn, BLIS), with {@code L} float lanes per vector:
+ * <p>Block sizes (Goto and van de Geijn, BLIS), with {@code L} float lanes per vector, chosen for AVX2
+ * (L = 8) with a 32 KiB L1D and a 512 KiB L2, and kept for AVX-512 (L = 16), measured on a CPU with 48 KiB
+ * L1D and 1 MiB L2 per core:
  * <ul>
  * <li>{@code MR × NR = 6 × 2L} register block: 12 vector accumulators, 2 vectors of B and one broadcast
- *     of A, 15 of the 16 AVX2 registers.</li>
- * <li>{@code KC = 256}: a packed {@code KC × NR} micro-panel of B is 16 KiB (L = 8), half the 32 KiB L1D,
- *     so it stays there while the {@code MR × KC} micro-panels of A (6 KiB) stream past it.</li>
- * <li>{@code MC = 144}: the packed {@code MC × KC} block of A is 144 KiB, well inside the 512 KiB L2.</li>
+ *     of A, 15 of the 16 AVX2 registers (AVX-512 has 32: a taller block might gain a little there).</li>
+ * <li>{@code KC = 256} at most, and equal depth passes ({@code k = 784} is 4 × 196): a {@code KC × NR}
+ *     panel of B is 16 KiB at L = 8 (32 KiB at L = 16), so it stays in L1D while the six-row panels of A
+ *     stream past it.</li>
+ * <li>{@code MC = 144}: an {@code MC × KC} block of A is 144 KiB, well inside L2.</li>
  * <li>{@code NC = 2048}: the packed {@code KC × NC} block of B is 2 MiB, a slice of the shared 32 MiB L3.</li>
  * </ul>
  */
