@@ -41,8 +41,11 @@ final class Gemm {
 
     /** At most this many rows go through the unpacked GEMV path. */
     static final int SMALL_M = 4;
-    /** Below this many multiply-adds, one thread does the whole product. */
-    static final long PARALLEL_MIN_WORK = 1L << 20;
+    /**
+     * Below this many multiply-adds (about 40 µs on one core), one thread does the whole product: waking
+     * a parked worker costs tens of microseconds.
+     */
+    static final long PARALLEL_MIN_WORK = 1L << 23;
     /** Chunks per thread in a parallel call: small enough pieces to rebalance when a thread is slowed. */
     static final int CHUNKS_PER_THREAD = 4;
 

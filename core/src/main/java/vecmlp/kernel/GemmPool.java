@@ -51,6 +51,12 @@ final class GemmPool {
             } catch (RuntimeException | Error e) {
                 own = e;
             }
+            // No chunk is left: a worker that has not woken up yet is not waited for.
+            for (int w = 0; w < parts - 1; w++) {
+                if (workers[w].cancel()) {
+                    PENDING.decrementAndGet();
+                }
+            }
             long start = System.nanoTime();
             while (PENDING.get() != 0) {
                 if (System.nanoTime() - start < SPIN_NANOS) {
@@ -85,9 +91,15 @@ final class GemmPool {
         workers = grown;
     }
 
+    private static final int IDLE = 0;
+    private static final int ASSIGNED = 1;
+    private static final int RUNNING = 2;
+
     private static final class Worker extends Thread {
         private final GemmWorkspace workspace = new GemmWorkspace();
         private volatile int generation;
+        /** {@link #IDLE}, {@link #ASSIGNED} (handed a job, not yet started) or {@link #RUNNING}. */
+        private final AtomicInteger state = new AtomicInteger(IDLE);
         private int seen;
         private Gemm.Job job;
 
@@ -96,11 +108,21 @@ final class GemmPool {
             setDaemon(true);
         }
 
-        /** Hands the job over; the volatile write of {@code generation} publishes the fields. */
+        /** Hands the job over; the volatile writes publish the fields. */
         void start(Gemm.Job job) {
             this.job = job;
+            state.set(ASSIGNED);
             generation = generation + 1;
             LockSupport.unpark(this);
+        }
+
+        /** Takes back a job this worker has not started; true if it will not run it. */
+        boolean cancel() {
+            if (state.compareAndSet(ASSIGNED, IDLE)) {
+                job = null;
+                return true;
+            }
+            return false;
         }
 
         @Override
@@ -115,12 +137,16 @@ final class GemmPool {
                     }
                 }
                 seen = generation;
+                if (!state.compareAndSet(ASSIGNED, RUNNING)) {
+                    continue; // cancelled: the caller finished every chunk before this thread woke up
+                }
                 try {
                     Gemm.work(job, workspace);
                 } catch (Throwable t) {
                     failure = t;
                 } finally {
                     job = null;
+                    state.set(IDLE);
                     if (PENDING.decrementAndGet() == 0) {
                         LockSupport.unpark(waiter);
                     }

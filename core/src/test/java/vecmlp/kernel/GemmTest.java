@@ -186,13 +186,19 @@ class GemmTest {
     static Stream<Arguments> threadedCases() {
         int nr = GemmShape.NR;
         return Stream.of(
-                new Case(Transpose.NO, Transpose.NO, 150, 5 * nr + 151, 301, 1f, 0f),    // split by columns
-                new Case(Transpose.YES, Transpose.NO, 401, nr + 1, 300, -1f, 0.5f),      // split by rows
-                new Case(Transpose.NO, Transpose.YES, 131, 5 * nr - 1, 257, 0.5f, 1f),
-                new Case(Transpose.YES, Transpose.YES, 97, 6 * nr + 5, 300, 1f, 0f),
-                new Case(Transpose.NO, Transpose.NO, 1, 1500, 800, 1f, 0f),              // small-m path
-                new Case(Transpose.YES, Transpose.YES, 3, 1501, 700, 2f, -1f))
+                parallel(Transpose.NO, Transpose.NO, 150, 5 * nr + 151, 301, 1f, 0f),   // split by columns
+                parallel(Transpose.YES, Transpose.NO, 401, nr + 1, 300, -1f, 0.5f),     // split by rows
+                parallel(Transpose.NO, Transpose.YES, 131, 5 * nr - 1, 257, 0.5f, 1f),
+                parallel(Transpose.YES, Transpose.YES, 97, 6 * nr + 5, 300, 1f, 0f),
+                parallel(Transpose.NO, Transpose.NO, 1, 1500, 800, 1f, 0f),             // small-m path
+                parallel(Transpose.YES, Transpose.YES, 3, 1501, 700, 2f, -1f))
                 .map(Arguments::of);
+    }
+
+    /** A case with k raised, if needed, to reach the work above which the GEMM uses several threads. */
+    static Case parallel(Transpose ta, Transpose tb, int m, int n, int k, float alpha, float beta) {
+        int kMin = (int) (Gemm.PARALLEL_MIN_WORK / ((long) m * n) + 1);
+        return new Case(ta, tb, m, n, Math.max(k, kMin), alpha, beta);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -216,7 +222,7 @@ class GemmTest {
         Gemm.Job job = new Gemm.Job();
         job.m = 401;
         job.n = GemmShape.NR + 1;
-        job.k = 300;
+        job.k = (int) (Gemm.PARALLEL_MIN_WORK / (job.m * job.n) + 1);
         int parts = Gemm.partition(job, 2);
         assertTrue(job.chunks >= parts && job.chunks <= job.units, "chunks " + job.chunks);
         assertEquals(2, parts);
