@@ -112,6 +112,7 @@ class GemmTest {
             {7, nc - 1, 3}, {8, nc, 2}, {9, nc + 1, 3}, {mr + 1, nc + nr + 5, 2},
             {mc + 1, 2 * nr + 1, kc + 1},
             {Gemm.B_IN_PLACE_MAX_M, 3 * nr - 2, 70}, {Gemm.B_IN_PLACE_MAX_M + 1, 3 * nr - 2, 70},
+            {125, nr + 3, 40}, // a transposed A then has lda = 128: packed, not read in place
         };
         List<Arguments> out = new ArrayList<>();
         int variant = 0;
