@@ -34,8 +34,10 @@ import vecmlp.kernel.Transpose;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+// 2 + 3 one-second iterations keep a default run of the whole suite near 10 minutes; the published tables
+// pass -wi/-i explicitly.
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 @State(Scope.Thread)
 public class GemmBenchmark {
