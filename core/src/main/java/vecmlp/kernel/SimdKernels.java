@@ -18,7 +18,7 @@ final class SimdKernels extends Kernels {
 
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
-    // Lane rotations by 8, 4, 2 and 1 for sumLanes (a rotation by a multiple of LANES is the identity).
+    // Lane rotations by 8, 4, 2 and 1 for dotK's fixed-order lane sum (rotating by LANES is the identity).
     private static final VectorShuffle<Float> ROTATE_8 = VectorShuffle.iota(SPECIES, 8, 1, true);
     private static final VectorShuffle<Float> ROTATE_4 = VectorShuffle.iota(SPECIES, 4, 1, true);
     private static final VectorShuffle<Float> ROTATE_2 = VectorShuffle.iota(SPECIES, 2, 1, true);
@@ -267,7 +267,7 @@ final class SimdKernels extends Kernels {
         int i = 0;
         float sum = 0f;
         if (bound > 0) {
-            // Four independent accumulators hide the FMA latency; one reduction at the end (see sumLanes).
+            // Four independent accumulators hide the FMA latency; one reduction at the end.
             FloatVector s0 = FloatVector.zero(SPECIES);
             FloatVector s1 = FloatVector.zero(SPECIES);
             FloatVector s2 = FloatVector.zero(SPECIES);
@@ -285,35 +285,30 @@ final class SimdKernels extends Kernels {
             for (; i < bound; i += LANES) {
                 s0 = FloatVector.fromArray(SPECIES, x, xOff + i).fma(FloatVector.fromArray(SPECIES, y, yOff + i), s0);
             }
-            sum = sumLanes(s0.add(s1).add(s2.add(s3)));
+            // The lanes summed in one fixed order, a tree of rotate-and-add steps, then lane 0: not
+            // reduceLanes(ADD), whose order Java leaves open and whose C2 intrinsic adds in another order
+            // than the interpreter (the same call would change its bits once compiled); not lane(i) in a
+            // loop, which allocates on JDK 17; and written here, not in a helper, because a helper left
+            // un-inlined when C2's budget runs out (this method inlined deep in a training step) boxes.
+            FloatVector t = s0.add(s1).add(s2.add(s3));
+            if (LANES > 8) {
+                t = t.add(t.rearrange(ROTATE_8));
+            }
+            if (LANES > 4) {
+                t = t.add(t.rearrange(ROTATE_4));
+            }
+            if (LANES > 2) {
+                t = t.add(t.rearrange(ROTATE_2));
+            }
+            if (LANES > 1) {
+                t = t.add(t.rearrange(ROTATE_1));
+            }
+            sum = t.lane(0);
         }
         for (; i < n; i++) {
             sum = Math.fma(x[xOff + i], y[yOff + i], sum);
         }
         return sum;
-    }
-
-    /**
-     * The sum of the lanes in one fixed order: a tree of rotate-and-add steps, then lane 0. Not
-     * {@code reduceLanes(ADD)}, whose order Java leaves open and whose C2 intrinsic adds in another order
-     * than the interpreter does (the same call would change its bits once compiled); not a loop over
-     * {@code lane(i)}, which allocates on JDK 17. Small enough to be inlined wherever it is called.
-     */
-    static float sumLanes(FloatVector v) {
-        FloatVector t = v;
-        if (LANES > 8) {
-            t = t.add(t.rearrange(ROTATE_8));
-        }
-        if (LANES > 4) {
-            t = t.add(t.rearrange(ROTATE_4));
-        }
-        if (LANES > 2) {
-            t = t.add(t.rearrange(ROTATE_2));
-        }
-        if (LANES > 1) {
-            t = t.add(t.rearrange(ROTATE_1));
-        }
-        return t.lane(0);
     }
 
     @Override
