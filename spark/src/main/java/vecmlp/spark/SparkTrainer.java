@@ -142,6 +142,8 @@ public final class SparkTrainer {
         List<Double> losses = new ArrayList<>();
         List<Double> accuracies = new ArrayList<>();
         long rounds = 0;
+        long computeNanos = 0;
+        long criticalNanos = 0;
         long start = System.nanoTime();
         long listenerNanos = 0;
         float[] sum = new float[params.length];
@@ -156,6 +158,12 @@ public final class SparkTrainer {
                 List<RoundResult> results = round(jsc, packed, plan, runId, epoch, step, k, params, optimizer,
                         rounds);
                 rounds++;
+                long slowest = 0;
+                for (RoundResult r : results) {
+                    computeNanos += r.computeNanos;
+                    slowest = Math.max(slowest, r.computeNanos);
+                }
+                criticalNanos += slowest;
                 if (mode == Mode.SYNCHRONOUS) {
                     combineGradients(results, sum);
                     try {
@@ -191,7 +199,7 @@ public final class SparkTrainer {
             }
         }
         return new TrainingResult(model, losses, accuracies, rounds, startEpoch,
-                System.nanoTime() - start - listenerNanos, optimizer.stepCount());
+                System.nanoTime() - start - listenerNanos, optimizer.stepCount(), computeNanos, criticalNanos);
     }
 
     /** One Spark round: broadcast the driver state, run {@code k} steps on every partition, collect in order. */
@@ -215,9 +223,12 @@ public final class SparkTrainer {
                     TaskContext tc = TaskContext.get();
                     faults.beforeTask(data.partition, tc == null ? 0 : tc.attemptNumber(), round);
                 }
+                DriverState sent = bc.value();
+                long t0 = System.nanoTime();
                 Worker w = Worker.get(runId, spec, maxBatch);
-                RoundResult r = sync ? syncStep(w, plan, data, epoch, step, globalRows, bc.value())
-                        : localSteps(w, plan, data, epoch, step, k, bc.value(), factory);
+                RoundResult r = sync ? syncStep(w, plan, data, epoch, step, globalRows, sent)
+                        : localSteps(w, plan, data, epoch, step, k, sent, factory);
+                r.computeNanos = System.nanoTime() - t0;
                 return Collections.singletonList(r).iterator();
             }, true).collect();
             for (int p = 0; p < results.size(); p++) {
@@ -362,6 +373,8 @@ public final class SparkTrainer {
         final long correct;
         final float[] values;
         final float[][] state;
+        /** Executor time of this partition's work in the round (gather, gradients, local steps), ns. */
+        long computeNanos;
 
         RoundResult(int partition, int rows, double lossSum, long correct, float[] values, float[][] state) {
             this.partition = partition;

@@ -5,8 +5,8 @@ import vecmlp.nn.Mlp;
 
 /**
  * The outcome of {@link SparkTrainer#fit}: the trained network (on the driver), the mean training loss and
- * accuracy of every epoch run (as seen during training), the Spark rounds and optimizer steps taken and the
- * wall time. Immutable apart from the network.
+ * accuracy of every epoch run (as seen during training), the Spark rounds and optimizer steps taken, the
+ * wall time and the executors' compute time. Immutable apart from the network.
  */
 public final class TrainingResult {
 
@@ -17,9 +17,11 @@ public final class TrainingResult {
     private final int startEpoch;
     private final long nanos;
     private final long steps;
+    private final long computeNanos;
+    private final long criticalComputeNanos;
 
     TrainingResult(Mlp model, List<Double> losses, List<Double> accuracies, long rounds, int startEpoch, long nanos,
-                   long steps) {
+                   long steps, long computeNanos, long criticalComputeNanos) {
         this.model = model;
         this.losses = List.copyOf(losses);
         this.accuracies = List.copyOf(accuracies);
@@ -27,6 +29,8 @@ public final class TrainingResult {
         this.startEpoch = startEpoch;
         this.nanos = nanos;
         this.steps = steps;
+        this.computeNanos = computeNanos;
+        this.criticalComputeNanos = criticalComputeNanos;
     }
 
     /** The trained network (its parameters are the final weights). */
@@ -62,5 +66,22 @@ public final class TrainingResult {
     /** Wall time of training in nanoseconds (packing and listener time excluded). */
     public long nanos() {
         return nanos;
+    }
+
+    /**
+     * Executor time spent in vecmlp's own work (gathering batches, gradients, local optimizer steps), summed
+     * over all tasks of all rounds, in nanoseconds: the CPU work that more task slots can share.
+     */
+    public long taskComputeNanos() {
+        return computeNanos;
+    }
+
+    /**
+     * The sum over rounds of the slowest task's {@link #taskComputeNanos() compute time}, in nanoseconds: the
+     * compute on the critical path if every task of a round ran at once. {@link #nanos()} minus this is the
+     * time a round spends outside vecmlp's compute (scheduling, broadcast, results, driver work, waiting).
+     */
+    public long criticalComputeNanos() {
+        return criticalComputeNanos;
     }
 }

@@ -160,7 +160,7 @@ public final class MnistComparison {
                         "%.1f", reached[0]));
     }
 
-    private static NetworkSpec spec(int[] layers) {
+    static NetworkSpec spec(int[] layers) {
         Activation[] acts = new Activation[layers.length - 1];
         Arrays.fill(acts, Activation.RELU);
         acts[acts.length - 1] = Activation.SOFTMAX;
@@ -178,7 +178,7 @@ public final class MnistComparison {
         return b.getOrCreate();
     }
 
-    private static Dataset load(Path dir, String prefix) throws java.io.IOException {
+    static Dataset load(Path dir, String prefix) throws java.io.IOException {
         Dataset raw = IdxLoader.load(dir.resolve(prefix + "-images-idx3-ubyte"), dir.resolve(prefix + "-labels-idx1-ubyte"));
         float[] x = raw.features().clone();
         for (int i = 0; i < x.length; i++) {
@@ -187,7 +187,7 @@ public final class MnistComparison {
         return Dataset.ofClasses(x, raw.rows(), raw.cols(), raw.labels(), 10);
     }
 
-    private static org.apache.spark.sql.Dataset<Row> frame(SparkSession spark, Dataset data, int partitions) {
+    static org.apache.spark.sql.Dataset<Row> frame(SparkSession spark, Dataset data, int partitions) {
         List<Row> rows = new ArrayList<>(data.rows());
         int cols = data.cols();
         float[] f = data.features();

@@ -1,0 +1,230 @@
+package vecmlp.spark.example;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CyclicBarrier;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import vecmlp.kernel.Kernels;
+import vecmlp.nn.Mlp;
+import vecmlp.nn.Workspace;
+import vecmlp.optim.Optimizer;
+import vecmlp.spark.NetworkSpec;
+import vecmlp.spark.OptimizerFactory;
+import vecmlp.spark.SparkTrainer;
+import vecmlp.spark.TrainingResult;
+import vecmlp.train.Dataset;
+
+/**
+ * local[2] against local[1] for vecmlp's {@link SparkTrainer}, in one JVM, after a warm-up: the same MNIST
+ * rows in the same two partitions, the same global batch, the same seed (so both masters do the same work and
+ * end with the same weights), synchronous steps and parameter averaging with each {@code K} given. The masters
+ * alternate (1, 2, then 2, 1, ...) over {@code --reps} repetitions, each in a fresh session with a short
+ * warm-up fit of its own. Also times the same per-partition work on two plain Java threads against one (no
+ * Spark), the machine's own two-core scaling of this workload at that moment.
+ *
+ * <p>Prints, per run: fit time, rounds, wall ms per round, the executors' compute ms per round (all tasks,
+ * and the slowest task: the compute on the critical path) and the rest (Spark's fixed cost of a round plus
+ * driver work); then the local[1]/local[2] ratio per mode and repetition.
+ *
+ * <pre>
+ * scripts/spark-local.sh vecmlp.spark.example.ScalingComparison [--data data/mnist] [--layers 784,256,128,10]
+ *   [--batch 128] [--rows 60000] [--sync-epochs 1] [--epochs 2] [--local-steps 16,64] [--reps 2]
+ *   [--plain-steps 1000]
+ * </pre>
+ */
+public final class ScalingComparison {
+
+    private ScalingComparison() {
+    }
+
+    /** Runs the comparison; see the class comment for the options. */
+    public static void main(String[] args) throws Exception {
+        Path data = Paths.get("data/mnist");
+        int[] layers = {784, 256, 128, 10};
+        int batch = 128;
+        int rows = 60_000;
+        int syncEpochs = 1;
+        int epochs = 2;
+        int[] ks = {16, 64};
+        int reps = 2;
+        int plainSteps = 1000;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--data": data = Paths.get(args[++i]); break;
+                case "--layers": layers = ints(args[++i]); break;
+                case "--batch": batch = Integer.parseInt(args[++i]); break;
+                case "--rows": rows = Integer.parseInt(args[++i]); break;
+                case "--sync-epochs": syncEpochs = Integer.parseInt(args[++i]); break;
+                case "--epochs": epochs = Integer.parseInt(args[++i]); break;
+                case "--local-steps": ks = ints(args[++i]); break;
+                case "--reps": reps = Integer.parseInt(args[++i]); break;
+                case "--plain-steps": plainSteps = Integer.parseInt(args[++i]); break;
+                default: throw new IllegalArgumentException("unknown option: " + args[i]);
+            }
+        }
+        Dataset all = MnistComparison.load(data, "train");
+        Dataset train = all.rows(0, Math.min(rows, all.rows()));
+        NetworkSpec spec = MnistComparison.spec(layers);
+        OptimizerFactory adam = () -> Optimizer.adam(1e-3f);
+        System.out.printf(Locale.ROOT, "MNIST %d rows, layers %s, global batch %d, 2 partitions for both masters,"
+                + " JDK %s, %d processors%n", train.rows(), Arrays.toString(layers), batch,
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+
+        // Warm-up: the JIT compiles the Vector API kernels and Spark's code paths (JVM-wide) before any timing.
+        SparkSession warm = session("local[2]");
+        org.apache.spark.sql.Dataset<Row> warmDf = MnistComparison.frame(warm, train, 2);
+        for (int k : new int[] {1, ks[0]}) {
+            builder(spec, adam, batch, 1, k).build().fit(warmDf, "features", "label");
+        }
+        warm.stop();
+        double threadRatio = plainThreads(spec, train, batch / 2, plainSteps);
+
+        List<String> modes = new ArrayList<>();
+        if (syncEpochs > 0) {
+            modes.add("sync");
+        }
+        for (int k : ks) {
+            modes.add("K=" + k);
+        }
+        double[][][] secs = new double[reps][2][modes.size()];
+        List<String> lines = new ArrayList<>();
+        lines.add("| rep | master | mode | fit (s) | rounds | ms/round | compute ms/round (all tasks) "
+                + "| compute ms/round (slowest task) | rest ms/round | GC ms |");
+        lines.add("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        for (int rep = 0; rep < reps; rep++) {
+            int[] order = rep % 2 == 0 ? new int[] {1, 2} : new int[] {2, 1};
+            for (int slots : order) {
+                String master = "local[" + slots + "]";
+                SparkSession spark = session(master);
+                org.apache.spark.sql.Dataset<Row> df = MnistComparison.frame(spark, train, 2);
+                builder(spec, adam, batch, 1, ks[0]).build().fit(df, "features", "label");  // this session's threads
+                for (int m = 0; m < modes.size(); m++) {
+                    int k = m == 0 && syncEpochs > 0 ? 1 : ks[m - (syncEpochs > 0 ? 1 : 0)];
+                    long gc0 = gcMillis();
+                    TrainingResult r = builder(spec, adam, batch, k == 1 ? syncEpochs : epochs, k).build()
+                            .fit(df, "features", "label");
+                    long gc = gcMillis() - gc0;
+                    secs[rep][slots - 1][m] = r.nanos() / 1e9;
+                    double perRound = r.nanos() / 1e6 / r.rounds();
+                    double all2 = r.taskComputeNanos() / 1e6 / r.rounds();
+                    double crit = r.criticalComputeNanos() / 1e6 / r.rounds();
+                    double rest = perRound - (slots == 1 ? all2 : crit);
+                    String line = String.format(Locale.ROOT, "| %d | %s | %s | %.2f | %d | %.2f | %.2f | %.2f | %.2f | %d |",
+                            rep + 1, master, modes.get(m), r.nanos() / 1e9, r.rounds(), perRound, all2, crit, rest, gc);
+                    System.out.println(line);
+                    lines.add(line);
+                }
+                spark.stop();
+            }
+        }
+        System.out.println();
+        lines.forEach(System.out::println);
+        System.out.println();
+        System.out.println("| mode | local[1] / local[2] per repetition | range |");
+        System.out.println("| --- | --- | --- |");
+        for (int m = 0; m < modes.size(); m++) {
+            double lo = Double.MAX_VALUE;
+            double hi = 0;
+            StringBuilder sb = new StringBuilder();
+            for (int rep = 0; rep < reps; rep++) {
+                double ratio = secs[rep][0][m] / secs[rep][1][m];
+                lo = Math.min(lo, ratio);
+                hi = Math.max(hi, ratio);
+                sb.append(rep == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f×", ratio));
+            }
+            System.out.printf(Locale.ROOT, "| %s | %s | %.2f×–%.2f× |%n", modes.get(m), sb, lo, hi);
+        }
+        System.out.printf(Locale.ROOT, "plain Java, two threads vs one, the same %d-row gradients (no Spark): %.2f×%n",
+                batch / 2, threadRatio);
+    }
+
+    /** Milliseconds the JVM's collectors have spent so far. */
+    private static long gcMillis() {
+        long t = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory
+                .getGarbageCollectorMXBeans()) {
+            t += Math.max(0, gc.getCollectionTime());
+        }
+        return t;
+    }
+
+    private static SparkTrainer.Builder builder(NetworkSpec spec, OptimizerFactory opt, int batch, int epochs, int k) {
+        SparkTrainer.Builder b = SparkTrainer.builder(spec, opt).batchSize(batch).epochs(epochs).seed(1L);
+        return k > 1 ? b.averaging(k) : b;
+    }
+
+    private static SparkSession session(String master) {
+        return SparkSession.builder().appName("vecmlp-scaling").master(master)
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .getOrCreate();
+    }
+
+    /**
+     * Time of {@code steps} gradients of {@code rows} rows on each of two networks, one thread doing both in turn
+     * against two threads doing one each; returns the ratio (best of three).
+     */
+    private static double plainThreads(NetworkSpec spec, Dataset train, int rows, int steps) throws Exception {
+        Kernels one = Kernels.get().withThreads(1);
+        Mlp[] nets = {spec.initial(1L, one), spec.initial(1L, one)};
+        Workspace[] ws = {nets[0].newWorkspace(rows), nets[1].newWorkspace(rows)};
+        float[][] grads = {nets[0].newGradients(), nets[1].newGradients()};
+        int cols = train.cols();
+        float[] x = train.features();
+        int[] y = train.labels();
+        int batches = train.rows() / rows;
+        double best = 0;
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int trial = 0; trial < 3; trial++) {
+            long a0 = mx.getCurrentThreadAllocatedBytes();
+            long t0 = System.nanoTime();
+            for (int s = 0; s < steps; s++) {
+                for (int p = 0; p < 2; p++) {
+                    int b = (2 * s + p) % batches;
+                    nets[p].computeGradient(x, b * rows * cols, rows, y, b * rows, grads[p], ws[p]);
+                }
+            }
+            long serial = System.nanoTime() - t0;
+            long allocated = (mx.getCurrentThreadAllocatedBytes() - a0) / (2L * steps);
+            CyclicBarrier start = new CyclicBarrier(3);
+            Thread[] threads = new Thread[2];
+            for (int p = 0; p < 2; p++) {
+                int q = p;
+                threads[p] = new Thread(() -> {
+                    try {
+                        start.await();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    for (int s = 0; s < steps; s++) {
+                        int b = (2 * s + q) % batches;
+                        nets[q].computeGradient(x, b * rows * cols, rows, y, b * rows, grads[q], ws[q]);
+                    }
+                });
+                threads[p].start();
+            }
+            start.await();
+            long t1 = System.nanoTime();
+            for (Thread t : threads) {
+                t.join();
+            }
+            long parallel = System.nanoTime() - t1;
+            System.out.printf(Locale.ROOT, "plain Java: %d x 2 gradients of %d rows: one thread %.2f s (%d B allocated"
+                    + " per gradient), two threads %.2f s: %.2f×%n", steps, rows, serial / 1e9, allocated,
+                    parallel / 1e9, (double) serial / parallel);
+            best = Math.max(best, (double) serial / parallel);
+        }
+        return best;
+    }
+
+    private static int[] ints(String csv) {
+        return Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+}
