@@ -23,7 +23,8 @@ import org.apache.spark.sql.types.StructType;
  * Validates a Spark {@code Dataset<Row>} and packs each partition once into a {@link PackedPartition}.
  *
  * <p>The features column holds a Spark ML {@link Vector} (dense or sparse), an {@code array<float>} or an
- * {@code array<double>}; the label column any numeric type holding an integer class index. Column presence and
+ * {@code array<double>}; the label column any numeric type holding an integer class index
+ * ({@link #pack}), or real targets ({@link #packTargets}): a number, or a vector or array of them. Column presence and
  * types are checked on the driver from the schema; lengths, nulls, non-finite values and label ranges are
  * checked row by row while packing, and the first violation fails the job with an
  * {@link InvalidInputException} naming the column, the partition and index of the row, and the value.
@@ -43,10 +44,7 @@ public final class InputPacker {
     public static void checkFeaturesColumn(StructType schema, String featuresCol) {
         Objects.requireNonNull(schema, "schema");
         DataType t = field(schema, featuresCol, "features").dataType();
-        boolean ok = t instanceof VectorUDT
-                || (t instanceof ArrayType && (((ArrayType) t).elementType().equals(DataTypes.FloatType)
-                || ((ArrayType) t).elementType().equals(DataTypes.DoubleType)));
-        if (!ok) {
+        if (!isVectorType(t)) {
             throw new InvalidInputException("features column '" + featuresCol + "' must be a Spark ML Vector, "
                     + "array<float> or array<double>: " + t.simpleString());
         }
@@ -63,6 +61,28 @@ public final class InputPacker {
         if (!(t instanceof NumericType)) {
             throw new InvalidInputException("label column '" + labelCol + "' must be numeric: " + t.simpleString());
         }
+    }
+
+    /**
+     * Checks that {@code labelCol} exists and holds real targets: a number (when {@code numTargets == 1}), or a
+     * Spark ML Vector, {@code array<float>} or {@code array<double>}.
+     *
+     * @throws InvalidInputException naming the column and listing the schema's columns or the found type
+     */
+    public static void checkTargetColumn(StructType schema, String labelCol, int numTargets) {
+        Objects.requireNonNull(schema, "schema");
+        DataType t = field(schema, labelCol, "label").dataType();
+        if (!(isVectorType(t) || (numTargets == 1 && t instanceof NumericType))) {
+            throw new InvalidInputException("label column '" + labelCol + "' must be " + (numTargets == 1
+                    ? "numeric, or " : "") + "a Spark ML Vector, array<float> or array<double> of " + numTargets
+                    + " targets: " + t.simpleString());
+        }
+    }
+
+    private static boolean isVectorType(DataType t) {
+        return t instanceof VectorUDT
+                || (t instanceof ArrayType && (((ArrayType) t).elementType().equals(DataTypes.FloatType)
+                || ((ArrayType) t).elementType().equals(DataTypes.DoubleType)));
     }
 
     private static StructField field(StructType schema, String col, String role) {
@@ -83,18 +103,41 @@ public final class InputPacker {
      */
     public static JavaRDD<PackedPartition> pack(Dataset<Row> data, String featuresCol, String labelCol,
                                                 int numFeatures, int numClasses) {
+        checkArguments(data, featuresCol, numFeatures, "numClasses", numClasses, 2);
+        checkLabelColumn(data.schema(), labelCol);
+        return pack(data, featuresCol, labelCol, numFeatures, numClasses, 0);
+    }
+
+    /**
+     * As {@link #pack}, for regression: each row's label is {@code numTargets} finite real targets (a number, or
+     * a vector or array of that length).
+     *
+     * @throws InvalidInputException (on the driver) for a missing or mistyped column; (from the job) for a bad row
+     */
+    public static JavaRDD<PackedPartition> packTargets(Dataset<Row> data, String featuresCol, String labelCol,
+                                                       int numFeatures, int numTargets) {
+        checkArguments(data, featuresCol, numFeatures, "numTargets", numTargets, 1);
+        checkTargetColumn(data.schema(), labelCol, numTargets);
+        return pack(data, featuresCol, labelCol, numFeatures, 0, numTargets);
+    }
+
+    private static void checkArguments(Dataset<Row> data, String featuresCol, int numFeatures, String outputsName,
+                                       int outputs, int minOutputs) {
         Objects.requireNonNull(data, "data");
         if (numFeatures < 1) {
             throw new IllegalArgumentException("numFeatures must be >= 1: " + numFeatures);
         }
-        if (numClasses < 2) {
-            throw new IllegalArgumentException("numClasses must be >= 2: " + numClasses);
+        if (outputs < minOutputs) {
+            throw new IllegalArgumentException(outputsName + " must be >= " + minOutputs + ": " + outputs);
         }
         checkFeaturesColumn(data.schema(), featuresCol);
-        checkLabelColumn(data.schema(), labelCol);
+    }
+
+    private static JavaRDD<PackedPartition> pack(Dataset<Row> data, String featuresCol, String labelCol,
+                                                 int numFeatures, int numClasses, int numTargets) {
         JavaRDD<Row> rows = data.select(featuresCol, labelCol).toJavaRDD();
         return rows.mapPartitionsWithIndex((p, it) -> Collections.singletonList(
-                packPartition(p, it, featuresCol, labelCol, numFeatures, numClasses)).iterator(), true);
+                packPartition(p, it, featuresCol, labelCol, numFeatures, numClasses, numTargets)).iterator(), true);
     }
 
     /** Features only (for inference): each row must have {@code numFeatures} finite features. */
@@ -106,23 +149,36 @@ public final class InputPacker {
         return x;
     }
 
+    /** Packs one partition: class labels when {@code numTargets == 0}, else {@code numTargets} real targets. */
     static PackedPartition packPartition(int partition, Iterator<Row> it, String featuresCol, String labelCol,
-                                         int numFeatures, int numClasses) {
-        float[] x = new float[numFeatures * 64];
-        int[] y = new int[64];
+                                         int numFeatures, int numClasses, int numTargets) {
+        int cap = 64;
+        float[] x = new float[numFeatures * cap];
+        int[] y = numTargets == 0 ? new int[cap] : null;
+        float[] t = numTargets == 0 ? null : new float[numTargets * cap];
         int n = 0;
         while (it.hasNext()) {
             Row row = it.next();
-            if (n == y.length) {
-                int cap = Math.addExact(y.length, y.length >> 1);
-                y = Arrays.copyOf(y, cap);
+            if (n == cap) {
+                cap = Math.addExact(cap, cap >> 1);
                 x = Arrays.copyOf(x, Math.multiplyExact(cap, numFeatures));
+                if (y != null) {
+                    y = Arrays.copyOf(y, cap);
+                } else {
+                    t = Arrays.copyOf(t, Math.multiplyExact(cap, numTargets));
+                }
             }
             readFeatures(row, 0, featuresCol, partition, n, numFeatures, x, n * numFeatures);
-            y[n] = readLabel(row, 1, labelCol, partition, n, numClasses);
+            if (y != null) {
+                y[n] = readLabel(row, 1, labelCol, partition, n, numClasses);
+            } else {
+                readTargets(row, 1, labelCol, partition, n, numTargets, t, n * numTargets);
+            }
             n++;
         }
-        return new PackedPartition(partition, n, numFeatures, Arrays.copyOf(x, n * numFeatures), Arrays.copyOf(y, n));
+        return new PackedPartition(partition, n, numFeatures, Arrays.copyOf(x, n * numFeatures),
+                y == null ? null : Arrays.copyOf(y, n), t == null ? null : Arrays.copyOf(t, n * numTargets),
+                numTargets);
     }
 
     private static String where(String role, String col, int partition, int index) {
@@ -131,52 +187,72 @@ public final class InputPacker {
 
     static void readFeatures(Row row, int i, String col, int partition, int index, int numFeatures,
                              float[] dst, int off) {
+        readValues("features", row, i, col, partition, index, numFeatures, dst, off);
+    }
+
+    /** {@code numTargets} finite real targets of a label column: a number (one target), a vector or an array. */
+    static void readTargets(Row row, int i, String col, int partition, int index, int numTargets,
+                            float[] dst, int off) {
+        Object v = row.get(i);
+        if (v instanceof Number) {
+            if (numTargets != 1) {
+                throw new InvalidInputException(where("label", col, partition, index) + ": expected " + numTargets
+                        + " values, found 1");
+            }
+            dst[off] = finite("label", ((Number) v).doubleValue(), col, partition, index, 0);
+        } else {
+            readValues("label", row, i, col, partition, index, numTargets, dst, off);
+        }
+    }
+
+    private static void readValues(String role, Row row, int i, String col, int partition, int index, int count,
+                                   float[] dst, int off) {
         Object v = row.get(i);
         if (v == null) {
-            throw new InvalidInputException(where("features", col, partition, index) + ": null");
+            throw new InvalidInputException(where(role, col, partition, index) + ": null");
         }
         if (v instanceof Vector) {
             Vector vec = (Vector) v;
-            checkLength(vec.size(), col, partition, index, numFeatures);
+            checkLength(role, vec.size(), col, partition, index, count);
             if (vec instanceof SparseVector) {
                 SparseVector s = (SparseVector) vec;
-                Arrays.fill(dst, off, off + numFeatures, 0f);
+                Arrays.fill(dst, off, off + count, 0f);
                 int[] idx = s.indices();
                 double[] val = s.values();
                 for (int k = 0; k < idx.length; k++) {
-                    dst[off + idx[k]] = finite(val[k], col, partition, index, idx[k]);
+                    dst[off + idx[k]] = finite(role, val[k], col, partition, index, idx[k]);
                 }
             } else {
                 double[] val = ((DenseVector) vec).values();
-                for (int k = 0; k < numFeatures; k++) {
-                    dst[off + k] = finite(val[k], col, partition, index, k);
+                for (int k = 0; k < count; k++) {
+                    dst[off + k] = finite(role, val[k], col, partition, index, k);
                 }
             }
         } else {
             List<Object> list = row.getList(i);
-            checkLength(list.size(), col, partition, index, numFeatures);
-            for (int k = 0; k < numFeatures; k++) {
+            checkLength(role, list.size(), col, partition, index, count);
+            for (int k = 0; k < count; k++) {
                 Object e = list.get(k);
                 if (e == null) {
-                    throw new InvalidInputException(where("features", col, partition, index) + ", element " + k
+                    throw new InvalidInputException(where(role, col, partition, index) + ", element " + k
                             + ": null");
                 }
-                dst[off + k] = finite(((Number) e).doubleValue(), col, partition, index, k);
+                dst[off + k] = finite(role, ((Number) e).doubleValue(), col, partition, index, k);
             }
         }
     }
 
-    private static void checkLength(int size, String col, int partition, int index, int numFeatures) {
-        if (size != numFeatures) {
-            throw new InvalidInputException(where("features", col, partition, index) + ": expected "
-                    + numFeatures + " values, found " + size);
+    private static void checkLength(String role, int size, String col, int partition, int index, int count) {
+        if (size != count) {
+            throw new InvalidInputException(where(role, col, partition, index) + ": expected "
+                    + count + " values, found " + size);
         }
     }
 
-    private static float finite(double v, String col, int partition, int index, int k) {
+    private static float finite(String role, double v, String col, int partition, int index, int k) {
         float f = (float) v;
         if (!Float.isFinite(f)) {
-            throw new InvalidInputException(where("features", col, partition, index) + ", element " + k
+            throw new InvalidInputException(where(role, col, partition, index) + ", element " + k
                     + ": must be finite" + (Double.isFinite(v) ? " as a float" : "") + ": " + v);
         }
         return f;

@@ -4,8 +4,10 @@ import java.io.Serializable;
 
 /**
  * The rows of one Spark partition packed once into flat buffers: {@code features} is {@code rows × cols}
- * row-major, {@code labels} holds {@code rows} class indices. Built by {@link InputPacker}, cached by Spark
- * across epochs and never changed afterwards (mini-batches are gathered from it into per-thread buffers).
+ * row-major; either {@code labels} holds {@code rows} class indices (classification) or {@code targets} holds
+ * {@code rows × targetCols} real targets (regression), the other being null. Built by {@link InputPacker}, cached
+ * by Spark across epochs and never changed afterwards (mini-batches are gathered from it into per-thread
+ * buffers).
  */
 public final class PackedPartition implements Serializable {
 
@@ -16,13 +18,18 @@ public final class PackedPartition implements Serializable {
     final int cols;
     final float[] features;
     final int[] labels;
+    final float[] targets;
+    final int targetCols;
 
-    PackedPartition(int partition, int rows, int cols, float[] features, int[] labels) {
+    PackedPartition(int partition, int rows, int cols, float[] features, int[] labels, float[] targets,
+                    int targetCols) {
         this.partition = partition;
         this.rows = rows;
         this.cols = cols;
         this.features = features;
         this.labels = labels;
+        this.targets = targets;
+        this.targetCols = targetCols;
     }
 
     /** The Spark partition index these rows came from. */
@@ -38,6 +45,11 @@ public final class PackedPartition implements Serializable {
     /** Features per row. */
     public int cols() {
         return cols;
+    }
+
+    /** Real targets per row (0: class labels instead). */
+    public int targetCols() {
+        return targetCols;
     }
 
     @Override

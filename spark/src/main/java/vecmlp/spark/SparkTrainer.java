@@ -95,8 +95,9 @@ public final class SparkTrainer {
 
     /**
      * Trains on {@code data}: a features column (Spark ML vector, {@code array<float>} or {@code array<double>}
-     * of {@code spec.inputSize()} finite values) and a label column (integer classes in
-     * {@code [0, spec.outputSize())}). Validates and packs the data first (one Spark job); the packed
+     * of {@code spec.inputSize()} finite values) and a label column: integer classes in
+     * {@code [0, spec.outputSize())} for the cross-entropy loss; for any other loss, {@code spec.outputSize()}
+     * finite real targets per row (a number when that is 1, or a vector or array). Validates and packs the data first (one Spark job); the packed
      * partitions are cached for the run and unpersisted at its end.
      *
      * @throws InvalidInputException naming column, partition, index and value of the first bad input
@@ -104,8 +105,10 @@ public final class SparkTrainer {
      */
     public TrainingResult fit(Dataset<Row> data, String featuresCol, String labelCol) {
         Objects.requireNonNull(data, "data");
-        JavaRDD<PackedPartition> packed = InputPacker.pack(data, featuresCol, labelCol, spec.inputSize(),
-                spec.outputSize()).persist(StorageLevel.MEMORY_ONLY());
+        JavaRDD<PackedPartition> packed = (classes()
+                ? InputPacker.pack(data, featuresCol, labelCol, spec.inputSize(), spec.outputSize())
+                : InputPacker.packTargets(data, featuresCol, labelCol, spec.inputSize(), spec.outputSize()))
+                .persist(StorageLevel.MEMORY_ONLY());
         try {
             List<int[]> sizes;
             try {
@@ -121,6 +124,11 @@ public final class SparkTrainer {
         } finally {
             packed.unpersist(false);
         }
+    }
+
+    /** Class labels (cross-entropy) or real targets (every other loss). */
+    private boolean classes() {
+        return spec.loss() == vecmlp.nn.Loss.CROSS_ENTROPY;
     }
 
     private TrainingResult train(JavaRDD<PackedPartition> packed, BatchPlan plan) {
@@ -182,7 +190,7 @@ public final class SparkTrainer {
                 }
             }
             losses.add(lossSum / seen);
-            accuracies.add((double) correct / seen);
+            accuracies.add(classes() ? (double) correct / seen : Double.NaN);
             if (checkpointFile != null && checkpointEvery > 0 && ((epoch + 1) % checkpointEvery == 0
                     || epoch + 1 == epochs)) {
                 try {
@@ -263,7 +271,7 @@ public final class SparkTrainer {
         int[] order = w.order(plan, data, epoch);
         w.gather(data, order, plan.from(data.partition, step), rows);
         w.load(ds.params);
-        float loss = w.mlp.computeGradient(w.x, 0, rows, w.y, 0, w.grad, w.ws);
+        float loss = w.gradient(rows);
         float[] g = w.grad.clone();
         if (rows != globalRows) {
             // Σ_p (b_p/B)·mean_p = the mean over the global batch of B rows.
@@ -293,7 +301,7 @@ public final class SparkTrainer {
                 break;
             }
             w.gather(data, order, plan.from(p, s), rows);
-            float loss = w.mlp.computeGradient(w.x, 0, rows, w.y, 0, w.grad, w.ws);
+            float loss = w.gradient(rows);
             opt.step(params, w.grad);
             total += rows;
             lossSum += (double) loss * rows;

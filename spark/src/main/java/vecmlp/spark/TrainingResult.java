@@ -43,7 +43,7 @@ public final class TrainingResult {
         return losses;
     }
 
-    /** Training accuracy per epoch run, in order. */
+    /** Training accuracy per epoch run, in order (NaN for real targets: regression has no accuracy). */
     public List<Double> epochAccuracies() {
         return accuracies;
     }

@@ -7,7 +7,8 @@ import vecmlp.nn.Workspace;
 
 /**
  * What one executor thread keeps between tasks of one training run: a network, its workspace, a gradient
- * buffer, the gathered mini-batch and the current epoch's row order, all sized once (one per thread, never
+ * buffer, the gathered mini-batch (features and class labels, or real targets for losses other than
+ * cross-entropy) and the current epoch's row order, all sized once (one per thread, never
  * one per record or per step). Held in a {@link ThreadLocal}: Spark's task threads are pooled, so a thread
  * reuses its worker for every step of a run; a new run (another run id) replaces it.
  */
@@ -24,6 +25,7 @@ final class Worker {
     final float[] grad;
     final float[] x;
     final int[] y;
+    final float[] t;
     private int[] order = new int[0];
     private int orderPartition = -1;
     private int orderEpoch = -1;
@@ -35,6 +37,7 @@ final class Worker {
         this.grad = mlp.newGradients();
         this.x = new float[maxBatch * spec.inputSize()];
         this.y = new int[maxBatch];
+        this.t = spec.loss() == vecmlp.nn.Loss.CROSS_ENTROPY ? null : new float[maxBatch * spec.outputSize()];
     }
 
     /** This thread's worker for run {@code runId}, created at the run's first task on this thread. */
@@ -65,14 +68,28 @@ final class Worker {
         return order;
     }
 
-    /** Gathers rows {@code order[from, from + rows)} of {@code data} into {@link #x} and {@link #y}. */
+    /**
+     * Gathers rows {@code order[from, from + rows)} of {@code data} into {@link #x} and {@link #y} (class labels)
+     * or {@link #t} (real targets).
+     */
     void gather(PackedPartition data, int[] order, int from, int rows) {
         Objects.checkFromIndexSize(from, rows, data.rows);
         int cols = data.cols;
+        int tc = data.targetCols;
         for (int r = 0; r < rows; r++) {
             int i = order[from + r];
             System.arraycopy(data.features, i * cols, x, r * cols, cols);
-            y[r] = data.labels[i];
+            if (data.labels != null) {
+                y[r] = data.labels[i];
+            } else {
+                System.arraycopy(data.targets, i * tc, t, r * tc, tc);
+            }
         }
+    }
+
+    /** The mean loss of the gathered {@code rows} and its gradient into {@link #grad}. */
+    float gradient(int rows) {
+        return t == null ? mlp.computeGradient(x, 0, rows, y, 0, grad, ws)
+                : mlp.computeGradient(x, 0, rows, t, 0, grad, ws);
     }
 }
