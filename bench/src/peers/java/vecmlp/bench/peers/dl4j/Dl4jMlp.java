@@ -32,14 +32,19 @@ final class Dl4jMlp {
         return sizes;
     }
 
-    /** One thread for ND4J's own loops and for its BLAS, then prints what runs (a fork's log, not a result). */
-    static void singleThreaded() {
+    /**
+     * One thread for ND4J's own loops and for its BLAS, and no periodic {@code System.gc()} from ND4J's memory
+     * manager (its documented tuning for speed); then prints what runs (a fork's log, not a result).
+     */
+    static void configure() {
+        Nd4j.getMemoryManager().togglePeriodicGc(false);
         Nd4j.getEnvironment().setMaxThreads(1);
         Nd4j.getEnvironment().setMaxMasterThreads(1);
         Nd4j.factory().blas().setMaxThreads(1);
         System.out.println("# ND4J backend " + Nd4j.getBackend().getClass().getSimpleName() + ", BLAS vendor "
                 + Nd4j.factory().blas().getBlasVendor() + ", BLAS threads " + Nd4j.factory().blas().getMaxThreads()
-                + ", ND4J threads " + Nd4j.getEnvironment().maxThreads() + ", OMP_NUM_THREADS="
+                + ", ND4J threads " + Nd4j.getEnvironment().maxThreads() + ", periodic GC "
+                + Nd4j.getMemoryManager().isPeriodicGcActive() + ", OMP_NUM_THREADS="
                 + System.getenv("OMP_NUM_THREADS") + ", OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE"));
     }
 

@@ -49,7 +49,7 @@ public class InferenceBenchmark {
         if (!impl.equals("dl4j")) {
             throw new IllegalArgumentException("impl must be dl4j: '" + impl + "'");
         }
-        Dl4jMlp.singleThreaded();
+        Dl4jMlp.configure();
         network = Dl4jMlp.network(NET);
         SplittableRandom random = new SplittableRandom(3);
         float[] x = new float[SAMPLES * INPUTS];

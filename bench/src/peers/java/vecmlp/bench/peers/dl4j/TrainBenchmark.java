@@ -56,7 +56,7 @@ public class TrainBenchmark {
         if (!impl.equals("dl4j")) {
             throw new IllegalArgumentException("impl must be dl4j: '" + impl + "'");
         }
-        Dl4jMlp.singleThreaded();
+        Dl4jMlp.configure();
         int[] sizes = Dl4jMlp.sizes(net);
         int inputs = sizes[0];
         int classes = sizes[sizes.length - 1];
