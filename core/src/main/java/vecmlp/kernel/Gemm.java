@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the GEMV path {@link GemmSmall}.
  *
  * <p>Threads split C into chunks of whole NR-column panels (or, for a narrow and tall C, of MR rows),
- * handed out one at a time so that a descheduled thread delays no one ({@link GemmPool}); {@code k} is never
+ * handed out one at a time so that a descheduled thread delays no one ({@link GemmPool}); an A that must be
+ * packed whole is packed once, by all threads, into one buffer they share. {@code k} is never
  * split and the depth passes depend only on {@code k}, so every element of C is the same sequence of
  * roundings for any thread count. Buffers belong to the thread ({@link GemmWorkspace}), are sized once and
  * reused: no allocation per call after warm-up.
@@ -42,10 +43,12 @@ final class Gemm {
     /** At most this many rows go through the unpacked GEMV path. */
     static final int SMALL_M = 4;
     /**
-     * Below this many multiply-adds (about 40 µs on one core), one thread does the whole product: waking
-     * a parked worker costs tens of microseconds.
+     * Below this many multiply-adds (about 40 µs on one core), one thread does the whole product; from it
+     * on (128×128×256, the middle layer of 784-256-128-10 at batch 128), splitting pays: workers spin
+     * 50 µs after a job, so the back-to-back products of a training step start without a wake-up, and a
+     * worker not yet awake when the chunks run out is cancelled rather than waited for.
      */
-    static final long PARALLEL_MIN_WORK = 1L << 23;
+    static final long PARALLEL_MIN_WORK = 1L << 22;
     /** Chunks per thread in a parallel call: small enough pieces to rebalance when a thread is slowed. */
     static final int CHUNKS_PER_THREAD = 4;
 
@@ -83,6 +86,16 @@ final class Gemm {
         /** Chunks of C, handed out one by one to whichever thread is free (a descheduled thread delays none). */
         int chunks;
         final AtomicInteger nextChunk = new AtomicInteger();
+        /**
+         * op(A) packed once for all threads ({@link #sharePackedA}), or null: the packed panels of depth pass
+         * {@code pc}, rows {@code i}, start at {@code pc·mPad + i·kc}. Packed in {@code packUnits} pieces (a
+         * depth pass × MC rows each) handed out like the chunks; {@code packed} counts the finished ones.
+         */
+        float[] sharedA;
+        int mPad;
+        int packUnits;
+        final AtomicInteger nextPack = new AtomicInteger();
+        final AtomicInteger packed = new AtomicInteger();
 
         void clear() {
             a = null;
@@ -91,6 +104,7 @@ final class Gemm {
             bias = null;
             blockAct = null;
             kernels = null;
+            sharedA = null;
         }
     }
 
@@ -135,7 +149,11 @@ final class Gemm {
                 degenerate(job);
             } else {
                 int parts = partition(job, threads);
+                if (parts > 1 && packsA(job) && (long) ((m + MR - 1) / MR) * MR * k <= Integer.MAX_VALUE - 8) {
+                    sharePackedA(job, ws);
+                }
                 if (parts == 1 || !GemmPool.run(job, parts, ws)) {
+                    job.sharedA = null;
                     job.chunks = 1;
                     runChunk(job, 0, ws);
                 }
@@ -191,8 +209,77 @@ final class Gemm {
         return parts;
     }
 
+    /**
+     * True if the blocked path packs all of op(A), not only partial row panels: a transposed A whose rows
+     * are a multiple of 128 floats apart (read in place, its kc consecutive depths would fall in a few L1
+     * sets and evict each other: TN 1024³ 160 instead of 200 GFLOP/s).
+     */
+    static boolean packsA(Job job) {
+        return !job.small && job.transA && (job.lda & 127) == 0;
+    }
+
+    /**
+     * Makes a parallel call pack op(A) once into a buffer all its threads read, instead of once per chunk
+     * of columns (with 4 chunks per thread, 8 times on 2 threads). The packing itself is shared out too.
+     */
+    private static void sharePackedA(Job job, GemmWorkspace ws) {
+        int panels = (job.m + MR - 1) / MR;
+        job.mPad = panels * MR;
+        job.sharedA = ws.sharedA(job.mPad * job.k);
+        int passes = (job.k + KC - 1) / KC;
+        job.packUnits = passes * ((job.m + MC - 1) / MC);
+        job.nextPack.set(0);
+        job.packed.set(0);
+    }
+
+    /** Packs piece {@code unit} of op(A) (a depth pass × MC rows) into {@code job.sharedA}. */
+    private static void packShared(Job job, int unit) {
+        int k = job.k;
+        int passes = (k + KC - 1) / KC;
+        int kcMax = (k + passes - 1) / passes;
+        int blocks = (job.m + MC - 1) / MC;
+        int pc = unit / blocks * kcMax;
+        int ic = unit % blocks * MC;
+        int kc = Math.min(kcMax, k - pc);
+        int mc = Math.min(MC, job.m - ic);
+        float[] a = job.a;
+        float[] pa = job.sharedA;
+        int lda = job.lda;
+        for (int ir = 0; ir < mc; ir += MR) {
+            int rows = Math.min(MR, mc - ir);
+            int d = pc * job.mPad + (ic + ir) * kc;
+            int s = job.aOff + pc * lda + ic + ir;
+            if (rows == MR) {
+                for (int p = 0; p < kc; p++, d += MR, s += lda) {
+                    for (int r = 0; r < MR; r++) { // a constant trip count: unrolled by C2
+                        pa[d + r] = a[s + r];
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++, d += MR, s += lda) {
+                    for (int r = 0; r < MR; r++) {
+                        pa[d + r] = r < rows ? a[s + r] : 0f;
+                    }
+                }
+            }
+        }
+    }
+
     /** Takes chunks until none is left (every thread of a parallel call runs this). */
     static void work(Job job, GemmWorkspace ws) {
+        if (job.sharedA != null) {
+            for (int u = job.nextPack.getAndIncrement(); u < job.packUnits; u = job.nextPack.getAndIncrement()) {
+                try {
+                    packShared(job, u);
+                } finally {
+                    job.packed.incrementAndGet(); // a failure is rethrown by GemmPool.run after the wait
+                }
+            }
+            // Every chunk reads all of A: wait for the piece another thread may still be packing.
+            while (job.packed.get() < job.packUnits) {
+                Thread.onSpinWait();
+            }
+        }
         for (int chunk = job.nextChunk.getAndIncrement(); chunk < job.chunks; chunk = job.nextChunk.getAndIncrement()) {
             runChunk(job, chunk, ws);
         }
@@ -256,8 +343,13 @@ final class Gemm {
                     // (zero-padded to MR rows), once per block. Except a transposed A whose rows are a
                     // multiple of 128 floats apart: its kc consecutive depths would fall in a few L1 sets
                     // and evict each other (TN 1024³: 160 instead of 200 GFLOP/s), so it is packed.
-                    int fullRows = job.transA && (job.lda & 127) == 0 ? 0 : mc - mc % MR;
-                    if (fullRows < mc) {
+                    int fullRows = packsA(job) ? 0 : mc - mc % MR;
+                    float[] apv = pa;
+                    int apo = 0;
+                    if (job.sharedA != null) {
+                        apv = job.sharedA;
+                        apo = pc * job.mPad + ic * kc;
+                    } else if (fullRows < mc) {
                         GemmPack.packA(job.transA, job.a, job.aOff, job.lda, ic + fullRows, pc, mc - fullRows, kc, pa);
                     }
                     int rs = job.transA ? 1 : job.lda;
@@ -292,8 +384,8 @@ final class Gemm {
                                 ars = rs;
                                 aps = ps;
                             } else {
-                                av = pa;
-                                ao = (ir - fullRows) * kc;
+                                av = apv;
+                                ao = apo + (ir - fullRows) * kc;
                                 ars = 1;
                                 aps = MR;
                             }

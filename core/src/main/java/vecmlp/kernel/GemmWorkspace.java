@@ -23,6 +23,7 @@ final class GemmWorkspace {
     private float[] packA;
     private float[] packB;
     private float[] row = new float[0];
+    private float[] sharedA = new float[0];
 
     /** The workspace of the calling thread. */
     static GemmWorkspace local() {
@@ -41,6 +42,17 @@ final class GemmWorkspace {
             packB = new float[KC * NC];
         }
         return packB;
+    }
+
+    /**
+     * The buffer for op(A) packed once and read by every thread of a parallel call of this thread (grows
+     * to the largest size seen).
+     */
+    float[] sharedA(int size) {
+        if (sharedA.length < size) {
+            sharedA = new float[size];
+        }
+        return sharedA;
     }
 
     /** A scratch row of at least {@code k} floats (grows to the largest k seen). */

@@ -191,6 +191,10 @@ class GemmTest {
                 parallel(Transpose.YES, Transpose.NO, 401, nr + 1, 300, -1f, 0.5f),     // split by rows
                 parallel(Transpose.NO, Transpose.YES, 131, 5 * nr - 1, 257, 0.5f, 1f),
                 parallel(Transpose.YES, Transpose.YES, 97, 6 * nr + 5, 300, 1f, 0f),
+                // lda = m + 3 a multiple of 128: op(A) packed once, shared by the threads (columns, rows; 3 passes)
+                parallel(Transpose.YES, Transpose.NO, 253, 3 * nr + 7, 300, 1f, 0.5f),
+                parallel(Transpose.YES, Transpose.NO, 509, nr + 1, 300, -1f, 0f),
+                parallel(Transpose.YES, Transpose.YES, 125, 6 * nr + 3, 530, 0.5f, 0f),
                 parallel(Transpose.NO, Transpose.NO, 1, 1500, 800, 1f, 0f),             // small-m path
                 parallel(Transpose.YES, Transpose.YES, 3, 1501, 700, 2f, -1f))
                 .map(Arguments::of);
