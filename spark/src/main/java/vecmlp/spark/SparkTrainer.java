@@ -152,6 +152,7 @@ public final class SparkTrainer {
         long rounds = 0;
         long computeNanos = 0;
         long criticalNanos = 0;
+        long cpuNanos = 0;
         long start = System.nanoTime();
         long listenerNanos = 0;
         float[] sum = new float[params.length];
@@ -169,6 +170,7 @@ public final class SparkTrainer {
                 long slowest = 0;
                 for (RoundResult r : results) {
                     computeNanos += r.computeNanos;
+                    cpuNanos += r.cpuNanos;
                     slowest = Math.max(slowest, r.computeNanos);
                 }
                 criticalNanos += slowest;
@@ -207,7 +209,8 @@ public final class SparkTrainer {
             }
         }
         return new TrainingResult(model, losses, accuracies, rounds, startEpoch,
-                System.nanoTime() - start - listenerNanos, optimizer.stepCount(), computeNanos, criticalNanos);
+                System.nanoTime() - start - listenerNanos, optimizer.stepCount(), computeNanos, criticalNanos,
+                cpuNanos);
     }
 
     /** One Spark round: broadcast the driver state, run {@code k} steps on every partition, collect in order. */
@@ -232,11 +235,15 @@ public final class SparkTrainer {
                     faults.beforeTask(data.partition, tc == null ? 0 : tc.attemptNumber(), round);
                 }
                 DriverState sent = bc.value();
+                java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+                boolean cpu = mx.isCurrentThreadCpuTimeSupported() && mx.isThreadCpuTimeEnabled();
+                long c0 = cpu ? mx.getCurrentThreadCpuTime() : 0;
                 long t0 = System.nanoTime();
                 Worker w = Worker.get(runId, spec, maxBatch);
                 RoundResult r = sync ? syncStep(w, plan, data, epoch, step, globalRows, sent)
                         : localSteps(w, plan, data, epoch, step, k, sent, factory);
                 r.computeNanos = System.nanoTime() - t0;
+                r.cpuNanos = cpu ? mx.getCurrentThreadCpuTime() - c0 : 0;
                 return Collections.singletonList(r).iterator();
             }, true).collect();
             for (int p = 0; p < results.size(); p++) {
@@ -383,6 +390,8 @@ public final class SparkTrainer {
         final float[][] state;
         /** Executor time of this partition's work in the round (gather, gradients, local steps), ns. */
         long computeNanos;
+        /** CPU time of the task's thread over the same span (less than computeNanos: it was descheduled), ns. */
+        long cpuNanos;
 
         RoundResult(int partition, int rows, double lossSum, long correct, float[] values, float[][] state) {
             this.partition = partition;

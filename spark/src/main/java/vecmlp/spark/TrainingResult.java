@@ -19,9 +19,10 @@ public final class TrainingResult {
     private final long steps;
     private final long computeNanos;
     private final long criticalComputeNanos;
+    private final long taskCpuNanos;
 
     TrainingResult(Mlp model, List<Double> losses, List<Double> accuracies, long rounds, int startEpoch, long nanos,
-                   long steps, long computeNanos, long criticalComputeNanos) {
+                   long steps, long computeNanos, long criticalComputeNanos, long taskCpuNanos) {
         this.model = model;
         this.losses = List.copyOf(losses);
         this.accuracies = List.copyOf(accuracies);
@@ -31,6 +32,7 @@ public final class TrainingResult {
         this.steps = steps;
         this.computeNanos = computeNanos;
         this.criticalComputeNanos = criticalComputeNanos;
+        this.taskCpuNanos = taskCpuNanos;
     }
 
     /** The trained network (its parameters are the final weights). */
@@ -83,5 +85,15 @@ public final class TrainingResult {
      */
     public long criticalComputeNanos() {
         return criticalComputeNanos;
+    }
+
+    /**
+     * CPU time of the task threads over the spans counted in {@link #taskComputeNanos()}, in nanoseconds (0 where
+     * the JVM does not measure thread CPU time). Well below {@code taskComputeNanos()}: the tasks
+     * waited for a CPU (more task slots than free cores); about equal but longer per task than with fewer slots:
+     * the cores slowed each other (shared caches, memory bandwidth, a shared physical core).
+     */
+    public long taskCpuNanos() {
+        return taskCpuNanos;
     }
 }

@@ -24,17 +24,18 @@ import vecmlp.train.Dataset;
  * rows in the same two partitions, the same global batch, the same seed (so both masters do the same work and
  * end with the same weights), synchronous steps and parameter averaging with each {@code K} given. The masters
  * alternate (1, 2, then 2, 1, ...) over {@code --reps} repetitions, each in a fresh session with a short
- * warm-up fit of its own. Also times the same per-partition work on two plain Java threads against one (no
- * Spark), the machine's own two-core scaling of this workload at that moment.
+ * warm-up fit of its own. Also times a task's local steps (gather, gradient, Adam step) on two plain Java
+ * threads against one (no Spark): the machine's own two-core scaling of this workload at that moment.
  *
- * <p>Prints, per run: fit time, rounds, wall ms per round, the executors' compute ms per round (all tasks,
- * and the slowest task: the compute on the critical path) and the rest (Spark's fixed cost of a round plus
- * driver work); then the local[1]/local[2] ratio per mode and repetition.
+ * <p>Prints, per run: fit time, rounds, wall ms per round, the executors' compute ms per round (all tasks with
+ * their CPU time, and the slowest task: the compute on the critical path), the rest (Spark's fixed cost of a
+ * round plus driver work), GC time and the MNIST test accuracy reached; then the local[1]/local[2] ratio per
+ * mode and repetition.
  *
  * <pre>
  * scripts/spark-local.sh vecmlp.spark.example.ScalingComparison [--data data/mnist] [--layers 784,256,128,10]
  *   [--batch 128] [--rows 60000] [--sync-epochs 1] [--epochs 2] [--local-steps 16,64] [--reps 2]
- *   [--plain-steps 1000]
+ *   [--plain-steps 1000] [--conf spark.key=value (repeatable, every session)]
  * </pre>
  */
 public final class ScalingComparison {
@@ -53,6 +54,7 @@ public final class ScalingComparison {
         int[] ks = {16, 64};
         int reps = 2;
         int plainSteps = 1000;
+        java.util.Map<String, String> conf = new java.util.TreeMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data": data = Paths.get(args[++i]); break;
@@ -64,11 +66,17 @@ public final class ScalingComparison {
                 case "--local-steps": ks = ints(args[++i]); break;
                 case "--reps": reps = Integer.parseInt(args[++i]); break;
                 case "--plain-steps": plainSteps = Integer.parseInt(args[++i]); break;
+                case "--conf": {
+                    String[] kv = args[++i].split("=", 2);
+                    conf.put(kv[0], kv[1]);
+                    break;
+                }
                 default: throw new IllegalArgumentException("unknown option: " + args[i]);
             }
         }
         Dataset all = MnistComparison.load(data, "train");
         Dataset train = all.rows(0, Math.min(rows, all.rows()));
+        Dataset test = MnistComparison.load(data, "t10k");
         NetworkSpec spec = MnistComparison.spec(layers);
         OptimizerFactory adam = () -> Optimizer.adam(1e-3f);
         System.out.printf(Locale.ROOT, "MNIST %d rows, layers %s, global batch %d, 2 partitions for both masters,"
@@ -76,7 +84,7 @@ public final class ScalingComparison {
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
 
         // Warm-up: the JIT compiles the Vector API kernels and Spark's code paths (JVM-wide) before any timing.
-        SparkSession warm = session("local[2]");
+        SparkSession warm = session("local[2]", conf);
         org.apache.spark.sql.Dataset<Row> warmDf = MnistComparison.frame(warm, train, 2);
         for (int k : new int[] {1, ks[0]}) {
             builder(spec, adam, batch, 1, k).build().fit(warmDf, "features", "label");
@@ -94,13 +102,13 @@ public final class ScalingComparison {
         double[][][] secs = new double[reps][2][modes.size()];
         List<String> lines = new ArrayList<>();
         lines.add("| rep | master | mode | fit (s) | rounds | ms/round | compute ms/round (all tasks) "
-                + "| compute ms/round (slowest task) | rest ms/round | GC ms |");
-        lines.add("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+                + "| their CPU ms | compute ms/round (slowest task) | rest ms/round | GC ms | test accuracy |");
+        lines.add("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (int rep = 0; rep < reps; rep++) {
             int[] order = rep % 2 == 0 ? new int[] {1, 2} : new int[] {2, 1};
             for (int slots : order) {
                 String master = "local[" + slots + "]";
-                SparkSession spark = session(master);
+                SparkSession spark = session(master, conf);
                 org.apache.spark.sql.Dataset<Row> df = MnistComparison.frame(spark, train, 2);
                 builder(spec, adam, batch, 1, ks[0]).build().fit(df, "features", "label");  // this session's threads
                 for (int m = 0; m < modes.size(); m++) {
@@ -114,8 +122,11 @@ public final class ScalingComparison {
                     double all2 = r.taskComputeNanos() / 1e6 / r.rounds();
                     double crit = r.criticalComputeNanos() / 1e6 / r.rounds();
                     double rest = perRound - (slots == 1 ? all2 : crit);
-                    String line = String.format(Locale.ROOT, "| %d | %s | %s | %.2f | %d | %.2f | %.2f | %.2f | %.2f | %d |",
-                            rep + 1, master, modes.get(m), r.nanos() / 1e9, r.rounds(), perRound, all2, crit, rest, gc);
+                    double cpu = r.taskCpuNanos() / 1e6 / r.rounds();
+                    double acc = vecmlp.train.Trainer.evaluate(r.model(), test, 1000)[1];
+                    String line = String.format(Locale.ROOT, "| %d | %s | %s | %.2f | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %.2f%% |",
+                            rep + 1, master, modes.get(m), r.nanos() / 1e9, r.rounds(), perRound, all2, cpu, crit, rest,
+                            gc, 100 * acc);
                     System.out.println(line);
                     lines.add(line);
                 }
@@ -139,8 +150,8 @@ public final class ScalingComparison {
             }
             System.out.printf(Locale.ROOT, "| %s | %s | %.2f×–%.2f× |%n", modes.get(m), sb, lo, hi);
         }
-        System.out.printf(Locale.ROOT, "plain Java, two threads vs one, the same %d-row gradients (no Spark): %.2f×%n",
-                batch / 2, threadRatio);
+        System.out.printf(Locale.ROOT, "plain Java, two threads vs one, a task's local steps of %d rows (no Spark):"
+                + " %.2f×%n", batch / 2, threadRatio);
     }
 
     /** Milliseconds the JVM's collectors have spent so far. */
@@ -158,45 +169,44 @@ public final class ScalingComparison {
         return k > 1 ? b.averaging(k) : b;
     }
 
-    private static SparkSession session(String master) {
-        return SparkSession.builder().appName("vecmlp-scaling").master(master)
+    private static SparkSession session(String master, java.util.Map<String, String> conf) {
+        SparkSession.Builder b = SparkSession.builder().appName("vecmlp-scaling").master(master)
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .getOrCreate();
+                .config("spark.driver.bindAddress", "127.0.0.1");
+        conf.forEach(b::config);
+        return b.getOrCreate();
     }
 
     /**
-     * Time of {@code steps} gradients of {@code rows} rows on each of two networks, one thread doing both in turn
-     * against two threads doing one each; returns the ratio (best of three).
+     * What one training task does in averaging mode, without Spark: each of two "partitions" (the halves of
+     * {@code train}) gathers {@code rows} rows in a shuffled order into its batch buffer, computes the gradient
+     * and takes an Adam step, {@code steps} times; one thread doing both partitions in turn against two threads
+     * doing one each. Prints both times and the bytes allocated per step; returns the best ratio of three.
      */
     private static double plainThreads(NetworkSpec spec, Dataset train, int rows, int steps) throws Exception {
         Kernels one = Kernels.get().withThreads(1);
-        Mlp[] nets = {spec.initial(1L, one), spec.initial(1L, one)};
-        Workspace[] ws = {nets[0].newWorkspace(rows), nets[1].newWorkspace(rows)};
-        float[][] grads = {nets[0].newGradients(), nets[1].newGradients()};
-        int cols = train.cols();
-        float[] x = train.features();
-        int[] y = train.labels();
-        int batches = train.rows() / rows;
-        double best = 0;
+        int half = train.rows() / 2;
+        PlainTask[] tasks = new PlainTask[2];
+        for (int p = 0; p < 2; p++) {
+            tasks[p] = new PlainTask(spec.initial(1L, one), train.rows(p * half, (p + 1) * half), rows, one, p);
+        }
         com.sun.management.ThreadMXBean mx =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        double best = 0;
         for (int trial = 0; trial < 3; trial++) {
             long a0 = mx.getCurrentThreadAllocatedBytes();
             long t0 = System.nanoTime();
             for (int s = 0; s < steps; s++) {
-                for (int p = 0; p < 2; p++) {
-                    int b = (2 * s + p) % batches;
-                    nets[p].computeGradient(x, b * rows * cols, rows, y, b * rows, grads[p], ws[p]);
-                }
+                tasks[0].step(s);
+                tasks[1].step(s);
             }
             long serial = System.nanoTime() - t0;
             long allocated = (mx.getCurrentThreadAllocatedBytes() - a0) / (2L * steps);
             CyclicBarrier start = new CyclicBarrier(3);
             Thread[] threads = new Thread[2];
             for (int p = 0; p < 2; p++) {
-                int q = p;
+                PlainTask task = tasks[p];
                 threads[p] = new Thread(() -> {
                     try {
                         start.await();
@@ -204,8 +214,7 @@ public final class ScalingComparison {
                         throw new IllegalStateException(e);
                     }
                     for (int s = 0; s < steps; s++) {
-                        int b = (2 * s + q) % batches;
-                        nets[q].computeGradient(x, b * rows * cols, rows, y, b * rows, grads[q], ws[q]);
+                        task.step(s);
                     }
                 });
                 threads[p].start();
@@ -216,12 +225,53 @@ public final class ScalingComparison {
                 t.join();
             }
             long parallel = System.nanoTime() - t1;
-            System.out.printf(Locale.ROOT, "plain Java: %d x 2 gradients of %d rows: one thread %.2f s (%d B allocated"
-                    + " per gradient), two threads %.2f s: %.2f×%n", steps, rows, serial / 1e9, allocated,
-                    parallel / 1e9, (double) serial / parallel);
+            System.out.printf(Locale.ROOT, "plain Java: %d x 2 steps (gather %d rows, gradient, Adam): one thread"
+                    + " %.2f s (%d B allocated per step), two threads %.2f s: %.2f×%n", steps, rows, serial / 1e9,
+                    allocated, parallel / 1e9, (double) serial / parallel);
             best = Math.max(best, (double) serial / parallel);
         }
         return best;
+    }
+
+    /** One partition's local steps: its rows, a shuffled order, batch buffers, a network and an Adam optimizer. */
+    private static final class PlainTask {
+        private final Mlp net;
+        private final Dataset data;
+        private final int rows;
+        private final Workspace ws;
+        private final float[] grad;
+        private final float[] x;
+        private final int[] y;
+        private final int[] order;
+        private final Optimizer adam;
+
+        PlainTask(Mlp net, Dataset data, int rows, Kernels kernels, long seed) {
+            this.net = net;
+            this.data = data;
+            this.rows = rows;
+            this.ws = net.newWorkspace(rows);
+            this.grad = net.newGradients();
+            this.x = new float[rows * data.cols()];
+            this.y = new int[rows];
+            this.order = new int[data.rows()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            new vecmlp.nn.Rng(seed).shuffle(order, order.length);
+            this.adam = Optimizer.adam(1e-3f).kernels(kernels);
+        }
+
+        void step(int s) {
+            int cols = data.cols();
+            int from = (s * rows) % (order.length - rows);
+            for (int r = 0; r < rows; r++) {
+                int i = order[from + r];
+                System.arraycopy(data.features(), i * cols, x, r * cols, cols);
+                y[r] = data.labels()[i];
+            }
+            net.computeGradient(x, 0, rows, y, 0, grad, ws);
+            adam.step(net.parameters(), grad);
+        }
     }
 
     private static int[] ints(String csv) {
