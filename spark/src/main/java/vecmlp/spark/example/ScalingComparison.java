@@ -24,8 +24,9 @@ import vecmlp.train.Dataset;
  * rows in the same two partitions, the same global batch, the same seed (so both masters do the same work and
  * end with the same weights), synchronous steps and parameter averaging with each {@code K} given. The masters
  * alternate (1, 2, then 2, 1, ...) over {@code --reps} repetitions, each in a fresh session with a short
- * warm-up fit of its own. Also times a task's local steps (gather, gradient, Adam step) on two plain Java
- * threads against one (no Spark): the machine's own two-core scaling of this workload at that moment.
+ * warm-up fit of its own. Before each repetition it also times a task's local steps (gather, gradient, Adam
+ * step) on two plain Java threads against one (no Spark): the machine's own two-core scaling of this workload at
+ * that moment, to judge the Spark ratios by (other jobs on the machine lower both).
  *
  * <p>Prints, per run: fit time, rounds, wall ms per round, the executors' compute ms per round (all tasks with
  * their CPU time, and the slowest task: the compute on the critical path), the rest (Spark's fixed cost of a
@@ -104,7 +105,9 @@ public final class ScalingComparison {
         lines.add("| rep | master | mode | fit (s) | rounds | ms/round | compute ms/round (all tasks) "
                 + "| their CPU ms | compute ms/round (slowest task) | rest ms/round | GC ms | test accuracy |");
         lines.add("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        double[] plain = new double[reps];
         for (int rep = 0; rep < reps; rep++) {
+            plain[rep] = plainThreads(spec, train, batch / 2, plainSteps / 3);
             int[] order = rep % 2 == 0 ? new int[] {1, 2} : new int[] {2, 1};
             for (int slots : order) {
                 String master = "local[" + slots + "]";
@@ -150,8 +153,12 @@ public final class ScalingComparison {
             }
             System.out.printf(Locale.ROOT, "| %s | %s | %.2f×–%.2f× |%n", modes.get(m), sb, lo, hi);
         }
-        System.out.printf(Locale.ROOT, "plain Java, two threads vs one, a task's local steps of %d rows (no Spark):"
-                + " %.2f×%n", batch / 2, threadRatio);
+        StringBuilder sb = new StringBuilder();
+        for (int rep = 0; rep < reps; rep++) {
+            sb.append(rep == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f×", plain[rep]));
+        }
+        System.out.printf(Locale.ROOT, "| plain Java threads, a task's local steps of %d rows (no Spark; before each"
+                + " repetition) | %s | after warm-up: %.2f× |%n", batch / 2, sb, threadRatio);
     }
 
     /** Milliseconds the JVM's collectors have spent so far. */
