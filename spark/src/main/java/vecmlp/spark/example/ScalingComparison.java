@@ -31,7 +31,8 @@ import vecmlp.train.Dataset;
  * <p>Prints, per run: fit time, rounds, wall ms per round, the executors' compute ms per round (all tasks with
  * their CPU time, and the slowest task: the compute on the critical path), the rest (Spark's fixed cost of a
  * round plus driver work), GC time and the MNIST test accuracy reached; then the local[1]/local[2] ratio per
- * mode and repetition.
+ * mode and repetition, each with the share of the local[2] tasks' wall time they got as CPU time (well below
+ * 100%: the two tasks did not have two free cores, and the ratio says little).
  *
  * <pre>
  * scripts/spark-local.sh vecmlp.spark.example.ScalingComparison [--data data/mnist] [--layers 784,256,128,10]
@@ -101,6 +102,7 @@ public final class ScalingComparison {
             modes.add("K=" + k);
         }
         double[][][] secs = new double[reps][2][modes.size()];
+        double[][] cpuShare = new double[reps][modes.size()];
         List<String> lines = new ArrayList<>();
         lines.add("| rep | master | mode | fit (s) | rounds | ms/round | compute ms/round (all tasks) "
                 + "| their CPU ms | compute ms/round (slowest task) | rest ms/round | GC ms | test accuracy |");
@@ -121,6 +123,9 @@ public final class ScalingComparison {
                             .fit(df, "features", "label");
                     long gc = gcMillis() - gc0;
                     secs[rep][slots - 1][m] = r.nanos() / 1e9;
+                    if (slots == 2) {
+                        cpuShare[rep][m] = (double) r.taskCpuNanos() / r.taskComputeNanos();
+                    }
                     double perRound = r.nanos() / 1e6 / r.rounds();
                     double all2 = r.taskComputeNanos() / 1e6 / r.rounds();
                     double crit = r.criticalComputeNanos() / 1e6 / r.rounds();
@@ -139,7 +144,7 @@ public final class ScalingComparison {
         System.out.println();
         lines.forEach(System.out::println);
         System.out.println();
-        System.out.println("| mode | local[1] / local[2] per repetition | range |");
+        System.out.println("| mode | local[1] / local[2] per repetition (local[2] task CPU / task wall time) | range |");
         System.out.println("| --- | --- | --- |");
         for (int m = 0; m < modes.size(); m++) {
             double lo = Double.MAX_VALUE;
@@ -149,7 +154,8 @@ public final class ScalingComparison {
                 double ratio = secs[rep][0][m] / secs[rep][1][m];
                 lo = Math.min(lo, ratio);
                 hi = Math.max(hi, ratio);
-                sb.append(rep == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f×", ratio));
+                sb.append(rep == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f× (%.0f%%)", ratio,
+                        100 * cpuShare[rep][m]));
             }
             System.out.printf(Locale.ROOT, "| %s | %s | %.2f×–%.2f× |%n", modes.get(m), sb, lo, hi);
         }
