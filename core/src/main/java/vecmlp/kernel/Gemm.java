@@ -1,7 +1,6 @@
 package vecmlp.kernel;
 
 import static vecmlp.kernel.GemmShape.KC;
-import static vecmlp.kernel.GemmShape.L;
 import static vecmlp.kernel.GemmShape.MC;
 import static vecmlp.kernel.GemmShape.MR;
 import static vecmlp.kernel.GemmShape.NC;
@@ -393,14 +392,6 @@ final class Gemm {
                             if (cols == NR) {
                                 GemmKernel.kernel(kc, av, ao, ars, aps, bv, pbo, bs, c, co, ldc, rows,
                                         alpha, beta, bias, bo, act, slope);
-                            } else if (cols == L) {
-                                GemmKernel.kernelHalf(kc, av, ao, ars, aps, bv, pbo, bs, c, co, ldc, rows,
-                                        alpha, beta, bias, bo, act, slope);
-                            } else if (cols < L) {
-                                // A narrow last panel: one vector of columns, not two.
-                                GemmKernel.kernelHalf(kc, av, ao, ars, aps, bv, pbo, bs, tile, 0, NR, MR,
-                                        1f, 0f, null, 0, GemmKernel.ACT_NONE, 0f);
-                                GemmKernel.mergeEdge(tile, rows, cols, c, co, ldc, alpha, beta, bias, bo, act, slope);
                             } else {
                                 GemmKernel.kernel(kc, av, ao, ars, aps, bv, pbo, bs, tile, 0, NR, MR,
                                         1f, 0f, null, 0, GemmKernel.ACT_NONE, 0f);

@@ -16,11 +16,9 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Panels are packed by {@link GemmPack}: A as {@code pa[p·MR + r]}, B as {@code pb[p·NR + j]}, both
  * zero-padded, so the kernel never branches on edges inside its loop. Rows past the edge of C are not
- * stored. A last column panel at most one vector wide is computed by {@link #kernelHalf} ({@code MR × L}:
- * half the work of a full block); one narrower than its kernel's width goes through a tile and
- * {@link #mergeEdge}, whose arithmetic is the same sequence of roundings as the vector epilogue, so an
- * element's bits never depend on where the block boundaries fall (and thus not on the thread count).
- * (Masked stores would avoid the tile, but on JDK 17 they are not intrinsified.)
+ * stored; a block narrower than NR goes through a tile and {@link #mergeEdge}, whose scalar arithmetic
+ * is the same sequence of roundings as the vector epilogue, so an element's bits never depend on where
+ * the block boundaries fall (and thus not on the thread count).
  */
 final class GemmKernel {
 
@@ -225,175 +223,15 @@ final class GemmKernel {
     }
 
     /**
-     * {@link #kernel} for a block at most one vector wide ({@code C[0..rows) × [0..L)}): the last, narrow
-     * column panel of C, which would otherwise cost a full {@code MR × NR} block for a few columns (n = 257
-     * is 8 panels and one column). Reads only the first {@code L} columns of each row of the B panel; the
-     * same FMA sequence per element as {@link #kernel}, so the bits of an element do not depend on which of
-     * the two computed it.
-     */
-    static void kernelHalf(int kc, float[] pa, int pao, int rs, int ps, float[] pb, int pbo, int bs,
-                           float[] c, int co, int ldc, int rows,
-                           float alpha, float beta, float[] bias, int bo, int act, float slope) {
-        FloatVector c0 = FloatVector.zero(SPECIES);
-        FloatVector c1 = FloatVector.zero(SPECIES);
-        FloatVector c2 = FloatVector.zero(SPECIES);
-        FloatVector c3 = FloatVector.zero(SPECIES);
-        FloatVector c4 = FloatVector.zero(SPECIES);
-        FloatVector c5 = FloatVector.zero(SPECIES);
-        for (int p = 0; p < kc; p++) {
-            int ia = pao + p * ps;
-            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, pbo + p * bs);
-            c0 = FloatVector.broadcast(SPECIES, pa[ia]).fma(b0, c0);
-            c1 = FloatVector.broadcast(SPECIES, pa[ia + rs]).fma(b0, c1);
-            c2 = FloatVector.broadcast(SPECIES, pa[ia + 2 * rs]).fma(b0, c2);
-            c3 = FloatVector.broadcast(SPECIES, pa[ia + 3 * rs]).fma(b0, c3);
-            c4 = FloatVector.broadcast(SPECIES, pa[ia + 4 * rs]).fma(b0, c4);
-            c5 = FloatVector.broadcast(SPECIES, pa[ia + 5 * rs]).fma(b0, c5);
-        }
-        FloatVector va = FloatVector.broadcast(SPECIES, alpha);
-        FloatVector vb = FloatVector.broadcast(SPECIES, beta);
-        FloatVector bias0 = bias != null ? FloatVector.fromArray(SPECIES, bias, bo) : va;
-        boolean scaled = alpha != 1f;
-        boolean load = beta != 0f;
-        boolean biased = bias != null;
-        // Row by row, written out as in kernel (no vector crosses a call, no vector phi); its roundings.
-        FloatVector x;
-        {
-            int o = co + 0 * ldc;
-            x = scaled ? c0.mul(va) : c0;
-            if (load) {
-                x = FloatVector.fromArray(SPECIES, c, o).fma(vb, x);
-            }
-            if (biased) {
-                x = x.add(bias0);
-            }
-            if (act == ACT_RELU) {
-                x = x.max(0f);
-            } else if (act == ACT_LEAKY) {
-                x = x.blend(x.mul(slope), x.compare(VectorOperators.LE, 0f));
-            }
-            x.intoArray(c, o);
-        }
-        if (rows > 1) {
-            int o = co + 1 * ldc;
-            x = scaled ? c1.mul(va) : c1;
-            if (load) {
-                x = FloatVector.fromArray(SPECIES, c, o).fma(vb, x);
-            }
-            if (biased) {
-                x = x.add(bias0);
-            }
-            if (act == ACT_RELU) {
-                x = x.max(0f);
-            } else if (act == ACT_LEAKY) {
-                x = x.blend(x.mul(slope), x.compare(VectorOperators.LE, 0f));
-            }
-            x.intoArray(c, o);
-        }
-        if (rows > 2) {
-            int o = co + 2 * ldc;
-            x = scaled ? c2.mul(va) : c2;
-            if (load) {
-                x = FloatVector.fromArray(SPECIES, c, o).fma(vb, x);
-            }
-            if (biased) {
-                x = x.add(bias0);
-            }
-            if (act == ACT_RELU) {
-                x = x.max(0f);
-            } else if (act == ACT_LEAKY) {
-                x = x.blend(x.mul(slope), x.compare(VectorOperators.LE, 0f));
-            }
-            x.intoArray(c, o);
-        }
-        if (rows > 3) {
-            int o = co + 3 * ldc;
-            x = scaled ? c3.mul(va) : c3;
-            if (load) {
-                x = FloatVector.fromArray(SPECIES, c, o).fma(vb, x);
-            }
-            if (biased) {
-                x = x.add(bias0);
-            }
-            if (act == ACT_RELU) {
-                x = x.max(0f);
-            } else if (act == ACT_LEAKY) {
-                x = x.blend(x.mul(slope), x.compare(VectorOperators.LE, 0f));
-            }
-            x.intoArray(c, o);
-        }
-        if (rows > 4) {
-            int o = co + 4 * ldc;
-            x = scaled ? c4.mul(va) : c4;
-            if (load) {
-                x = FloatVector.fromArray(SPECIES, c, o).fma(vb, x);
-            }
-            if (biased) {
-                x = x.add(bias0);
-            }
-            if (act == ACT_RELU) {
-                x = x.max(0f);
-            } else if (act == ACT_LEAKY) {
-                x = x.blend(x.mul(slope), x.compare(VectorOperators.LE, 0f));
-            }
-            x.intoArray(c, o);
-        }
-        if (rows > 5) {
-            int o = co + 5 * ldc;
-            x = scaled ? c5.mul(va) : c5;
-            if (load) {
-                x = FloatVector.fromArray(SPECIES, c, o).fma(vb, x);
-            }
-            if (biased) {
-                x = x.add(bias0);
-            }
-            if (act == ACT_RELU) {
-                x = x.max(0f);
-            } else if (act == ACT_LEAKY) {
-                x = x.blend(x.mul(slope), x.compare(VectorOperators.LE, 0f));
-            }
-            x.intoArray(c, o);
-        }
-    }
-
-    /**
      * The epilogue of a block narrower than NR: {@code tile} holds the raw sums ({@link #kernel} run with
      * alpha 1, beta 0, no bias, into an {@code MR × NR} tile); writes {@code rows × cols} of C with
-     * exactly the roundings of the vector epilogue: a first whole vector of columns with it, the rest
-     * element by element.
+     * exactly the roundings of the vector epilogue.
      */
     static void mergeEdge(float[] tile, int rows, int cols, float[] c, int co, int ldc,
                           float alpha, float beta, float[] bias, int bo, int act, float slope) {
-        int j0 = 0;
-        if (cols >= L) {
-            // The first, whole vector of each row: the vector epilogue of kernel, from the tile.
-            j0 = L;
-            FloatVector va = FloatVector.broadcast(SPECIES, alpha);
-            FloatVector vb = FloatVector.broadcast(SPECIES, beta);
-            FloatVector bias0 = bias != null ? FloatVector.fromArray(SPECIES, bias, bo) : va;
-            for (int r = 0; r < rows; r++) {
-                int o = co + r * ldc;
-                FloatVector x = FloatVector.fromArray(SPECIES, tile, r * NR);
-                if (alpha != 1f) {
-                    x = x.mul(va);
-                }
-                if (beta != 0f) {
-                    x = FloatVector.fromArray(SPECIES, c, o).fma(vb, x);
-                }
-                if (bias != null) {
-                    x = x.add(bias0);
-                }
-                if (act == ACT_RELU) {
-                    x = x.max(0f);
-                } else if (act == ACT_LEAKY) {
-                    x = x.blend(x.mul(slope), x.compare(VectorOperators.LE, 0f));
-                }
-                x.intoArray(c, o);
-            }
-        }
         for (int r = 0; r < rows; r++) {
             int cr = co + r * ldc;
-            for (int j = j0; j < cols; j++) {
+            for (int j = 0; j < cols; j++) {
                 c[cr + j] = epilogue(tile[r * NR + j], beta != 0f ? c[cr + j] : 0f, alpha, beta,
                         bias != null ? bias[bo + j] : 0f, bias != null, act, slope);
             }

@@ -10,9 +10,8 @@ import jdk.incubator.vector.FloatVector;
 /**
  * Packing of GEMM operands into the panel layouts the micro-kernel reads contiguously (BLIS
  * {@code packm}). B's transpose is absorbed here (A's by the strides the micro-kernel reads it with), so
- * one micro-kernel serves NN, NT, TN and TT. Edge panels are padded with zeros up to MR rows, or to L or NR columns;
- * {@link #packA} is used only for the last, partial row panel of a block, and for a transposed A whose
- * rows are a multiple of 128 floats apart.
+ * one micro-kernel serves NN, NT, TN and TT. Edge panels are padded with zeros up to MR rows or NR columns;
+ * {@link #packA} is used only for the last, partial row panel of a block.
  */
 final class GemmPack {
 
@@ -25,14 +24,10 @@ final class GemmPack {
      * {@code op(A)(i, p)} is {@code a[aOff + i·lda + p]}, or {@code a[aOff + p·lda + i]} when {@code transA}.
      */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int p0, int mc, int kc, float[] pa) {
-        if (transA) {
-            packATransposed(a, aOff, lda, i0, p0, mc, kc, pa);
-            return;
-        }
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir);
             int base = ir * kc;
-            {
+            if (!transA) {
                 int src = aOff + (i0 + ir) * lda + p0;
                 if (rows == MR) {
                     // Six row streams in, one sequential stream out.
@@ -58,36 +53,27 @@ final class GemmPack {
                         }
                     }
                 }
-            }
-        }
-    }
-
-    /**
-     * {@link #packA} of a transposed A, depth by depth: each depth is a contiguous run of {@code mc} floats
-     * of A, dealt out six at a time to the panels (a panel at a time would walk {@code kc} depths
-     * {@code lda} apart, which for an lda a multiple of 128 floats fall in a few L1 sets).
-     */
-    private static void packATransposed(float[] a, int aOff, int lda, int i0, int p0, int mc, int kc, float[] pa) {
-        int full = mc - mc % MR;
-        int panel = MR * kc;
-        for (int p = 0; p < kc; p++) {
-            int s = aOff + (p0 + p) * lda + i0;
-            int d = p * MR;
-            for (int ir = 0; ir < full; ir += MR) {
-                int x = s + ir;
-                pa[d] = a[x];
-                pa[d + 1] = a[x + 1];
-                pa[d + 2] = a[x + 2];
-                pa[d + 3] = a[x + 3];
-                pa[d + 4] = a[x + 4];
-                pa[d + 5] = a[x + 5];
-                d += panel;
-            }
-            if (full < mc) {
-                int x = s + full;
-                int rows = mc - full;
-                for (int r = 0; r < MR; r++) {
-                    pa[d + r] = r < rows ? a[x + r] : 0f;
+            } else {
+                int src = aOff + p0 * lda + i0 + ir;
+                if (rows == MR) {
+                    for (int p = 0; p < kc; p++) {
+                        int d = base + p * MR;
+                        int s = src + p * lda;
+                        pa[d] = a[s];
+                        pa[d + 1] = a[s + 1];
+                        pa[d + 2] = a[s + 2];
+                        pa[d + 3] = a[s + 3];
+                        pa[d + 4] = a[s + 4];
+                        pa[d + 5] = a[s + 5];
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int d = base + p * MR;
+                        int s = src + p * lda;
+                        for (int r = 0; r < MR; r++) {
+                            pa[d + r] = r < rows ? a[s + r] : 0f;
+                        }
+                    }
                 }
             }
         }
@@ -97,14 +83,11 @@ final class GemmPack {
      * Packs depths {@code [p0, p0+kc)} and columns {@code [j0, j0+nc)} of {@code op(B)} into {@code ⌈nc/NR⌉}
      * micro-panels, panel {@code q} at {@code pb[q·NR·kc]}, element {@code (p, j)} at {@code q·NR·kc + p·NR + j}.
      * {@code op(B)(p, j)} is {@code b[bOff + p·ldb + j]}, or {@code b[bOff + j·ldb + p]} when {@code transB}.
-     * Padding columns of a last, partial panel are zero up to the next multiple of {@code L} (the narrow
-     * edge kernel reads one vector) or NR.
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc, float[] pb) {
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             int base = jr * kc;
-            int width = cols <= L ? L : NR;
             if (!transB) {
                 int src = bOff + p0 * ldb + j0 + jr;
                 if (cols == NR) {
@@ -118,19 +101,14 @@ final class GemmPack {
                     for (int p = 0; p < kc; p++) {
                         int s = src + p * ldb;
                         int d = base + p * NR;
-                        for (int j = 0; j < cols; j++) {
-                            pb[d + j] = b[s + j];
-                        }
-                        for (int j = cols; j < width; j++) {
-                            pb[d + j] = 0f;
+                        for (int j = 0; j < NR; j++) {
+                            pb[d + j] = j < cols ? b[s + j] : 0f;
                         }
                     }
                 }
             } else {
                 // Column by column: one sequential stream in; the writes, NR apart, stay in the L1-resident
-                // panel. Measured at 256 × 196 (JDK 17, one core): as fast as a Vector API gather per depth
-                // or L × L transposes in registers (rearrange + blend: the permutes cost as much as the
-                // scalar stores they save), faster than NR column streams in with sequential writes.
+                // panel. (Measured: as fast as NR row streams in with sequential writes, or Vector API gathers.)
                 int src = bOff + (j0 + jr) * ldb + p0;
                 for (int j = 0; j < cols; j++) {
                     int s = src + j * ldb;
@@ -139,10 +117,9 @@ final class GemmPack {
                         pb[d + p * NR] = b[s + p];
                     }
                 }
-                for (int p = 0; p < kc; p++) {
-                    int d = base + p * NR;
-                    for (int j = cols; j < width; j++) {
-                        pb[d + j] = 0f;
+                for (int j = cols; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) {
+                        pb[base + j + p * NR] = 0f;
                     }
                 }
             }

@@ -12,24 +12,17 @@ import jdk.incubator.vector.VectorSpecies;
  * is {@code 128}, {@code 256} or {@code 512}; the tests use it to run the whole GEMM with each species
  * (a 512-bit species on an AVX2 machine runs in the Vector API's slow Java fallback: correct, not fast).
  *
- * <p>Block sizes (Goto and van de Geijn, BLIS), with {@code L} float lanes per vector (4 bytes a lane). They
- * were set for AVX2 (L = 8) with a 32 KiB L1D and a 512 KiB L2, and are kept for AVX-512 (L = 16) on the
- * development machine, whose cores have a 48 KiB L1D and a 1 MiB L2:
+ * <p>Block sizes (Goto and van de Geijn, BLIS), with {@code L} float lanes per vector, chosen for AVX2
+ * (L = 8) with a 32 KiB L1D and a 512 KiB L2, and kept for AVX-512 (L = 16), measured on a CPU with 48 KiB
+ * L1D and 1 MiB L2 per core:
  * <ul>
  * <li>{@code MR × NR = 6 × 2L} register block: 12 vector accumulators, 2 vectors of B and one broadcast
- *     of A, 15 of the 16 AVX2 registers (AVX-512 has 32: a taller block is not tried yet).</li>
+ *     of A, 15 of the 16 AVX2 registers (AVX-512 has 32: a taller block might gain a little there).</li>
  * <li>{@code KC = 256} at most, and equal depth passes ({@code k = 784} is 4 × 196): a {@code KC × NR}
- *     panel of B is {@code 256 · 2L · 4} B = 16 KiB at L = 8 (half a 32 KiB L1D) and 32 KiB at L = 16 (two
- *     thirds of a 48 KiB L1D), so it stays in L1D while the six-row panels of A ({@code 6 · 256 · 4} B = 6 KiB)
- *     stream past it. Measured at L = 16 (best-of-15 harness, one thread, MLP shapes, 129×257×783,
- *     127×255×781 TT, 1024³): {@code KC} = 192, 320, 400 (two passes of 392: a 49 KiB panel) and 800
- *     (one pass) are no faster than 256 within the ±5% noise of a shared machine; 192 and 320 came out
- *     5–8% slower on TN 784×256×128 and NT 128×784×256.</li>
- * <li>{@code MC = 144}: an {@code MC × KC} block of A is {@code 144 · 256 · 4} B = 144 KiB, inside the L2
- *     (a quarter of 512 KiB, a seventh of 1 MiB) with the B panels streaming through. 288 and 432 were tried
- *     at L = 16 and gave no measurable gain (1024³, TN 784×256×128), in runs too noisy to resolve 5%.</li>
- * <li>{@code NC = 2048}: the packed {@code KC × NC} block of B is {@code 256 · 2048 · 4} B = 2 MiB, a
- *     slice of the shared 32 MiB L3.</li>
+ *     panel of B is 16 KiB at L = 8 (32 KiB at L = 16), so it stays in L1D while the six-row panels of A
+ *     stream past it.</li>
+ * <li>{@code MC = 144}: an {@code MC × KC} block of A is 144 KiB, well inside L2.</li>
+ * <li>{@code NC = 2048}: the packed {@code KC × NC} block of B is 2 MiB, a slice of the shared 32 MiB L3.</li>
  * </ul>
  */
 final class GemmShape {

@@ -113,10 +113,6 @@ class GemmTest {
             {mc + 1, 2 * nr + 1, kc + 1},
             {Gemm.B_IN_PLACE_MAX_M, 3 * nr - 2, 70}, {Gemm.B_IN_PLACE_MAX_M + 1, 3 * nr - 2, 70},
             {125, nr + 3, 40}, // a transposed A then has lda = 128: packed, not read in place
-            // A last column panel exactly one vector wide, one vector and one more, one vector less one.
-            {2 * mr + 3, nr + GemmShape.L, 21}, {mr + 5, nr + GemmShape.L + 1, kc + 5}, {mr + 2, 2 * nr + GemmShape.L - 1, 6},
-            // lda = 256 for a transposed A: packed depth by depth over two MC blocks, a partial panel last.
-            {253, 2 * nr + GemmShape.L - 1, kc + 7},
         };
         List<Arguments> out = new ArrayList<>();
         int variant = 0;
