@@ -29,8 +29,9 @@ import vecmlp.kernel.Transpose;
  * so its per-second rate is GFLOP/s. The {@code gemm} parameter is {@code TRANSPOSES:MxNxK}: the three
  * products of an MLP layer at batch 128 in 784-256 (forward {@code NN 128×256×784}, {@code dW = Aᵀ·G} as
  * {@code TN 784×256×128}, {@code G·Wᵀ} as {@code NT 128×784×256}), squares, awkward sizes one off every block
- * multiple, the four transposes at 1024, and batch-1 and batch-16 inference. The scalar reference is too slow
- * for products over 128·256·784 multiply-adds: those configurations fail in setup on purpose ("skipped").
+ * multiple (127×255×781 and 129×257×783 in all four transposes), the four transposes at 1024, and batch-1
+ * and batch-16 inference. The scalar reference is too slow for products over 128·256·784 multiply-adds: those
+ * configurations fail in setup on purpose ("skipped").
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -52,6 +53,7 @@ public class GemmBenchmark {
             "NN:64x64x64", "NN:128x128x128", "NN:256x256x256", "NN:512x512x512", "NN:1024x1024x1024",
             "NT:1024x1024x1024", "TN:1024x1024x1024", "TT:1024x1024x1024",
             "NN:127x255x781", "NN:129x257x783", "TT:127x255x781", "NT:129x783x257",
+            "NT:127x255x781", "TN:127x255x781", "NT:129x257x783", "TN:129x257x783", "TT:129x257x783",
             "NN:1x256x784", "NT:1x784x256", "NN:16x256x784"})
     public String gemm;
 

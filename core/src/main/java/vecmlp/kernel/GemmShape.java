@@ -12,17 +12,21 @@ import jdk.incubator.vector.VectorSpecies;
  * is {@code 128}, {@code 256} or {@code 512}; the tests use it to run the whole GEMM with each species
  * (a 512-bit species on an AVX2 machine runs in the Vector API's slow Java fallback: correct, not fast).
  *
- * <p>Block sizes (Goto and van de Geijn, BLIS), with {@code L} float lanes per vector, chosen for AVX2
- * (L = 8) with a 32 KiB L1D and a 512 KiB L2, and kept for AVX-512 (L = 16), measured on a CPU with 48 KiB
- * L1D and 1 MiB L2 per core:
+ * <p>Block sizes (Goto and van de Geijn, BLIS), with {@code L} float lanes per vector (4 bytes a lane). They
+ * were set for AVX2 (L = 8) with a 32 KiB L1D and a 512 KiB L2, and are kept for AVX-512 (L = 16) on the
+ * development machine, whose cores have a 48 KiB L1D and a 1 MiB L2:
  * <ul>
  * <li>{@code MR × NR = 6 × 2L} register block: 12 vector accumulators, 2 vectors of B and one broadcast
  *     of A, 15 of the 16 AVX2 registers (AVX-512 has 32: a taller block might gain a little there).</li>
  * <li>{@code KC = 256} at most, and equal depth passes ({@code k = 784} is 4 × 196): a {@code KC × NR}
- *     panel of B is 16 KiB at L = 8 (32 KiB at L = 16), so it stays in L1D while the six-row panels of A
- *     stream past it.</li>
- * <li>{@code MC = 144}: an {@code MC × KC} block of A is 144 KiB, well inside L2.</li>
- * <li>{@code NC = 2048}: the packed {@code KC × NC} block of B is 2 MiB, a slice of the shared 32 MiB L3.</li>
+ *     panel of B is {@code 256 · 2L · 4} B = 16 KiB at L = 8 (half a 32 KiB L1D) and 32 KiB at L = 16 (two
+ *     thirds of a 48 KiB L1D), so it stays in L1D while the six-row panels of A ({@code 6 · 256 · 4} B =
+ *     6 KiB) stream past it. A larger KC would not fit at L = 16 (two passes of 392 for k = 784 make a
+ *     49 KiB panel).</li>
+ * <li>{@code MC = 144}: an {@code MC × KC} block of A is {@code 144 · 256 · 4} B = 144 KiB, inside the L2
+ *     (a quarter of 512 KiB, a seventh of 1 MiB) with the B panels streaming through.</li>
+ * <li>{@code NC = 2048}: the packed {@code KC × NC} block of B is {@code 256 · 2048 · 4} B = 2 MiB, a
+ *     slice of the shared 32 MiB L3.</li>
  * </ul>
  */
 final class GemmShape {
