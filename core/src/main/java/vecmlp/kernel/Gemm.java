@@ -389,12 +389,10 @@ final class Gemm {
                                 ars = 1;
                                 aps = MR;
                             }
+                            GemmKernel.kernel(kc, av, ao, ars, aps, bv, pbo, bs, tile);
                             if (cols == NR) {
-                                GemmKernel.kernel(kc, av, ao, ars, aps, bv, pbo, bs, c, co, ldc, rows,
-                                        alpha, beta, bias, bo, act, slope);
+                                GemmKernel.store(tile, rows, c, co, ldc, alpha, beta, bias, bo, act, slope);
                             } else {
-                                GemmKernel.kernel(kc, av, ao, ars, aps, bv, pbo, bs, tile, 0, NR, MR,
-                                        1f, 0f, null, 0, GemmKernel.ACT_NONE, 0f);
                                 GemmKernel.mergeEdge(tile, rows, cols, c, co, ldc, alpha, beta, bias, bo, act, slope);
                             }
                         }

@@ -11,14 +11,15 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * The one register-blocked micro-kernel of the GEMM and its epilogue: an {@code MR × NR} block of
  * {@code C} (6 rows × 2 vectors) accumulated over a packed {@code MR × kc} panel of A and a packed
- * {@code kc × NR} panel of B (Goto and van de Geijn; BLIS {@code gemm_ukr}), then written as
- * {@code C = act(alpha·acc + beta·C + bias)} straight from the registers.
+ * {@code kc × NR} panel of B (Goto and van de Geijn; BLIS {@code gemm_ukr}) and stored to an
+ * {@code MR × NR} accumulator tile that stays in L1; {@link #store} then writes
+ * {@code C = act(alpha·acc + beta·C + bias)} from it (a dozen vector loads against {@code 12·kc} FMAs).
  *
  * <p>Panels are packed by {@link GemmPack}: A as {@code pa[p·MR + r]}, B as {@code pb[p·NR + j]}, both
  * zero-padded, so the kernel never branches on edges inside its loop. Rows past the edge of C are not
- * stored; a block narrower than NR goes through a tile and {@link #mergeEdge}, whose scalar arithmetic
- * is the same sequence of roundings as the vector epilogue, so an element's bits never depend on where
- * the block boundaries fall (and thus not on the thread count).
+ * stored; a block narrower than NR goes through {@link #mergeEdge}, whose scalar arithmetic is the same
+ * sequence of roundings as the vector epilogue, so an element's bits never depend on where the block
+ * boundaries fall (and thus not on the thread count).
  */
 final class GemmKernel {
 
@@ -31,16 +32,19 @@ final class GemmKernel {
     }
 
     /**
-     * {@code C[0..rows) × [0..NR) = act(alpha · Σ_p A(r, p)·pb[pbo + p·bs + j] + beta·C + bias)}, with
-     * {@code C} read only when {@code beta != 0}. {@code A(r, p) = pa[pao + r·rs + p·ps]} for all MR rows:
-     * a packed panel ({@code rs = 1, ps = MR}) or A where it lies ({@code rs = lda, ps = 1} for a row-major
-     * A, {@code rs = 1, ps = lda} for a transposed one). A is read one element at a time (broadcast), so
-     * its layout needs no vector-friendly order. B is a packed panel ({@code bs = NR}) or, for a few rows of
-     * C, a row-major B where it lies ({@code bs = ldb}).
+     * {@code acc[r·NR + j] = Σ_p A(r, p)·pb[pbo + p·bs + j]} for all MR rows and NR columns: the raw sums of
+     * one block, in registers, stored once at the end. {@code A(r, p) = pa[pao + r·rs + p·ps]}: a packed
+     * panel ({@code rs = 1, ps = MR}) or A where it lies ({@code rs = lda, ps = 1} for a row-major A,
+     * {@code rs = 1, ps = lda} for a transposed one). A is read one element at a time (broadcast), so its
+     * layout needs no vector-friendly order. B is a packed panel ({@code bs = NR}) or, for a few rows of C,
+     * a row-major B where it lies ({@code bs = ldb}).
+     *
+     * <p>The loop is kept apart from the epilogue on purpose: with the epilogue's branches in the same
+     * method, C2 deoptimized and recompiled it as new branches were first taken, and a recompilation with
+     * every branch profiled could exceed its inlining budget and leave some {@code fma} calls un-intrinsified
+     * (boxing every vector: tens of MB per training step, 20× slower). A branch-free loop compiles once.
      */
-    static void kernel(int kc, float[] pa, int pao, int rs, int ps, float[] pb, int pbo, int bs,
-                       float[] c, int co, int ldc, int rows,
-                       float alpha, float beta, float[] bias, int bo, int act, float slope) {
+    static void kernel(int kc, float[] pa, int pao, int rs, int ps, float[] pb, int pbo, int bs, float[] acc) {
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES);
@@ -77,131 +81,41 @@ final class GemmKernel {
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
         }
-        // The epilogue, written out per row: a FloatVector passed to a method C2 does not inline is boxed
-        // (10× slower on JDK 17), so no vector crosses a call here.
-        FloatVector va = FloatVector.broadcast(SPECIES, alpha);
-        FloatVector vb = FloatVector.broadcast(SPECIES, beta);
-        FloatVector bias0 = bias != null ? FloatVector.fromArray(SPECIES, bias, bo) : va;
-        FloatVector bias1 = bias != null ? FloatVector.fromArray(SPECIES, bias, bo + L) : va;
+        c00.intoArray(acc, 0);
+        c01.intoArray(acc, L);
+        c10.intoArray(acc, NR);
+        c11.intoArray(acc, NR + L);
+        c20.intoArray(acc, 2 * NR);
+        c21.intoArray(acc, 2 * NR + L);
+        c30.intoArray(acc, 3 * NR);
+        c31.intoArray(acc, 3 * NR + L);
+        c40.intoArray(acc, 4 * NR);
+        c41.intoArray(acc, 4 * NR + L);
+        c50.intoArray(acc, 5 * NR);
+        c51.intoArray(acc, 5 * NR + L);
+    }
+
+    /**
+     * The epilogue of a full-width block: {@code C[r][0..NR) = act(alpha·acc[r·NR + j] + beta·C + bias)} for
+     * {@code r < rows}, with C read only when {@code beta != 0}. Vector for vector the roundings of
+     * {@link #epilogue}, so a block written here and one written by {@link #mergeEdge} agree bit for bit.
+     */
+    static void store(float[] acc, int rows, float[] c, int co, int ldc,
+                      float alpha, float beta, float[] bias, int bo, int act, float slope) {
         boolean scaled = alpha != 1f;
         boolean load = beta != 0f;
         boolean biased = bias != null;
-        int o = co;
-        FloatVector x0;
-        FloatVector x1;
-        {
-            x0 = scaled ? c00.mul(va) : c00;
-            x1 = scaled ? c01.mul(va) : c01;
-            if (load) {
-                x0 = FloatVector.fromArray(SPECIES, c, o).fma(vb, x0);
-                x1 = FloatVector.fromArray(SPECIES, c, o + L).fma(vb, x1);
+        FloatVector va = FloatVector.broadcast(SPECIES, alpha);
+        FloatVector vb = FloatVector.broadcast(SPECIES, beta);
+        FloatVector bias0 = biased ? FloatVector.fromArray(SPECIES, bias, bo) : va;
+        FloatVector bias1 = biased ? FloatVector.fromArray(SPECIES, bias, bo + L) : va;
+        for (int r = 0, o = co; r < rows; r++, o += ldc) {
+            FloatVector x0 = FloatVector.fromArray(SPECIES, acc, r * NR);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, acc, r * NR + L);
+            if (scaled) {
+                x0 = x0.mul(va);
+                x1 = x1.mul(va);
             }
-            if (biased) {
-                x0 = x0.add(bias0);
-                x1 = x1.add(bias1);
-            }
-            if (act == ACT_RELU) {
-                x0 = x0.max(0f);
-                x1 = x1.max(0f);
-            } else if (act == ACT_LEAKY) {
-                x0 = x0.blend(x0.mul(slope), x0.compare(VectorOperators.LE, 0f));
-                x1 = x1.blend(x1.mul(slope), x1.compare(VectorOperators.LE, 0f));
-            }
-            x0.intoArray(c, o);
-            x1.intoArray(c, o + L);
-        }
-        if (rows > 1) {
-            o += ldc;
-            x0 = scaled ? c10.mul(va) : c10;
-            x1 = scaled ? c11.mul(va) : c11;
-            if (load) {
-                x0 = FloatVector.fromArray(SPECIES, c, o).fma(vb, x0);
-                x1 = FloatVector.fromArray(SPECIES, c, o + L).fma(vb, x1);
-            }
-            if (biased) {
-                x0 = x0.add(bias0);
-                x1 = x1.add(bias1);
-            }
-            if (act == ACT_RELU) {
-                x0 = x0.max(0f);
-                x1 = x1.max(0f);
-            } else if (act == ACT_LEAKY) {
-                x0 = x0.blend(x0.mul(slope), x0.compare(VectorOperators.LE, 0f));
-                x1 = x1.blend(x1.mul(slope), x1.compare(VectorOperators.LE, 0f));
-            }
-            x0.intoArray(c, o);
-            x1.intoArray(c, o + L);
-        }
-        if (rows > 2) {
-            o += ldc;
-            x0 = scaled ? c20.mul(va) : c20;
-            x1 = scaled ? c21.mul(va) : c21;
-            if (load) {
-                x0 = FloatVector.fromArray(SPECIES, c, o).fma(vb, x0);
-                x1 = FloatVector.fromArray(SPECIES, c, o + L).fma(vb, x1);
-            }
-            if (biased) {
-                x0 = x0.add(bias0);
-                x1 = x1.add(bias1);
-            }
-            if (act == ACT_RELU) {
-                x0 = x0.max(0f);
-                x1 = x1.max(0f);
-            } else if (act == ACT_LEAKY) {
-                x0 = x0.blend(x0.mul(slope), x0.compare(VectorOperators.LE, 0f));
-                x1 = x1.blend(x1.mul(slope), x1.compare(VectorOperators.LE, 0f));
-            }
-            x0.intoArray(c, o);
-            x1.intoArray(c, o + L);
-        }
-        if (rows > 3) {
-            o += ldc;
-            x0 = scaled ? c30.mul(va) : c30;
-            x1 = scaled ? c31.mul(va) : c31;
-            if (load) {
-                x0 = FloatVector.fromArray(SPECIES, c, o).fma(vb, x0);
-                x1 = FloatVector.fromArray(SPECIES, c, o + L).fma(vb, x1);
-            }
-            if (biased) {
-                x0 = x0.add(bias0);
-                x1 = x1.add(bias1);
-            }
-            if (act == ACT_RELU) {
-                x0 = x0.max(0f);
-                x1 = x1.max(0f);
-            } else if (act == ACT_LEAKY) {
-                x0 = x0.blend(x0.mul(slope), x0.compare(VectorOperators.LE, 0f));
-                x1 = x1.blend(x1.mul(slope), x1.compare(VectorOperators.LE, 0f));
-            }
-            x0.intoArray(c, o);
-            x1.intoArray(c, o + L);
-        }
-        if (rows > 4) {
-            o += ldc;
-            x0 = scaled ? c40.mul(va) : c40;
-            x1 = scaled ? c41.mul(va) : c41;
-            if (load) {
-                x0 = FloatVector.fromArray(SPECIES, c, o).fma(vb, x0);
-                x1 = FloatVector.fromArray(SPECIES, c, o + L).fma(vb, x1);
-            }
-            if (biased) {
-                x0 = x0.add(bias0);
-                x1 = x1.add(bias1);
-            }
-            if (act == ACT_RELU) {
-                x0 = x0.max(0f);
-                x1 = x1.max(0f);
-            } else if (act == ACT_LEAKY) {
-                x0 = x0.blend(x0.mul(slope), x0.compare(VectorOperators.LE, 0f));
-                x1 = x1.blend(x1.mul(slope), x1.compare(VectorOperators.LE, 0f));
-            }
-            x0.intoArray(c, o);
-            x1.intoArray(c, o + L);
-        }
-        if (rows > 5) {
-            o += ldc;
-            x0 = scaled ? c50.mul(va) : c50;
-            x1 = scaled ? c51.mul(va) : c51;
             if (load) {
                 x0 = FloatVector.fromArray(SPECIES, c, o).fma(vb, x0);
                 x1 = FloatVector.fromArray(SPECIES, c, o + L).fma(vb, x1);
@@ -223,8 +137,8 @@ final class GemmKernel {
     }
 
     /**
-     * The epilogue of a block narrower than NR: {@code tile} holds the raw sums ({@link #kernel} run with
-     * alpha 1, beta 0, no bias, into an {@code MR × NR} tile); writes {@code rows × cols} of C with
+     * The epilogue of a block narrower than NR: {@code tile} holds the raw sums ({@link #kernel}'s
+     * {@code MR × NR} accumulator tile); writes {@code rows × cols} of C with
      * exactly the roundings of the vector epilogue.
      */
     static void mergeEdge(float[] tile, int rows, int cols, float[] c, int co, int ldc,
@@ -238,7 +152,7 @@ final class GemmKernel {
         }
     }
 
-    /** The scalar epilogue of one sum {@code x}: the roundings of {@link #kernel}'s epilogue, lane by lane. */
+    /** The scalar epilogue of one sum {@code x}: the roundings of {@link #store}, lane by lane. */
     static float epilogue(float x, float cOld, float alpha, float beta, float bias, boolean hasBias,
                           int act, float slope) {
         if (alpha != 1f) {

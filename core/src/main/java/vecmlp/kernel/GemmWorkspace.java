@@ -8,7 +8,7 @@ import static vecmlp.kernel.GemmShape.NR;
 
 /**
  * The buffers one thread needs for the GEMM: the packed blocks of A ({@code MC × KC}, 144 KiB) and B
- * ({@code KC × NC}, 2 MiB), an edge tile, a row for the small path, and the reusable
+ * ({@code KC × NC}, 2 MiB), the micro-kernel's accumulator tile, a row for the small path, and the reusable
  * {@link Gemm.Job} of a calling thread. Allocated at first use, then reused: no allocation per call.
  * Confined to its thread.
  */
