@@ -212,10 +212,12 @@ final class Gemm {
     /**
      * True if the blocked path packs all of op(A), not only partial row panels: a transposed A whose rows
      * are a multiple of 128 floats apart (read in place, its kc consecutive depths would fall in a few L1
-     * sets and evict each other: TN 1024³ 160 instead of 200 GFLOP/s).
+     * sets and evict each other: TN 1024³ 160 instead of 200 GFLOP/s), when C has more than one column
+     * panel. With a single panel each element of A is read once whatever the cache does, and packing only
+     * adds a pass (the {@code dW = Aᵀ·G} of a 10-class output layer, TN 128×10×128).
      */
     static boolean packsA(Job job) {
-        return !job.small && job.transA && (job.lda & 127) == 0;
+        return !job.small && job.transA && (job.lda & 127) == 0 && job.n > NR;
     }
 
     /**
