@@ -87,6 +87,11 @@ final class TestData {
         StructType schema = new StructType(new StructField[] {
                 new StructField("features", SQLDataTypes.VectorType(), false, Metadata.empty()),
                 new StructField("label", DataTypes.DoubleType, false, Metadata.empty())});
+        return frame(rows, schema, partitions);
+    }
+
+    /** {@code rows} as a frame of {@code schema} in the shared session, cut into {@code partitions} partitions. */
+    static org.apache.spark.sql.Dataset<Row> frame(List<Row> rows, StructType schema, int partitions) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
         // Checkpointed: a parallelized collection ships each partition's rows inside every task that reads the
         // partition (in the Partition object), cached or not; a local checkpoint cuts that lineage.

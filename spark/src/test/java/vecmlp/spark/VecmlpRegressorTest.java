@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -79,12 +78,7 @@ class VecmlpRegressorTest {
             }
             rows.add(RowFactory.create(Vectors.dense(f), vectorLabels ? Vectors.dense(t) : (Object) t[0]));
         }
-        return frame(rows, vectorLabels ? VECTOR_LABELS : DOUBLE_LABELS, partitions);
-    }
-
-    private static org.apache.spark.sql.Dataset<Row> frame(List<Row> rows, StructType schema, int partitions) {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
-        return TestSpark.session().createDataFrame(jsc.parallelize(rows, partitions), schema).localCheckpoint();
+        return TestData.frame(rows, vectorLabels ? VECTOR_LABELS : DOUBLE_LABELS, partitions);
     }
 
     /** The first target only. */
@@ -214,26 +208,26 @@ class VecmlpRegressorTest {
         }
         List<Row> rows = new ArrayList<>(good);
         rows.set(4, RowFactory.create(Vectors.dense(4, -4), Vectors.dense(4, Double.NaN)));
-        contains(failure(frame(rows, VECTOR_LABELS, 2), 2, 4, 2), "label column 'label'", "partition 1, index 1",
+        contains(failure(TestData.frame(rows, VECTOR_LABELS, 2), 2, 4, 2), "label column 'label'", "partition 1, index 1",
                 "element 1", "finite", "NaN");
         rows = new ArrayList<>(good);
         rows.set(4, RowFactory.create(Vectors.dense(4, -4), Vectors.dense(4, 8, 0)));
-        contains(failure(frame(rows, VECTOR_LABELS, 2), 2, 4, 2), "label column 'label'", "partition 1, index 1",
+        contains(failure(TestData.frame(rows, VECTOR_LABELS, 2), 2, 4, 2), "label column 'label'", "partition 1, index 1",
                 "expected 2 values, found 3");
         rows = new ArrayList<>(good);
         rows.set(4, RowFactory.create(Vectors.dense(4, -4), null));
-        contains(failure(frame(rows, VECTOR_LABELS, 2), 2, 4, 2), "label column 'label'", "partition 1, index 1",
+        contains(failure(TestData.frame(rows, VECTOR_LABELS, 2), 2, 4, 2), "label column 'label'", "partition 1, index 1",
                 "null");
         rows = new ArrayList<>(good);
         rows.set(4, RowFactory.create(Vectors.dense(4, Double.POSITIVE_INFINITY), Vectors.dense(4, 8)));
-        contains(failure(frame(rows, VECTOR_LABELS, 2), 2, 4, 2), "features column 'features'",
+        contains(failure(TestData.frame(rows, VECTOR_LABELS, 2), 2, 4, 2), "features column 'features'",
                 "partition 1, index 1", "element 1", "Infinity");
         // Two targets need a vector or array label; a double column names itself and its type.
         List<Row> scalars = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             scalars.add(RowFactory.create(Vectors.dense(i, -i), i == 4 ? Double.NaN : (double) i));
         }
-        org.apache.spark.sql.Dataset<Row> doubles = frame(scalars, DOUBLE_LABELS, 2);
+        org.apache.spark.sql.Dataset<Row> doubles = TestData.frame(scalars, DOUBLE_LABELS, 2);
         contains(failure(doubles, 2, 4, 2), "label column 'label'", "double");
         contains(failure(doubles, 2, 4, 1), "label column 'label'", "partition 1, index 1", "NaN");
         contains(assertThrows(InvalidInputException.class, () -> new VecmlpRegressor().setLayers(2, 1)
