@@ -96,6 +96,16 @@ final class Gemm {
         int packUnits;
         final AtomicInteger nextPack = new AtomicInteger();
         final AtomicInteger packed = new AtomicInteger();
+        /**
+         * The product is computed transposed ({@link #swapsOperands}): {@code c} is then a scratch
+         * {@code Cᵀ} and each chunk writes its part of the caller's matrix, {@code out = alpha·Cᵀᵀ + beta·out}.
+         */
+        boolean swapped;
+        float[] out;
+        int outOff;
+        int ldOut;
+        float outAlpha;
+        float outBeta;
 
         void clear() {
             a = null;
@@ -105,6 +115,8 @@ final class Gemm {
             blockAct = null;
             kernels = null;
             sharedA = null;
+            out = null;
+            swapped = false;
         }
     }
 
@@ -148,6 +160,9 @@ final class Gemm {
             if (k == 0 || alpha == 0f) {
                 degenerate(job);
             } else {
+                if (swapsOperands(transA, transB, m, n, k, bias, kind)) {
+                    swap(job, ws);
+                }
                 int parts = partition(job, threads);
                 if (parts > 1 && packsA(job) && (long) ((m + MR - 1) / MR) * MR * k <= Integer.MAX_VALUE - 8) {
                     sharePackedA(job, ws);
@@ -163,6 +178,77 @@ final class Gemm {
             }
         } finally {
             job.clear();
+        }
+    }
+
+    /**
+     * True if {@code C = alpha·Aᵀ·Bᵀ + beta·C} is better computed as its transpose {@code Cᵀ = B·A}, which
+     * is the NN product of the two operands where they lie, into a scratch {@code n × m} matrix that each
+     * chunk then writes transposed into C. The direct TT product packs the transposed B, one strided read
+     * per element of B ({@code k·n}, about a cycle each); the swapped one packs rows of A (contiguous
+     * copies) and transposes C once ({@code m·n}), so it pays when C has few rows for its depth
+     * ({@code 2m ≤ k}: TT 127×255×781 and 128×256×784). Not with a fused bias or activation (they belong
+     * to C's columns), not for the few-row paths, and only while the scratch stays within 16 MiB.
+     */
+    static boolean swapsOperands(boolean transA, boolean transB, int m, int n, int k, float[] bias,
+                                 Activation.Kind kind) {
+        return transA && transB && bias == null && kind == Activation.Kind.IDENTITY
+                && m > SMALL_M && n > SMALL_M && 2L * m <= k && (long) m * n <= SWAP_MAX_ELEMENTS;
+    }
+
+    /** The largest scratch {@code Cᵀ} of a swapped product, in floats (16 MiB). */
+    static final int SWAP_MAX_ELEMENTS = 1 << 22;
+
+    /** Turns the job into {@code Cᵀ = B·A} (NN, alpha 1, beta 0) into the caller's scratch; see {@link #swapsOperands}. */
+    private static void swap(Job job, GemmWorkspace ws) {
+        job.out = job.c;
+        job.outOff = job.cOff;
+        job.ldOut = job.ldc;
+        job.outAlpha = job.alpha;
+        job.outBeta = job.beta;
+        job.swapped = true;
+        float[] a = job.a;
+        int aOff = job.aOff;
+        int lda = job.lda;
+        int m = job.m;
+        job.transA = false;
+        job.transB = false;
+        job.m = job.n;
+        job.n = m;
+        job.a = job.b;
+        job.aOff = job.bOff;
+        job.lda = job.ldb;
+        job.b = a;
+        job.bOff = aOff;
+        job.ldb = lda;
+        job.alpha = 1f;
+        job.beta = 0f;
+        job.c = ws.transposed(job.m * job.n);
+        job.cOff = 0;
+        job.ldc = job.n;
+    }
+
+    /**
+     * Writes rows {@code [r0, r1)} × columns {@code [c0, c1)} of a swapped job's scratch {@code Cᵀ} into the
+     * caller's C, transposed, with the scalar epilogue's roundings: {@code out[i][j] = alpha·Cᵀ[j][i] +
+     * beta·out[i][j]}. Eight rows of C at a time, so the scratch is read along its rows.
+     */
+    private static void transposeOut(Job job, int r0, int r1, int c0, int c1) {
+        float[] t = job.c;
+        int ldt = job.ldc;
+        float[] out = job.out;
+        int ldOut = job.ldOut;
+        float alpha = job.outAlpha;
+        float beta = job.outBeta;
+        for (int ib = c0; ib < c1; ib += 8) {
+            int ie = Math.min(ib + 8, c1);
+            for (int j = r0; j < r1; j++) {
+                int tr = j * ldt;
+                for (int i = ib, o = job.outOff + ib * ldOut + j; i < ie; i++, o += ldOut) {
+                    out[o] = GemmKernel.epilogue(t[tr + i], beta != 0f ? out[o] : 0f, alpha, beta,
+                            0f, false, GemmKernel.ACT_NONE, 0f);
+                }
+            }
         }
     }
 
@@ -305,8 +391,14 @@ final class Gemm {
             }
         } else if (job.splitN) {
             blocked(job, 0, job.m, lo, hi, ws);
+            if (job.swapped) {
+                transposeOut(job, 0, job.m, lo, hi);
+            }
         } else {
             blocked(job, lo, hi, 0, job.n, ws);
+            if (job.swapped) {
+                transposeOut(job, lo, hi, 0, job.n);
+            }
         }
     }
 

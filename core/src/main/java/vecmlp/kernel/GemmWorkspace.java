@@ -24,6 +24,7 @@ final class GemmWorkspace {
     private float[] packB;
     private float[] row = new float[0];
     private float[] sharedA = new float[0];
+    private float[] transposed = new float[0];
 
     /** The workspace of the calling thread. */
     static GemmWorkspace local() {
@@ -53,6 +54,17 @@ final class GemmWorkspace {
             sharedA = new float[size];
         }
         return sharedA;
+    }
+
+    /**
+     * The scratch {@code Cᵀ} of a swapped product of this thread, read and written by every thread of the
+     * call (grows to the largest size seen).
+     */
+    float[] transposed(int size) {
+        if (transposed.length < size) {
+            transposed = new float[size];
+        }
+        return transposed;
     }
 
     /** A scratch row of at least {@code k} floats (grows to the largest k seen). */

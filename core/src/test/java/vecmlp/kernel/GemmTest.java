@@ -1,6 +1,7 @@
 package vecmlp.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -190,7 +191,9 @@ class GemmTest {
                 parallel(Transpose.NO, Transpose.NO, 150, 5 * nr + 151, 301, 1f, 0f),   // split by columns
                 parallel(Transpose.YES, Transpose.NO, 401, nr + 1, 300, -1f, 0.5f),     // split by rows
                 parallel(Transpose.NO, Transpose.YES, 131, 5 * nr - 1, 257, 0.5f, 1f),
-                parallel(Transpose.YES, Transpose.YES, 97, 6 * nr + 5, 300, 1f, 0f),
+                parallel(Transpose.YES, Transpose.YES, 97, 6 * nr + 5, 300, 1f, 0f),     // swapped: Cᵀ = B·A
+                parallel(Transpose.YES, Transpose.YES, 20, 8 * nr + 1, 400, -0.5f, 1.5f), // swapped, split by rows of Cᵀ
+                parallel(Transpose.YES, Transpose.YES, 301, 4 * nr + 3, 300, 1f, 0.5f),  // 2m > k: not swapped
                 // lda = m + 3 a multiple of 128: op(A) packed once, shared by the threads (columns, rows; 3 passes)
                 parallel(Transpose.YES, Transpose.NO, 253, 3 * nr + 7, 300, 1f, 0.5f),
                 parallel(Transpose.YES, Transpose.NO, 509, nr + 1, 300, -1f, 0f),
@@ -220,6 +223,25 @@ class GemmTest {
             }
         }
         assertTrue((long) c.m() * c.n() * c.k() >= Gemm.PARALLEL_MIN_WORK, "large enough to be split");
+    }
+
+    @Test
+    void transposedProductsOfFewRowsForTheirDepthAreComputedSwapped() {
+        Activation.Kind id = Activation.Kind.IDENTITY;
+        int kc = GemmShape.KC;
+        // Cases of cases() on each side of the rule, so both TT paths are checked against float64.
+        assertTrue(Gemm.swapsOperands(true, true, 13, 29, kc - 1, null, id));
+        assertTrue(Gemm.swapsOperands(true, true, 7, 2 * GemmShape.NR + 1, 2 * kc + 3, null, id));
+        assertFalse(Gemm.swapsOperands(true, true, 2 * GemmShape.MC + 7, 19, 11, null, id));
+        assertFalse(Gemm.swapsOperands(true, true, GemmShape.MR + 1, GemmShape.NR + 1, 9, null, id));
+        assertFalse(Gemm.swapsOperands(true, false, 13, 29, kc - 1, null, id), "TN is not swapped");
+        assertFalse(Gemm.swapsOperands(false, true, 13, 29, kc - 1, null, id), "NT is not swapped");
+        assertFalse(Gemm.swapsOperands(true, true, Gemm.SMALL_M, 29, kc - 1, null, id), "few rows: small path");
+        assertFalse(Gemm.swapsOperands(true, true, 13, Gemm.SMALL_M, kc - 1, null, id), "few columns");
+        assertFalse(Gemm.swapsOperands(true, true, 13, 29, kc - 1, new float[29], id), "fused bias");
+        assertFalse(Gemm.swapsOperands(true, true, 13, 29, kc - 1, null, Activation.Kind.RELU), "fused ReLU");
+        assertFalse(Gemm.swapsOperands(true, true, 1 << 11, (Gemm.SWAP_MAX_ELEMENTS >> 11) + 1, 1 << 13, null, id),
+                "scratch too large");
     }
 
     @Test
