@@ -43,6 +43,12 @@ final class Gemm {
     /** At most this many rows go through the unpacked GEMV path. */
     static final int SMALL_M = 4;
     /**
+     * A last column panel of C at most this wide is not given to the micro-kernel, which would compute all
+     * {@code NR} columns of it (n = 257 is 8 panels and one column: 1/9 of the work wasted), but to the GEMV
+     * path, as the transposed product of a few rows ({@link GemmSmall#edgeColumns}).
+     */
+    static final int EDGE_MAX_COLS = SMALL_M;
+    /**
      * Below this many multiply-adds (about 40 µs on one core), one thread does the whole product; from it
      * on (128×128×256, the middle layer of 784-256-128-10 at batch 128), splitting pays: workers spin
      * 50 µs after a job, so the back-to-back products of a training step start without a wake-up, and a
@@ -106,6 +112,10 @@ final class Gemm {
         int ldOut;
         float outAlpha;
         float outBeta;
+        float[] outBias;
+        int outBiasOff;
+        int outAct;
+        Activation outBlockAct;
 
         void clear() {
             a = null;
@@ -116,6 +126,8 @@ final class Gemm {
             kernels = null;
             sharedA = null;
             out = null;
+            outBias = null;
+            outBlockAct = null;
             swapped = false;
         }
     }
@@ -160,7 +172,7 @@ final class Gemm {
             if (k == 0 || alpha == 0f) {
                 degenerate(job);
             } else {
-                if (swapsOperands(transA, transB, m, n, k, bias, kind)) {
+                if (swapsOperands(transA, transB, m, n, k)) {
                     swap(job, ws);
                 }
                 int parts = partition(job, threads);
@@ -184,28 +196,33 @@ final class Gemm {
     /**
      * True if {@code C = alpha·Aᵀ·Bᵀ + beta·C} is better computed as its transpose {@code Cᵀ = B·A}, which
      * is the NN product of the two operands where they lie, into a scratch {@code n × m} matrix that each
-     * chunk then writes transposed into C. The direct TT product packs the transposed B, one strided read
-     * per element of B ({@code k·n}, about a cycle each); the swapped one packs rows of A (contiguous
-     * copies) and transposes C once ({@code m·n}), so it pays when C has few rows for its depth
-     * ({@code 2m ≤ k}: TT 127×255×781 and 128×256×784). Not with a fused bias or activation (they belong
-     * to C's columns), not for the few-row paths, and only while the scratch stays within 16 MiB.
+     * chunk then writes transposed into C, with the epilogue. The direct TT product packs the transposed B,
+     * one strided read per element of B ({@code k·n}, about a cycle each); the swapped one packs rows of A
+     * (contiguous copies) and transposes C once ({@code m·n}), so it pays when C has few rows for its depth
+     * ({@code 2m ≤ k}: TT 127×255×781 and 128×256×784). Not for the few-row paths, and only while the
+     * scratch stays within 16 MiB. Every element of C gets the same FMA sequence either way.
      */
-    static boolean swapsOperands(boolean transA, boolean transB, int m, int n, int k, float[] bias,
-                                 Activation.Kind kind) {
-        return transA && transB && bias == null && kind == Activation.Kind.IDENTITY
-                && m > SMALL_M && n > SMALL_M && 2L * m <= k && (long) m * n <= SWAP_MAX_ELEMENTS;
+    static boolean swapsOperands(boolean transA, boolean transB, int m, int n, int k) {
+        return transA && transB && m > SMALL_M && n > SMALL_M && 2L * m <= k && (long) m * n <= SWAP_MAX_ELEMENTS;
     }
 
     /** The largest scratch {@code Cᵀ} of a swapped product, in floats (16 MiB). */
     static final int SWAP_MAX_ELEMENTS = 1 << 22;
 
-    /** Turns the job into {@code Cᵀ = B·A} (NN, alpha 1, beta 0) into the caller's scratch; see {@link #swapsOperands}. */
+    /**
+     * Turns the job into {@code Cᵀ = B·A} (NN, alpha 1, beta 0, no epilogue) into the caller's scratch; the
+     * caller's C and epilogue move to the {@code out} fields. See {@link #swapsOperands}.
+     */
     private static void swap(Job job, GemmWorkspace ws) {
         job.out = job.c;
         job.outOff = job.cOff;
         job.ldOut = job.ldc;
         job.outAlpha = job.alpha;
         job.outBeta = job.beta;
+        job.outBias = job.bias;
+        job.outBiasOff = job.biasOff;
+        job.outAct = job.act;
+        job.outBlockAct = job.blockAct;
         job.swapped = true;
         float[] a = job.a;
         int aOff = job.aOff;
@@ -223,6 +240,9 @@ final class Gemm {
         job.ldb = lda;
         job.alpha = 1f;
         job.beta = 0f;
+        job.bias = null;
+        job.act = GemmKernel.ACT_NONE;
+        job.blockAct = null;
         job.c = ws.transposed(job.m * job.n);
         job.cOff = 0;
         job.ldc = job.n;
@@ -230,8 +250,9 @@ final class Gemm {
 
     /**
      * Writes rows {@code [r0, r1)} × columns {@code [c0, c1)} of a swapped job's scratch {@code Cᵀ} into the
-     * caller's C, transposed, with the scalar epilogue's roundings: {@code out[i][j] = alpha·Cᵀ[j][i] +
-     * beta·out[i][j]}. Eight rows of C at a time, so the scratch is read along its rows.
+     * caller's C, transposed, with the caller's epilogue in the scalar roundings of {@link GemmKernel}:
+     * {@code out[i][j] = act(alpha·Cᵀ[j][i] + beta·out[i][j] + bias[j])}; then sigmoid or tanh over that
+     * part of C. Eight rows of C at a time, so the scratch is read along its rows.
      */
     private static void transposeOut(Job job, int r0, int r1, int c0, int c1) {
         float[] t = job.c;
@@ -240,15 +261,21 @@ final class Gemm {
         int ldOut = job.ldOut;
         float alpha = job.outAlpha;
         float beta = job.outBeta;
+        float[] bias = job.outBias;
         for (int ib = c0; ib < c1; ib += 8) {
             int ie = Math.min(ib + 8, c1);
             for (int j = r0; j < r1; j++) {
                 int tr = j * ldt;
+                float bj = bias != null ? bias[job.outBiasOff + j] : 0f;
                 for (int i = ib, o = job.outOff + ib * ldOut + j; i < ie; i++, o += ldOut) {
                     out[o] = GemmKernel.epilogue(t[tr + i], beta != 0f ? out[o] : 0f, alpha, beta,
-                            0f, false, GemmKernel.ACT_NONE, 0f);
+                            bj, bias != null, job.outAct, job.slope);
                 }
             }
+        }
+        if (job.outBlockAct != null) {
+            int off = job.outOff + c0 * ldOut + r0;
+            job.kernels.activationForwardK(job.outBlockAct, c1 - c0, r1 - r0, out, off, ldOut, out, off, ldOut);
         }
     }
 
@@ -402,8 +429,23 @@ final class Gemm {
         }
     }
 
-    /** The five loops around the micro-kernel over rows {@code [m0, m1)} and columns {@code [n0, n1)} of C. */
+    /**
+     * The five loops around the micro-kernel over rows {@code [m0, m1)} and columns {@code [n0, n1)} of C;
+     * a last column panel of C at most {@link #EDGE_MAX_COLS} wide goes to {@link GemmSmall#edgeColumns}.
+     */
     private static void blocked(Job job, int m0, int m1, int n0, int n1, GemmWorkspace ws) {
+        int edge = job.n % NR;
+        if (edge != 0 && edge <= EDGE_MAX_COLS && n1 == job.n) {
+            n1 -= edge;
+            GemmSmall.edgeColumns(job, m0, m1, n1, job.n, ws);
+            if (job.blockAct != null) {
+                int off = job.cOff + m0 * job.ldc + n1;
+                job.kernels.activationForwardK(job.blockAct, m1 - m0, edge, job.c, off, job.ldc, job.c, off, job.ldc);
+            }
+            if (n1 <= n0) {
+                return;
+            }
+        }
         final int k = job.k;
         // Equal depth passes (784 = 4 × 196, not 3 × 256 + 16): a function of k alone, so bits never
         // depend on the split.

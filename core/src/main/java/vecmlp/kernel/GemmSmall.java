@@ -36,6 +36,52 @@ final class GemmSmall {
         }
     }
 
+    /**
+     * Columns {@code [j0, j1)} (a few: the narrow last panel) of rows {@code [m0, m1)} of the blocked path's
+     * C, with the job's epilogue: their sums are the few-row product {@code op(B)ᵀ[j0..j1) · op(A)ᵀ}, computed
+     * here into the workspace (its rows are C's columns) and written to C element by element. Each sum
+     * depends only on k, never on the rows a thread gets.
+     */
+    static void edgeColumns(Gemm.Job job, int m0, int m1, int j0, int j1, GemmWorkspace ws) {
+        int w = j1 - j0;
+        int rows = m1 - m0;
+        Gemm.Job t = ws.edgeJob;
+        t.m = w;
+        t.n = rows;
+        t.k = job.k;
+        t.alpha = 1f;
+        t.beta = 0f;
+        t.act = GemmKernel.ACT_NONE;
+        // op(B)ᵀ(r, p) = op(B)(p, j0 + r): B's rows where B is transposed, its columns otherwise.
+        t.transA = !job.transB;
+        t.a = job.b;
+        t.aOff = job.transB ? job.bOff + j0 * job.ldb : job.bOff + j0;
+        t.lda = job.ldb;
+        // op(A)ᵀ(p, q) = op(A)(m0 + q, p).
+        t.transB = !job.transA;
+        t.b = job.a;
+        t.bOff = job.transA ? job.aOff + m0 : job.aOff + m0 * job.lda;
+        t.ldb = job.lda;
+        t.c = ws.edge(w * rows);
+        t.cOff = 0;
+        t.ldc = rows;
+        try {
+            compute(t, 0, rows, ws.row(job.k), ws.sums);
+            float[] sums = t.c;
+            float[] c = job.c;
+            for (int q = 0; q < rows; q++) {
+                int o = job.cOff + (m0 + q) * job.ldc + j0;
+                for (int r = 0; r < w; r++) {
+                    c[o + r] = GemmKernel.epilogue(sums[r * rows + q], job.beta != 0f ? c[o + r] : 0f, job.alpha,
+                            job.beta, job.bias != null ? job.bias[job.biasOff + j0 + r] : 0f, job.bias != null,
+                            job.act, job.slope);
+                }
+            }
+        } finally {
+            t.clear();
+        }
+    }
+
     /** Columns per pass of {@link #rowTimesB}: its sums (2 KiB) stay in L1 while rows of B stream past. */
     static final int WIDTH = 512;
 

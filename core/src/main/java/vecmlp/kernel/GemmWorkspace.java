@@ -17,6 +17,8 @@ final class GemmWorkspace {
     private static final ThreadLocal<GemmWorkspace> LOCAL = ThreadLocal.withInitial(GemmWorkspace::new);
 
     final Gemm.Job job = new Gemm.Job();
+    /** The transposed few-row product of a narrow last column panel ({@link GemmSmall#edgeColumns}). */
+    final Gemm.Job edgeJob = new Gemm.Job();
     final float[] tile = new float[MR * NR];
     /** Sums of a row block of the small-m path. */
     final float[] sums = new float[GemmSmall.WIDTH];
@@ -25,6 +27,7 @@ final class GemmWorkspace {
     private float[] row = new float[0];
     private float[] sharedA = new float[0];
     private float[] transposed = new float[0];
+    private float[] edge = new float[0];
 
     /** The workspace of the calling thread. */
     static GemmWorkspace local() {
@@ -65,6 +68,14 @@ final class GemmWorkspace {
             transposed = new float[size];
         }
         return transposed;
+    }
+
+    /** The sums of a narrow last column panel, at least {@code size} floats (grows to the largest seen). */
+    float[] edge(int size) {
+        if (edge.length < size) {
+            edge = new float[size];
+        }
+        return edge;
     }
 
     /** A scratch row of at least {@code k} floats (grows to the largest k seen). */

@@ -227,20 +227,17 @@ class GemmTest {
 
     @Test
     void transposedProductsOfFewRowsForTheirDepthAreComputedSwapped() {
-        Activation.Kind id = Activation.Kind.IDENTITY;
         int kc = GemmShape.KC;
         // Cases of cases() on each side of the rule, so both TT paths are checked against float64.
-        assertTrue(Gemm.swapsOperands(true, true, 13, 29, kc - 1, null, id));
-        assertTrue(Gemm.swapsOperands(true, true, 7, 2 * GemmShape.NR + 1, 2 * kc + 3, null, id));
-        assertFalse(Gemm.swapsOperands(true, true, 2 * GemmShape.MC + 7, 19, 11, null, id));
-        assertFalse(Gemm.swapsOperands(true, true, GemmShape.MR + 1, GemmShape.NR + 1, 9, null, id));
-        assertFalse(Gemm.swapsOperands(true, false, 13, 29, kc - 1, null, id), "TN is not swapped");
-        assertFalse(Gemm.swapsOperands(false, true, 13, 29, kc - 1, null, id), "NT is not swapped");
-        assertFalse(Gemm.swapsOperands(true, true, Gemm.SMALL_M, 29, kc - 1, null, id), "few rows: small path");
-        assertFalse(Gemm.swapsOperands(true, true, 13, Gemm.SMALL_M, kc - 1, null, id), "few columns");
-        assertFalse(Gemm.swapsOperands(true, true, 13, 29, kc - 1, new float[29], id), "fused bias");
-        assertFalse(Gemm.swapsOperands(true, true, 13, 29, kc - 1, null, Activation.Kind.RELU), "fused ReLU");
-        assertFalse(Gemm.swapsOperands(true, true, 1 << 11, (Gemm.SWAP_MAX_ELEMENTS >> 11) + 1, 1 << 13, null, id),
+        assertTrue(Gemm.swapsOperands(true, true, 13, 29, kc - 1));
+        assertTrue(Gemm.swapsOperands(true, true, 7, 2 * GemmShape.NR + 1, 2 * kc + 3));
+        assertFalse(Gemm.swapsOperands(true, true, 2 * GemmShape.MC + 7, 19, 11));
+        assertFalse(Gemm.swapsOperands(true, true, GemmShape.MR + 1, GemmShape.NR + 1, 9));
+        assertFalse(Gemm.swapsOperands(true, false, 13, 29, kc - 1), "TN is not swapped");
+        assertFalse(Gemm.swapsOperands(false, true, 13, 29, kc - 1), "NT is not swapped");
+        assertFalse(Gemm.swapsOperands(true, true, Gemm.SMALL_M, 29, kc - 1), "few rows: small path");
+        assertFalse(Gemm.swapsOperands(true, true, 13, Gemm.SMALL_M, kc - 1), "few columns");
+        assertFalse(Gemm.swapsOperands(true, true, 1 << 11, (Gemm.SWAP_MAX_ELEMENTS >> 11) + 1, 1 << 13),
                 "scratch too large");
     }
 
