@@ -22,10 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * below the micro-kernel); only a partial last panel is packed, zero-padded. And for at most
  * {@link #B_IN_PLACE_MAX_M} rows of C a row-major B is read in place too, because a packed panel would be
  * used too few times to repay its packing (+20% at m = 16). A few rows ({@code m ≤} {@link #SMALL_M}) take
- * the GEMV path {@link GemmSmall}.
+ * the GEMV path {@link GemmSmall}, and so does a last column panel of at most {@link #EDGE_MAX_COLS}
+ * columns, as a product of a few rows transposed (n = 257 would otherwise spend a ninth of its time on one
+ * column). A TT product with few rows for its depth is computed transposed, {@code Cᵀ = B·A}, where no
+ * operand needs a strided packing ({@link #swapsOperands}).
  *
- * <p>Threads split C into chunks of whole NR-column panels (or, for a narrow and tall C, of MR rows),
- * handed out one at a time so that a descheduled thread delays no one ({@link GemmPool}); an A that must be
+ * <p>Threads split C into chunks of whole NR-column panels (or, for a narrow and tall C, of MR rows; with
+ * too few column panels for a balanced split, of both), handed out one at a time so that a descheduled
+ * thread delays no one ({@link GemmPool}); an A that must be
  * packed whole is packed once, by all threads, into one buffer they share. {@code k} is never
  * split and the depth passes depend only on {@code k}, so every element of C is the same sequence of
  * roundings for any thread count. Buffers belong to the thread ({@link GemmWorkspace}), are sized once and
@@ -89,6 +93,8 @@ final class Gemm {
         boolean splitN;
         int units;
         int unit;
+        /** Groups of whole row panels each column range is cut into (1: none; see {@link #partition}). */
+        int rowGroups;
         /** Chunks of C, handed out one by one to whichever thread is free (a descheduled thread delays none). */
         int chunks;
         final AtomicInteger nextChunk = new AtomicInteger();
@@ -182,6 +188,7 @@ final class Gemm {
                 if (parts == 1 || !GemmPool.run(job, parts, ws)) {
                     job.sharedA = null;
                     job.chunks = 1;
+                    job.rowGroups = 1;
                     runChunk(job, 0, ws);
                 }
             }
@@ -298,29 +305,49 @@ final class Gemm {
      * Chooses the path and the split of C; returns the number of threads to use (≤ threads) and sets the
      * number of chunks. Columns are preferred: with A read in place, column chunks share nothing but reads
      * of A; rows only when C is too narrow to give every thread two column panels and taller than wide.
+     * A last panel narrow enough for the GEMV edge path is not a unit of its own (it costs little and rides
+     * with the last panel). When there are fewer column units than the {@link #CHUNKS_PER_THREAD} chunks
+     * per thread that keep the threads balanced, the rows are split too, into {@code rowGroups} of at least
+     * {@link #MIN_GROUP_PANELS} row panels (each group packs its own B panels: a small extra).
      */
     static int partition(Job job, int threads) {
         int m = job.m;
         int n = job.n;
         job.small = m <= SMALL_M;
-        int panels = (n + NR - 1) / NR;
+        job.rowGroups = 1;
+        int edge = n % NR;
+        int panels = Math.max(1, n / NR + (edge > EDGE_MAX_COLS ? 1 : 0));
         if (job.small) {
             job.splitN = true;
             job.unit = GemmShape.L;
+            job.units = (n + job.unit - 1) / job.unit;
         } else if (n >= m || panels >= 2 * threads) {
             job.splitN = true;
             job.unit = NR;
+            job.units = panels;
         } else {
             job.splitN = false;
             job.unit = MR;
+            job.units = (m + MR - 1) / MR;
         }
-        int extent = job.splitN ? n : m;
-        job.units = (extent + job.unit - 1) / job.unit;
         long work = (long) m * n * job.k;
         int parts = threads <= 1 || work < PARALLEL_MIN_WORK ? 1 : Math.min(threads, job.units);
-        job.chunks = parts == 1 ? 1 : Math.min(job.units, CHUNKS_PER_THREAD * parts);
+        if (parts == 1) {
+            job.chunks = 1;
+            return 1;
+        }
+        int target = CHUNKS_PER_THREAD * parts;
+        if (job.splitN && !job.small && job.units < target) {
+            int rowPanels = (m + MR - 1) / MR;
+            int wanted = (target + job.units - 1) / job.units;
+            job.rowGroups = Math.max(1, Math.min(wanted, rowPanels / MIN_GROUP_PANELS));
+        }
+        job.chunks = Math.min(job.units, target) * job.rowGroups;
         return parts;
     }
+
+    /** Row panels ({@code MR} rows each) of a row group at the least, when the rows of C are split too. */
+    static final int MIN_GROUP_PANELS = 4;
 
     /**
      * True if the blocked path packs all of op(A), not only partial row panels: a transposed A whose rows
@@ -400,13 +427,19 @@ final class Gemm {
         }
     }
 
-    /** Computes chunk {@code chunk} of {@code job.chunks}: a range of whole units of columns or rows of C. */
+    /**
+     * Computes chunk {@code chunk} of {@code job.chunks}: a range of whole units of columns or rows of C
+     * (the last range reaching the edge of C), and with row groups, one group of whole row panels of it.
+     */
     static void runChunk(Job job, int chunk, GemmWorkspace ws) {
-        int u0 = (int) ((long) job.units * chunk / job.chunks);
-        int u1 = (int) ((long) job.units * (chunk + 1) / job.chunks);
+        int groups = job.rowGroups;
+        int ranges = job.chunks / groups;
+        int range = chunk / groups;
+        int u0 = (int) ((long) job.units * range / ranges);
+        int u1 = (int) ((long) job.units * (range + 1) / ranges);
         int extent = job.splitN ? job.n : job.m;
         int lo = Math.min(extent, u0 * job.unit);
-        int hi = Math.min(extent, u1 * job.unit);
+        int hi = u1 == job.units ? extent : Math.min(extent, u1 * job.unit);
         if (lo >= hi) {
             return;
         }
@@ -416,16 +449,29 @@ final class Gemm {
                 job.kernels.activationForwardK(job.blockAct, job.m, hi - lo, job.c, job.cOff + lo, job.ldc,
                         job.c, job.cOff + lo, job.ldc);
             }
-        } else if (job.splitN) {
-            blocked(job, 0, job.m, lo, hi, ws);
-            if (job.swapped) {
-                transposeOut(job, 0, job.m, lo, hi);
-            }
+            return;
+        }
+        int r0 = 0;
+        int r1 = job.m;
+        int c0 = 0;
+        int c1 = job.n;
+        if (job.splitN) {
+            c0 = lo;
+            c1 = hi;
+            int group = chunk % groups;
+            int rowPanels = (job.m + MR - 1) / MR;
+            r0 = Math.min(job.m, rowPanels * group / groups * MR);
+            r1 = group + 1 == groups ? job.m : Math.min(job.m, rowPanels * (group + 1) / groups * MR);
         } else {
-            blocked(job, lo, hi, 0, job.n, ws);
-            if (job.swapped) {
-                transposeOut(job, lo, hi, 0, job.n);
-            }
+            r0 = lo;
+            r1 = hi;
+        }
+        if (r0 >= r1) {
+            return;
+        }
+        blocked(job, r0, r1, c0, c1, ws);
+        if (job.swapped) {
+            transposeOut(job, r0, r1, c0, c1);
         }
     }
 

@@ -189,6 +189,7 @@ class GemmTest {
         int nr = GemmShape.NR;
         return Stream.of(
                 parallel(Transpose.NO, Transpose.NO, 150, 5 * nr + 151, 301, 1f, 0f),   // split by columns
+                parallel(Transpose.NO, Transpose.NO, 257, 4 * nr + 1, 300, 1f, 0.5f),   // and rows; a GEMV edge
                 parallel(Transpose.YES, Transpose.NO, 401, nr + 1, 300, -1f, 0.5f),     // split by rows
                 parallel(Transpose.NO, Transpose.YES, 131, 5 * nr - 1, 257, 0.5f, 1f),
                 parallel(Transpose.YES, Transpose.YES, 97, 6 * nr + 5, 300, 1f, 0f),     // swapped: Cᵀ = B·A
@@ -255,5 +256,14 @@ class GemmTest {
         job.n = 5 * GemmShape.NR + 151;
         Gemm.partition(job, 2);
         assertTrue(job.splitN && job.unit == GemmShape.NR, "split by columns of NR");
+        // Four column panels and a one-column edge (computed by the GEMV path with the last panel): four
+        // units, too few for 2 × CHUNKS_PER_THREAD chunks, so the rows are cut in two groups as well.
+        job.m = 257;
+        job.n = 4 * GemmShape.NR + 1;
+        job.k = (int) (Gemm.PARALLEL_MIN_WORK / ((long) job.m * job.n) + 1);
+        assertEquals(2, Gemm.partition(job, 2));
+        assertEquals(4, job.units);
+        assertEquals(2, job.rowGroups);
+        assertEquals(8, job.chunks);
     }
 }
