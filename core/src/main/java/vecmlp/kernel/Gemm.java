@@ -207,7 +207,9 @@ final class Gemm {
      * one strided read per element of B ({@code k·n}, about a cycle each); the swapped one packs rows of A
      * (contiguous copies) and transposes C once ({@code m·n}), so it pays when C has few rows for its depth
      * ({@code 2m ≤ k}: TT 127×255×781 and 128×256×784). Not for the few-row paths, and only while the
-     * scratch stays within 16 MiB. Every element of C gets the same FMA sequence either way.
+     * scratch stays within 16 MiB. The roundings differ from the direct product's only in alpha and beta,
+     * applied once instead of per depth pass, and in the columns a GEMV edge computes; like every path,
+     * they depend on the shape alone, never on the thread count.
      */
     static boolean swapsOperands(boolean transA, boolean transB, int m, int n, int k) {
         return transA && transB && m > SMALL_M && n > SMALL_M && 2L * m <= k && (long) m * n <= SWAP_MAX_ELEMENTS;
