@@ -64,6 +64,25 @@ final class Gemm {
 
     /** One call's arguments, shared read-only by the threads working on it (one reused instance per caller thread). */
     static final class Job {
+        /** 0 for a GEMM, else the {@link ParallelElementwise} pass (its length in {@code n}, arguments below). */
+        int kind;
+        float f0;
+        float f1;
+        float f2;
+        float f3;
+        float f4;
+        float f5;
+        float f6;
+        boolean flag;
+        float[] x0;
+        float[] x1;
+        float[] x2;
+        float[] x3;
+        int o0;
+        int o1;
+        int o2;
+        int o3;
+        float[] partials;
         boolean transA;
         boolean transB;
         int m;
@@ -135,6 +154,12 @@ final class Gemm {
             outBias = null;
             outBlockAct = null;
             swapped = false;
+            kind = 0;
+            x0 = null;
+            x1 = null;
+            x2 = null;
+            x3 = null;
+            partials = null;
         }
     }
 
@@ -150,6 +175,7 @@ final class Gemm {
                       float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff, Activation act) {
         GemmWorkspace ws = GemmWorkspace.local();
         Job job = ws.job;
+        job.kind = 0;
         job.transA = transA;
         job.transB = transB;
         job.m = m;
@@ -411,6 +437,10 @@ final class Gemm {
 
     /** Takes chunks until none is left (every thread of a parallel call runs this). */
     static void work(Job job, GemmWorkspace ws) {
+        if (job.kind != 0) {
+            ParallelElementwise.work(job);
+            return;
+        }
         if (job.sharedA != null) {
             for (int u = job.nextPack.getAndIncrement(); u < job.packUnits; u = job.nextPack.getAndIncrement()) {
                 try {

@@ -28,6 +28,7 @@ final class GemmWorkspace {
     private float[] sharedA = new float[0];
     private float[] transposed = new float[0];
     private float[] edge = new float[0];
+    private float[] partials = new float[0];
 
     /** The workspace of the calling thread. */
     static GemmWorkspace local() {
@@ -76,6 +77,14 @@ final class GemmWorkspace {
             edge = new float[size];
         }
         return edge;
+    }
+
+    /** A buffer of at least {@code count} per-block partial sums (grows to the largest count seen). */
+    float[] partials(int count) {
+        if (partials.length < count) {
+            partials = new float[count];
+        }
+        return partials;
     }
 
     /** A scratch row of at least {@code k} floats (grows to the largest k seen). */

@@ -311,15 +311,41 @@ final class SimdKernels extends Kernels {
         return sum;
     }
 
+    /**
+     * Above {@link ParallelElementwise#BLOCK} elements, the sum of squares is the sum, in block order, of the
+     * sums of fixed blocks: the same bits whether one thread adds the blocks or several share them.
+     */
     @Override
     protected float sumOfSquaresK(int n, float[] x, int xOff) {
-        return dotK(n, x, xOff, x, xOff);
+        if (n <= ParallelElementwise.BLOCK) {
+            return dotK(n, x, xOff, x, xOff);
+        }
+        if (threads > 1 && n >= ParallelElementwise.PARALLEL_MIN) {
+            return ParallelElementwise.sumOfSquares(this, threads, n, x, xOff);
+        }
+        float sum = 0f;
+        for (int lo = 0; lo < n; lo += ParallelElementwise.BLOCK) {
+            int len = Math.min(ParallelElementwise.BLOCK, n - lo);
+            sum += dotK(len, x, xOff + lo, x, xOff + lo);
+        }
+        return sum;
     }
 
     // ------------------------------------------------------------------ optimizer updates
 
+    // Above PARALLEL_MIN elements, several threads update fixed blocks of BLOCK elements (a multiple of the
+    // vector length, so every element takes the vector or the tail path as in one call over all n).
+
     @Override
     protected void sgdStepK(int n, float lr, float weightDecay, float[] param, int pOff, float[] grad, int gOff) {
+        if (threads > 1 && n >= ParallelElementwise.PARALLEL_MIN) {
+            ParallelElementwise.sgd(this, threads, n, lr, weightDecay, param, pOff, grad, gOff);
+        } else {
+            sgdRange(n, lr, weightDecay, param, pOff, grad, gOff);
+        }
+    }
+
+    static void sgdRange(int n, float lr, float weightDecay, float[] param, int pOff, float[] grad, int gOff) {
         int bound = SPECIES.loopBound(n);
         FloatVector wd = FloatVector.broadcast(SPECIES, weightDecay);
         FloatVector negLr = FloatVector.broadcast(SPECIES, -lr);
@@ -339,6 +365,16 @@ final class SimdKernels extends Kernels {
     @Override
     protected void momentumStepK(int n, float lr, float momentum, float weightDecay, boolean nesterov,
                                  float[] param, int pOff, float[] grad, int gOff, float[] velocity, int vOff) {
+        if (threads > 1 && n >= ParallelElementwise.PARALLEL_MIN) {
+            ParallelElementwise.momentum(this, threads, n, lr, momentum, weightDecay, nesterov, param, pOff,
+                    grad, gOff, velocity, vOff);
+        } else {
+            momentumRange(n, lr, momentum, weightDecay, nesterov, param, pOff, grad, gOff, velocity, vOff);
+        }
+    }
+
+    static void momentumRange(int n, float lr, float momentum, float weightDecay, boolean nesterov,
+                              float[] param, int pOff, float[] grad, int gOff, float[] velocity, int vOff) {
         int bound = SPECIES.loopBound(n);
         FloatVector wd = FloatVector.broadcast(SPECIES, weightDecay);
         FloatVector mu = FloatVector.broadcast(SPECIES, momentum);
@@ -367,6 +403,19 @@ final class SimdKernels extends Kernels {
                              boolean decoupled, float biasCorrection1, float biasCorrection2Sqrt,
                              float[] param, int pOff, float[] grad, int gOff,
                              float[] m, int mOff, float[] v, int vOff) {
+        if (threads > 1 && n >= ParallelElementwise.PARALLEL_MIN) {
+            ParallelElementwise.adam(this, threads, n, lr, beta1, beta2, eps, weightDecay, decoupled,
+                    biasCorrection1, biasCorrection2Sqrt, param, pOff, grad, gOff, m, mOff, v, vOff);
+        } else {
+            adamRange(n, lr, beta1, beta2, eps, weightDecay, decoupled, biasCorrection1, biasCorrection2Sqrt,
+                    param, pOff, grad, gOff, m, mOff, v, vOff);
+        }
+    }
+
+    static void adamRange(int n, float lr, float beta1, float beta2, float eps, float weightDecay,
+                          boolean decoupled, float biasCorrection1, float biasCorrection2Sqrt,
+                          float[] param, int pOff, float[] grad, int gOff,
+                          float[] m, int mOff, float[] v, int vOff) {
         float stepSize = lr / biasCorrection1;
         float decay = decoupled ? 1f - lr * weightDecay : 1f;
         float l2 = decoupled ? 0f : weightDecay;

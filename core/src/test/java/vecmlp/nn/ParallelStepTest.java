@@ -13,9 +13,10 @@ import vecmlp.optim.Optimizer;
 
 /**
  * Training steps large enough for the SIMD kernels to split their work between threads give the same bits
- * on 1, 2 and 3 threads: 256-256-128-10 at batch 128 has products of 2–8M multiply-adds (every one above
- * the GEMM's parallel threshold, the weight gradients {@code Aᵀ·G} with {@code lda = 256}, a transposed A
- * the GEMM packs once for all threads), and 100k parameters for the optimizer update.
+ * on 1, 2 and 3 threads: 512-256-128-10 at batch 128 has hidden-layer products of 4–17M multiply-adds (at or
+ * above the GEMM's parallel threshold, the weight gradients {@code Aᵀ·G} with {@code lda = 512} and 256,
+ * transposed As the GEMM packs once for all threads), and 165k parameters, enough for the optimizer update
+ * and the gradient norm to be split too.
  */
 class ParallelStepTest {
 
@@ -24,13 +25,13 @@ class ParallelStepTest {
     /** Gradients and parameters after each of a few steps, concatenated. */
     private static float[] run(int threads, Supplier<Optimizer> optimizer) {
         Kernels k = Kernels.simd().withThreads(threads);
-        Mlp mlp = Mlp.builder().input(256).dense(256, Activation.RELU).dense(128, Activation.RELU)
+        Mlp mlp = Mlp.builder().input(512).dense(256, Activation.RELU).dense(128, Activation.RELU)
                 .dense(10, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(3).kernels(k).build();
         Optimizer opt = optimizer.get().kernels(k);
         Workspace ws = mlp.newWorkspace(BATCH);
         float[] grad = mlp.newGradients();
         SplittableRandom rnd = new SplittableRandom(11);
-        float[] x = new float[BATCH * 256];
+        float[] x = new float[BATCH * 512];
         int[] labels = new int[BATCH];
         int steps = 3;
         int p = mlp.parameterCount();
