@@ -83,6 +83,7 @@ final class Gemm {
         int o2;
         int o3;
         float[] partials;
+        Activation activation;
         boolean transA;
         boolean transB;
         int m;
@@ -160,6 +161,7 @@ final class Gemm {
             x2 = null;
             x3 = null;
             partials = null;
+            activation = null;
         }
     }
 

@@ -1,24 +1,34 @@
 package vecmlp.kernel;
 
 /**
- * The large elementwise passes of {@link SimdKernels} (optimizer updates over all parameters, sums of
- * squares) shared between the GEMM's threads ({@link GemmPool}): the range is cut into fixed blocks of
- * {@link #BLOCK} elements, handed out one at a time like the GEMM's chunks. An update's element is the same
- * arithmetic in any block, and a sum of squares adds the blocks' sums in block order whatever thread
- * computed them, so the bits never depend on the thread count. Uses the calling thread's reusable
- * {@link Gemm.Job}; allocates nothing after warm-up.
+ * The large elementwise passes of {@link SimdKernels} shared between the GEMM's threads ({@link GemmPool}),
+ * so that a training step on several threads runs little on one: optimizer updates over all parameters and
+ * sums of squares (the gradient norm, the input check), cut into fixed blocks of {@link #BLOCK} elements;
+ * and the activation derivative of a hidden layer's delta, cut into blocks of rows. Blocks are handed out
+ * one at a time like the GEMM's chunks. An element's arithmetic is the same in any block, and a sum of
+ * squares adds the blocks' sums in block order whatever thread computed them, so the bits never depend on
+ * the thread count. Uses the calling thread's reusable {@link Gemm.Job}; allocates nothing after warm-up.
  */
 final class ParallelElementwise {
 
     /** Elements per block: a multiple of 4 vectors of every species up to 2048 bits (about 0.5 µs of work). */
     static final int BLOCK = 8192;
-    /** From this many elements on, a pass is split (the 235k parameters of 784-256-128-10 are; 100k are not). */
-    static final int PARALLEL_MIN = 1 << 17;
+    /**
+     * From this many elements on, a 1-D pass is split: the 235k parameters of 784-256-128-10 and its input
+     * batch of 128 × 784 (the finiteness check).
+     */
+    static final int PARALLEL_MIN = 1 << 16;
+    /**
+     * From this many elements on, an activation derivative is split: 128 × 256 (about 3 µs on one core; the
+     * pool's workers are still spinning from the step's last product). At 128 × 128 splitting gained nothing.
+     */
+    static final int PARALLEL_MIN_2D = 1 << 15;
 
     static final int SGD = 1;
     static final int MOMENTUM = 2;
     static final int ADAM = 3;
     static final int SUM_OF_SQUARES = 4;
+    static final int ACTIVATION_BACKWARD = 5;
 
     private ParallelElementwise() {
     }
@@ -97,6 +107,25 @@ final class ParallelElementwise {
         }
     }
 
+    /** {@code delta ← delta ⊙ σ'(Z)}: blocks of whole rows, about {@link #BLOCK} elements each. */
+    static void activationBackward(SimdKernels kernels, int threads, Activation act, int m, int n,
+                                   float[] a, int aOff, int lda, float[] delta, int dOff, int ldd) {
+        GemmWorkspace ws = GemmWorkspace.local();
+        int rows = Math.max(1, BLOCK / n);
+        Gemm.Job job = begin(ws, kernels, ACTIVATION_BACKWARD, n);
+        job.m = m;
+        job.unit = rows;
+        job.chunks = (m + rows - 1) / rows;
+        job.activation = act;
+        job.x0 = a;
+        job.o0 = aOff;
+        job.lda = lda;
+        job.x1 = delta;
+        job.o1 = dOff;
+        job.ldc = ldd;
+        run(job, threads, ws);
+    }
+
     private static Gemm.Job begin(GemmWorkspace ws, SimdKernels kernels, int kind, int n) {
         Gemm.Job job = ws.job;
         job.kind = kind;
@@ -123,7 +152,7 @@ final class ParallelElementwise {
     /** Takes blocks until none is left (every thread of the call runs this). */
     static void work(Gemm.Job job) {
         for (int b = job.nextChunk.getAndIncrement(); b < job.chunks; b = job.nextChunk.getAndIncrement()) {
-            int lo = b * BLOCK;
+            int lo = b * BLOCK; // block b of a 1-D pass
             int len = Math.min(BLOCK, job.n - lo);
             switch (job.kind) {
                 case SGD:
@@ -140,6 +169,13 @@ final class ParallelElementwise {
                 case SUM_OF_SQUARES:
                     job.partials[b] = job.kernels.dotK(len, job.x0, job.o0 + lo, job.x0, job.o0 + lo);
                     break;
+                case ACTIVATION_BACKWARD: {
+                    int i0 = b * job.unit;
+                    int rows = Math.min(job.unit, job.m - i0);
+                    job.kernels.activationBackwardRows(job.activation, rows, job.n, job.x0, job.o0 + i0 * job.lda,
+                            job.lda, job.x1, job.o1 + i0 * job.ldc, job.ldc);
+                    break;
+                }
                 default:
                     throw new AssertionError(job.kind);
             }

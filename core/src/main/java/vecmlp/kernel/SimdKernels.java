@@ -81,6 +81,10 @@ final class SimdKernels extends Kernels {
     protected void activationForwardK(Activation act, int m, int n, float[] z, int zOff, int ldz,
                                       float[] a, int aOff, int lda) {
         int bound = SPECIES.loopBound(n);
+        if (act.kind() == Activation.Kind.SOFTMAX && m > 1 && ldz == n && lda == n && n < 4 * LANES) {
+            softmaxContiguous(m, n, z, zOff, a, aOff);
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int zr = zOff + i * ldz;
             int ar = aOff + i * lda;
@@ -129,6 +133,34 @@ final class SimdKernels extends Kernels {
         }
     }
 
+    /**
+     * Softmax of {@code m} short rows stored back to back (a 10-class output layer): each row shifted by its
+     * maximum, then one exp pass over all {@code m·n} values, so the exps fill whole vectors instead of
+     * running the scalar tail of every row (128 × 10: 6 → 2.5 µs). The same bits as {@link #softmaxRow}
+     * row by row: {@code exp} sees the same rounded {@code z − max}, and its lanes and tail agree.
+     */
+    private void softmaxContiguous(int m, int n, float[] z, int zOff, float[] a, int aOff) {
+        for (int i = 0; i < m; i++) {
+            int r = i * n;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < n; k++) {
+                max = Math.max(max, z[zOff + r + k]);
+            }
+            for (int k = 0; k < n; k++) {
+                a[aOff + r + k] = z[zOff + r + k] - max;
+            }
+        }
+        VectorMath.map(VectorMath.EXP, a, aOff, 0f, a, aOff, m * n);
+        for (int i = 0; i < m; i++) {
+            int ar = aOff + i * n;
+            float sum = 0f;
+            for (int k = 0; k < n; k++) { // in index order, as softmaxRow
+                sum += a[ar + k];
+            }
+            scaleK(n, 1f / sum, a, ar);
+        }
+    }
+
     private void softmaxRow(int n, float[] z, int zr, float[] a, int ar) {
         // The row maximum in a plain loop: max is exact in any order, and a vector loop with a
         // reduction here allocated on JDK 25's C2 (boxed vectors); rows are short next to the exps.
@@ -150,6 +182,16 @@ final class SimdKernels extends Kernels {
         if (act.kind() == Activation.Kind.IDENTITY) {
             return;
         }
+        if (threads > 1 && m > 1 && (long) m * n >= ParallelElementwise.PARALLEL_MIN_2D) {
+            ParallelElementwise.activationBackward(this, threads, act, m, n, a, aOff, lda, delta, dOff, ldd);
+        } else {
+            activationBackwardRows(act, m, n, a, aOff, lda, delta, dOff, ldd);
+        }
+    }
+
+    /** {@link #activationBackwardK} on one thread (rows are independent: any split gives the same bits). */
+    void activationBackwardRows(Activation act, int m, int n, float[] a, int aOff, int lda,
+                                float[] delta, int dOff, int ldd) {
         int bound = SPECIES.loopBound(n);
         for (int i = 0; i < m; i++) {
             int ar = aOff + i * lda;
@@ -226,11 +268,43 @@ final class SimdKernels extends Kernels {
         }
     }
 
+    /**
+     * Each column summed in row order, {@code 0 + a_0 + a_1 + …}: four vectors of columns at a time over all
+     * rows in registers (a sum kept in memory row after row waits on its own store: 128 × 256 took 4 µs,
+     * now 1.4), then single vectors, then a scalar tail, which rounds each sum the same way.
+     */
     @Override
     protected void columnSumsK(int m, int n, float[] a, int aOff, int lda, float[] sums, int sOff) {
-        java.util.Arrays.fill(sums, sOff, sOff + n, 0f);
-        for (int i = 0; i < m; i++) {
-            axpyK(n, 1f, a, aOff + i * lda, sums, sOff);
+        int j = 0;
+        for (; j + 4 * LANES <= n; j += 4 * LANES) {
+            FloatVector s0 = FloatVector.zero(SPECIES);
+            FloatVector s1 = FloatVector.zero(SPECIES);
+            FloatVector s2 = FloatVector.zero(SPECIES);
+            FloatVector s3 = FloatVector.zero(SPECIES);
+            for (int i = 0, ar = aOff + j; i < m; i++, ar += lda) {
+                s0 = s0.add(FloatVector.fromArray(SPECIES, a, ar));
+                s1 = s1.add(FloatVector.fromArray(SPECIES, a, ar + LANES));
+                s2 = s2.add(FloatVector.fromArray(SPECIES, a, ar + 2 * LANES));
+                s3 = s3.add(FloatVector.fromArray(SPECIES, a, ar + 3 * LANES));
+            }
+            s0.intoArray(sums, sOff + j);
+            s1.intoArray(sums, sOff + j + LANES);
+            s2.intoArray(sums, sOff + j + 2 * LANES);
+            s3.intoArray(sums, sOff + j + 3 * LANES);
+        }
+        for (; j + LANES <= n; j += LANES) {
+            FloatVector s0 = FloatVector.zero(SPECIES);
+            for (int i = 0, ar = aOff + j; i < m; i++, ar += lda) {
+                s0 = s0.add(FloatVector.fromArray(SPECIES, a, ar));
+            }
+            s0.intoArray(sums, sOff + j);
+        }
+        for (; j < n; j++) {
+            float s0 = 0f;
+            for (int i = 0, ar = aOff + j; i < m; i++, ar += lda) {
+                s0 += a[ar];
+            }
+            sums[sOff + j] = s0;
         }
     }
 

@@ -125,6 +125,50 @@ class ElementwiseKernelsTest {
         }
     }
 
+    /**
+     * Softmax over short rows stored back to back (leading dimension = n, the output layer's case, which the
+     * SIMD kernels run as one exp pass over the whole block): the same bits as each row computed on its own,
+     * out of place and in place, and within the float64 bound; nothing written outside the block.
+     */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("implsAndSizes")
+    void softmaxOfContiguousRowsMatchesRowByRow(Kernels k, int n) {
+        if (n == 0) {
+            return;
+        }
+        Random rnd = new Random(1500 + n);
+        int m = 37;
+        Mat z = new Mat(m, n, 3, n, 7).fillUniform(rnd, -20f, 20f);
+        z.set(m / 2, n / 2, 1000f); // overflows unless the row maximum is subtracted
+        Mat a = new Mat(m, n, 5, n, 7);
+        k.activationForward(Activation.SOFTMAX, m, n, z.a, z.off, n, a.a, a.off, n);
+        a.assertPoisonIntact("softmax block");
+        Mat inPlace = z.copy();
+        k.activationForward(Activation.SOFTMAX, m, n, inPlace.a, inPlace.off, n, inPlace.a, inPlace.off, n);
+        inPlace.assertPoisonIntact("softmax block in place");
+        float[] row = new float[n];
+        for (int i = 0; i < m; i++) {
+            k.activationForward(Activation.SOFTMAX, 1, n, z.a, z.off + i * n, n, row, 0, n);
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                max = Math.max(max, z.get(i, j));
+            }
+            double sum = 0;
+            double rowRange = 0;
+            for (int j = 0; j < n; j++) {
+                sum += Math.exp(z.get(i, j) - max);
+                rowRange = Math.max(rowRange, max - z.get(i, j));
+            }
+            for (int j = 0; j < n; j++) {
+                String what = k + " softmax block m=" + m + " n=" + n + " (" + i + "," + j + ")";
+                assertSameBits(row[j], a.get(i, j), what + " vs its row alone");
+                assertSameBits(row[j], inPlace.get(i, j), what + " in place vs its row alone");
+                double ref = Math.exp(z.get(i, j) - max) / sum;
+                assertClose(ref, a.get(i, j), forwardBound(Activation.SOFTMAX, ref, n, rowRange), what);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} n={1}")
     @MethodSource("implsAndSizes")
     void activationForwardInPlace(Kernels k, int n) {

@@ -11,9 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The optimizer updates and the sum of squares over ranges long enough to be shared between threads
- * ({@link ParallelElementwise}): the same bits on 1, 2 and 3 threads, at an offset, with a tail shorter
- * than a vector, and nothing written outside the range; the blocked sum of squares against a float64 sum.
+ * The optimizer updates, the sum of squares and the activation derivative over ranges long enough to be
+ * shared between threads ({@link ParallelElementwise}): the same bits on 1, 2 and 3 threads, at an offset,
+ * with a tail shorter than a vector, and nothing written outside the range; the blocked sum of squares and
+ * the derivative against float64.
  */
 class ParallelElementwiseTest {
 
@@ -81,6 +82,82 @@ class ParallelElementwiseTest {
                             fail(names[kind] + ", " + threads + " threads: array " + x + " differs at " + i
                                     + ": " + many[x][i] + " vs " + one[x][i]);
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The activation derivative of a hidden layer's delta, large enough to be split by rows (128 × 300 with
+     * leading dimensions 307 and 311, at offsets): the same bits on 2 and 3 threads as on 1, for every
+     * activation, within a float64 evaluation of {@code delta · σ'}, and nothing written between or around
+     * the rows.
+     */
+    @Test
+    void activationBackwardIsBitIdenticalForAnyThreadCount() {
+        int m = 128;
+        int n = 300;
+        int lda = 307;
+        int ldd = 311;
+        assertTrue((long) m * n >= ParallelElementwise.PARALLEL_MIN_2D, "large enough to be split");
+        SplittableRandom rnd = new SplittableRandom(9);
+        float[] a = new float[OFF + (m - 1) * lda + n + PAD];
+        float[] delta0 = new float[OFF + (m - 1) * ldd + n + PAD];
+        Arrays.fill(a, Float.NaN);
+        Arrays.fill(delta0, Float.NaN);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                a[OFF + i * lda + j] = (float) rnd.nextDouble(-0.5, 1); // a softmax row need not sum to 1 here
+                delta0[OFF + i * ldd + j] = (float) rnd.nextDouble(-1, 1);
+            }
+        }
+        Activation[] acts = {Activation.RELU, Activation.leakyRelu(0.1f), Activation.SIGMOID, Activation.TANH,
+            Activation.SOFTMAX};
+        for (Activation act : acts) {
+            float[] one = delta0.clone();
+            Kernels.simd().withThreads(1).activationBackward(act, m, n, a, OFF, lda, one, OFF, ldd);
+            for (int i = 0; i < one.length; i++) {
+                int rel = i - OFF;
+                boolean inside = rel >= 0 && rel / ldd < m && rel % ldd < n;
+                if (!inside && !Float.isNaN(one[i])) {
+                    fail(act + ": wrote outside the rows at " + i);
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                double dot = 0;
+                double dotAbs = 0;
+                for (int j = 0; j < n; j++) {
+                    dot += (double) a[OFF + i * lda + j] * delta0[OFF + i * ldd + j];
+                    dotAbs += Math.abs((double) a[OFF + i * lda + j] * delta0[OFF + i * ldd + j]);
+                }
+                for (int j = 0; j < n; j++) {
+                    double s = a[OFF + i * lda + j];
+                    double d = delta0[OFF + i * ldd + j];
+                    double ref;
+                    double bound;
+                    double u = Math.ulp(1f) / 2;
+                    switch (act.kind()) {
+                        case RELU: ref = s > 0 ? d : 0; bound = 0; break;
+                        case LEAKY_RELU: ref = s > 0 ? d : act.slope() * d; bound = u * Math.abs(ref); break;
+                        case SIGMOID: ref = d * s * (1 - s); bound = 4 * u * Math.abs(d * s) * (1 + Math.abs(s)); break;
+                        case TANH: ref = d * (1 - s * s); bound = 4 * u * Math.abs(d) * (1 + s * s); break;
+                        default: // softmax: s ⊙ (d − d·s), the dot product in float: γ_n Σ|s d|
+                            ref = s * (d - dot);
+                            double gn = n * u / (1 - n * u);
+                            bound = Math.abs(s) * (gn * dotAbs + 2 * u * (Math.abs(d) + Math.abs(dot))) + 2 * u * Math.abs(ref);
+                    }
+                    double got = one[OFF + i * ldd + j];
+                    assertTrue(Math.abs(got - ref) <= bound + Float.MIN_NORMAL,
+                            act + " (" + i + "," + j + "): " + got + " vs " + ref + " ± " + bound);
+                }
+            }
+            for (int threads : new int[] {2, 3}) {
+                float[] many = delta0.clone();
+                Kernels.simd().withThreads(threads).activationBackward(act, m, n, a, OFF, lda, many, OFF, ldd);
+                for (int i = 0; i < one.length; i++) {
+                    if (Float.floatToRawIntBits(one[i]) != Float.floatToRawIntBits(many[i])) {
+                        fail(act + ", " + threads + " threads: differs at " + i + ": " + many[i] + " vs " + one[i]);
                     }
                 }
             }

@@ -15,8 +15,9 @@ import vecmlp.optim.Optimizer;
  * Training steps large enough for the SIMD kernels to split their work between threads give the same bits
  * on 1, 2 and 3 threads: 512-256-128-10 at batch 128 has hidden-layer products of 4–17M multiply-adds (at or
  * above the GEMM's parallel threshold, the weight gradients {@code Aᵀ·G} with {@code lda = 512} and 256,
- * transposed As the GEMM packs once for all threads), and 165k parameters, enough for the optimizer update
- * and the gradient norm to be split too.
+ * transposed As the GEMM packs once for all threads), a 128 × 256 ReLU derivative split by rows, an input
+ * check over 128 × 512 values, and 165k parameters, enough for the optimizer update and the gradient norm
+ * to be split too.
  */
 class ParallelStepTest {
 

@@ -83,6 +83,68 @@ class AllocationTest {
         assertEquals(0L, bytes);
     }
 
+    /** The ids of the GEMM pool's worker threads ({@code vecmlp-gemm-*}). */
+    private static long[] workerIds() {
+        return java.util.Arrays.stream(MX.getThreadInfo(MX.getAllThreadIds()))
+                .filter(t -> t != null && t.getThreadName().startsWith("vecmlp-gemm-"))
+                .mapToLong(java.lang.management.ThreadInfo::getThreadId).toArray();
+    }
+
+    /** Bytes allocated so far by the calling thread and the given threads. */
+    private static long allocated(long[] ids) {
+        long sum = allocated();
+        for (long id : ids) {
+            sum += MX.getThreadAllocatedBytes(id);
+        }
+        return sum;
+    }
+
+    /**
+     * A step on 2 threads large enough for every split pass to run on the pool (512-256-128-10 at batch
+     * 128: products from 2^22 multiply-adds, the 128 × 256 ReLU derivative, the 128 × 512 input check, 165k
+     * parameters for the gradient norm and the AdamW and SGD updates) allocates nothing, on the calling
+     * thread or the workers.
+     */
+    @Test
+    void simdTrainingStepOnTwoThreadsAllocatesNothingOnAnyThread() {
+        assumeTrue(Kernels.isSimdAvailable() && MX.isThreadAllocatedMemorySupported());
+        MX.setThreadAllocatedMemoryEnabled(true);
+        Kernels k = Kernels.simd().withThreads(2);
+        Mlp mlp = Mlp.builder().input(512).dense(256, Activation.RELU).dense(128, Activation.RELU)
+                .dense(10, Activation.SOFTMAX).seed(1).kernels(k).build();
+        Optimizer adamW = Optimizer.adamW(1e-4f, 0.01f).clipNorm(1f).kernels(k);
+        Optimizer sgd = Optimizer.sgd(1e-4f).kernels(k);
+        int batch = 128;
+        float[] x = new float[2 * batch * 512];
+        int[] y = new int[2 * batch];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(4);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        for (int i = 0; i < y.length; i++) {
+            y[i] = rnd.nextInt(10);
+        }
+        Workspace ws = mlp.newWorkspace(batch);
+        float[] grad = mlp.newGradients();
+        long best = Long.MAX_VALUE;
+        long[] workers = new long[0];
+        for (int attempt = 0; attempt < 40 && best != 0; attempt++) {
+            for (int i = 0; i < 100; i++) {
+                mlp.computeGradient(x, (i % 2) * batch * 512, batch, y, (i % 2) * batch, grad, ws);
+                (i % 2 == 0 ? adamW : sgd).step(mlp.parameters(), grad);
+            }
+            workers = workerIds();
+            long before = allocated(workers);
+            for (int i = 0; i < 10; i++) {
+                mlp.computeGradient(x, (i % 2) * batch * 512, batch, y, (i % 2) * batch, grad, ws);
+                (i % 2 == 0 ? adamW : sgd).step(mlp.parameters(), grad);
+            }
+            best = Math.min(best, allocated(workers) - before);
+        }
+        assertTrue(workers.length >= 1, "the pool has a worker");
+        assertEquals(0L, best, "bytes allocated by 10 steps on the caller and " + workers.length + " worker(s)");
+    }
+
     @Test
     void trainerStepsAllocateNothingBetweenBatches() {
         assumeTrue(MX.isThreadAllocatedMemorySupported());
