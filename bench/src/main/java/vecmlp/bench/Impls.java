@@ -4,8 +4,9 @@ import vecmlp.kernel.Kernels;
 
 /**
  * The {@code impl} parameter of the benchmarks: {@code scalar} (the reference kernels), {@code simd} (the
- * Vector API kernels on one thread) and {@code simd-2t} (the same, with matrix products split over two
- * threads; the other kernels are single-threaded either way). The report tool reads the thread count
+ * Vector API kernels on one thread) and {@code simd-2t} (the same, with matrix products, optimizer updates
+ * and sums of squares over 2^16+ values, and activation derivatives of 2^15+ values split over two threads;
+ * smaller passes run on one). The report tool reads the thread count
  * from the {@code -Nt} suffix.
  */
 final class Impls {

@@ -57,14 +57,15 @@ public abstract class Kernels {
 
     /**
      * These kernels, with matrix products (and, for SIMD, optimizer updates and sums of squares over long
-     * ranges) split over at most {@code threads} threads. The split never divides the inner dimension
-     * {@code k} and sums fixed blocks in a fixed order, so results are bit-identical for every thread count.
+     * ranges, and activation derivatives of large matrices) split over at most {@code threads} threads. The
+     * split never divides the inner dimension {@code k} and sums fixed blocks in a fixed order, so results
+     * are bit-identical for every thread count.
      *
      * @param threads ≥ 1
      */
     public abstract Kernels withThreads(int threads);
 
-    /** How many threads a matrix product (or a long optimizer update) may use. */
+    /** How many threads a matrix product (or a long elementwise pass) may use. */
     public abstract int threads();
 
     /** A short description for logs and reports, e.g. {@code simd (256-bit, 8 float lanes, 1 thread)}. */
