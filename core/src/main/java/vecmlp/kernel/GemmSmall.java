@@ -7,8 +7,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * The path for a few rows ({@code m ≤} {@link Gemm#SMALL_M}, e.g. batch-1 inference): a GEMV per row of
- * C that reads the operands where they lie, without packing. It is memory bound on B, which it streams
+ * The path for a few rows ({@code m ≤} {@link Gemm#SMALL_M}, e.g. batch-1 inference), and for a few last
+ * columns of the blocked path as the transposed product ({@link #edgeColumns}): a GEMV per row of C that
+ * reads the operands where they lie, without packing. It is memory bound on B, which it streams
  * once per row: with B not transposed, four rows of B at a time are folded into an L1-resident block of
  * sums ({@code sums += A[i,p..p+4) · B[p..p+4, block]}); with B transposed, each {@code C[i,j]} is a dot
  * product of two contiguous rows with four vector accumulators (a transposed A is first gathered into a
