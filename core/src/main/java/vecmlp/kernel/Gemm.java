@@ -49,9 +49,21 @@ final class Gemm {
     /**
      * A last column panel of C at most this wide is not given to the micro-kernel, which would compute all
      * {@code NR} columns of it (n = 257 is 8 panels and one column: 1/9 of the work wasted), but to the GEMV
-     * path, as the transposed product of a few rows ({@link GemmSmall#edgeColumns}).
+     * path, as the transposed product of a few rows ({@link GemmSmall#edgeColumns}); see {@link #edgeColumns}.
      */
     static final int EDGE_MAX_COLS = SMALL_M;
+
+    /**
+     * The width of the last column panel that {@link #blocked} hands to the GEMV path, or 0: a panel of at
+     * most {@link #EDGE_MAX_COLS} columns, when k spans more than one depth pass. Its sums are dot products,
+     * rounded otherwise than the micro-kernel's; with one depth pass the kernel's sums are those of the
+     * few-row path, so a row's outputs do not depend on how many rows its batch has, and the edge keeps
+     * that (with several passes the few-row path, which runs k in one go, already differs).
+     */
+    static int edgeColumns(Job job) {
+        int edge = job.n % NR;
+        return edge <= EDGE_MAX_COLS && job.k > KC ? edge : 0;
+    }
     /**
      * Below this many multiply-adds (about 40 µs on one core), one thread does the whole product; from it
      * on (128×128×256, the middle layer of 784-256-128-10 at batch 128), splitting pays: workers spin
@@ -345,8 +357,7 @@ final class Gemm {
         int n = job.n;
         job.small = m <= SMALL_M;
         job.rowGroups = 1;
-        int edge = n % NR;
-        int panels = Math.max(1, n / NR + (edge > EDGE_MAX_COLS ? 1 : 0));
+        int panels = Math.max(1, (n - edgeColumns(job) + NR - 1) / NR);
         if (job.small) {
             job.splitN = true;
             job.unit = GemmShape.L;
@@ -514,8 +525,8 @@ final class Gemm {
      * a last column panel of C at most {@link #EDGE_MAX_COLS} wide goes to {@link GemmSmall#edgeColumns}.
      */
     private static void blocked(Job job, int m0, int m1, int n0, int n1, GemmWorkspace ws) {
-        int edge = job.n % NR;
-        if (edge != 0 && edge <= EDGE_MAX_COLS && n1 == job.n) {
+        int edge = edgeColumns(job);
+        if (edge != 0 && n1 == job.n) {
             n1 -= edge;
             GemmSmall.edgeColumns(job, m0, m1, n1, job.n, ws);
             if (job.blockAct != null) {

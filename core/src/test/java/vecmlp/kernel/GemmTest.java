@@ -227,6 +227,33 @@ class GemmTest {
     }
 
     @Test
+    void withOneDepthPassARowHasTheSameBitsInABatchAsAlone() {
+        // NN with k ≤ KC: the micro-kernel's sums and the few-row path's are the same FMA sequence, and the
+        // narrow-edge GEMV is not used, so a network's prediction for a row does not depend on its batch.
+        Kernels simd = Kernels.simd().withThreads(1);
+        int m = 37;
+        for (int k : new int[] {1, 19, GemmShape.KC}) {
+            for (int n : new int[] {1, 3, GemmShape.NR + 1, 2 * GemmShape.NR + 4, 2 * GemmShape.NR + GemmShape.L - 1}) {
+                SplittableRandom rnd = new SplittableRandom(k * 131L + n);
+                Mat a = new Mat(m, k).fill(rnd);
+                Mat b = new Mat(k, n).fill(rnd);
+                Mat batch = new Mat(m, n);
+                simd.sgemm(Transpose.NO, Transpose.NO, m, n, k, 1f, a.a, a.off, a.ld, b.a, b.off, b.ld,
+                        0f, batch.a, batch.off, batch.ld);
+                float[] row = new float[n];
+                for (int i = 0; i < m; i++) {
+                    simd.sgemm(Transpose.NO, Transpose.NO, 1, n, k, 1f, a.a, a.off + i * a.ld, a.ld, b.a, b.off, b.ld,
+                            0f, row, 0, n);
+                    for (int j = 0; j < n; j++) {
+                        assertEquals(Float.floatToRawIntBits(row[j]), Float.floatToRawIntBits(batch.get(i, j)),
+                                "k=" + k + " n=" + n + ": C[" + i + "][" + j + "] alone " + row[j] + ", in the batch " + batch.get(i, j));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void transposedProductsOfFewRowsForTheirDepthAreComputedSwapped() {
         int kc = GemmShape.KC;
         // Cases of cases() on each side of the rule, so both TT paths are checked against float64.
@@ -256,11 +283,11 @@ class GemmTest {
         job.n = 5 * GemmShape.NR + 151;
         Gemm.partition(job, 2);
         assertTrue(job.splitN && job.unit == GemmShape.NR, "split by columns of NR");
-        // Four column panels and a one-column edge (computed by the GEMV path with the last panel): four
-        // units, too few for 2 × CHUNKS_PER_THREAD chunks, so the rows are cut in two groups as well.
+        // Four column panels and a one-column edge (k > KC: computed by the GEMV path with the last panel):
+        // four units, too few for 2 × CHUNKS_PER_THREAD chunks, so the rows are cut in two groups as well.
         job.m = 257;
         job.n = 4 * GemmShape.NR + 1;
-        job.k = (int) (Gemm.PARALLEL_MIN_WORK / ((long) job.m * job.n) + 1);
+        job.k = (int) Math.max(GemmShape.KC + 1, Gemm.PARALLEL_MIN_WORK / ((long) job.m * job.n) + 1);
         assertEquals(2, Gemm.partition(job, 2));
         assertEquals(4, job.units);
         assertEquals(2, job.rowGroups);
