@@ -616,7 +616,11 @@ final class Gemm {
                                 ars = 1;
                                 aps = MR;
                             }
-                            GemmKernel.kernel(kc, av, ao, ars, aps, bv, pbo, bs, tile);
+                            if (cols <= GemmShape.L) {
+                                GemmKernel.kernelNarrow(kc, av, ao, ars, aps, bv, pbo, bs, tile);
+                            } else {
+                                GemmKernel.kernel(kc, av, ao, ars, aps, bv, pbo, bs, tile);
+                            }
                             if (cols == NR) {
                                 GemmKernel.store(tile, rows, c, co, ldc, alpha, beta, bias, bo, act, slope);
                             } else {

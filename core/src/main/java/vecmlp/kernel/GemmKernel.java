@@ -96,6 +96,37 @@ final class GemmKernel {
     }
 
     /**
+     * {@link #kernel} for a block at most one vector wide: the first {@code L} columns of each of the MR rows
+     * ({@code acc[r·NR + j]}, {@code j < L}), half the FMAs of a full block, for a narrow C (a 10-class
+     * output layer) or a last column panel of at most L columns. The same FMA sequence per element as
+     * {@link #kernel}, so an element's bits do not depend on which of the two computed it.
+     */
+    static void kernelNarrow(int kc, float[] pa, int pao, int rs, int ps, float[] pb, int pbo, int bs, float[] acc) {
+        FloatVector c0 = FloatVector.zero(SPECIES);
+        FloatVector c1 = FloatVector.zero(SPECIES);
+        FloatVector c2 = FloatVector.zero(SPECIES);
+        FloatVector c3 = FloatVector.zero(SPECIES);
+        FloatVector c4 = FloatVector.zero(SPECIES);
+        FloatVector c5 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++) {
+            int ia = pao + p * ps;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, pbo + p * bs);
+            c0 = FloatVector.broadcast(SPECIES, pa[ia]).fma(b0, c0);
+            c1 = FloatVector.broadcast(SPECIES, pa[ia + rs]).fma(b0, c1);
+            c2 = FloatVector.broadcast(SPECIES, pa[ia + 2 * rs]).fma(b0, c2);
+            c3 = FloatVector.broadcast(SPECIES, pa[ia + 3 * rs]).fma(b0, c3);
+            c4 = FloatVector.broadcast(SPECIES, pa[ia + 4 * rs]).fma(b0, c4);
+            c5 = FloatVector.broadcast(SPECIES, pa[ia + 5 * rs]).fma(b0, c5);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, NR);
+        c2.intoArray(acc, 2 * NR);
+        c3.intoArray(acc, 3 * NR);
+        c4.intoArray(acc, 4 * NR);
+        c5.intoArray(acc, 5 * NR);
+    }
+
+    /**
      * The epilogue of a full-width block: {@code C[r][0..NR) = act(alpha·acc[r·NR + j] + beta·C + bias)} for
      * {@code r < rows}, with C read only when {@code beta != 0}. Vector for vector the roundings of
      * {@link #epilogue}, so a block written here and one written by {@link #mergeEdge} agree bit for bit.
