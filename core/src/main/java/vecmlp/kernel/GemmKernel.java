@@ -9,7 +9,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * The one register-blocked micro-kernel of the GEMM and its epilogue: an {@code MR × NR} block of
+ * The register-blocked micro-kernel of the GEMM (and its one-vector-wide variant {@link #kernelNarrow} for
+ * narrow panels) and its epilogue: an {@code MR × NR} block of
  * {@code C} (6 rows × 2 vectors) accumulated over a packed {@code MR × kc} panel of A and a packed
  * {@code kc × NR} panel of B (Goto and van de Geijn; BLIS {@code gemm_ukr}) and stored to an
  * {@code MR × NR} accumulator tile that stays in L1; {@link #store} then writes
