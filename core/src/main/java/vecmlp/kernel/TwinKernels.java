@@ -1,0 +1,651 @@
+package vecmlp.kernel;
+
+import static vecmlp.kernel.Gemm.EDGE_MAX_COLS;
+import static vecmlp.kernel.Gemm.SMALL_M;
+import static vecmlp.kernel.GemmShape.KC;
+
+/**
+ * The exact scalar twin of {@link SimdKernels}: plain loops that perform, for every output element, the
+ * same IEEE 754 operations in the same order as the Vector API kernels with the same lane counts, so the
+ * two give the same bits. {@link WarmingKernels} runs it while the JIT has not yet compiled the Vector API
+ * code (which until then runs the API's Java fallback, hundreds of times slower than these loops).
+ *
+ * <p>What "the same order" means, kernel by kernel:
+ * <ul>
+ * <li>GEMM: the path the SIMD driver takes is a function of the shape alone ({@link Gemm}): the blocked
+ *     path sums each element of C by one fused multiply-add per depth, in depth order, from zero in each
+ *     depth pass, and applies the epilogue after each pass ({@code beta} 1 after the first); the few-row
+ *     path and the narrow last columns of a deep product sum either in depth order over all of {@code k}
+ *     (B read along its rows) or as a dot product with {@code 4·L} lane-wise partial sums, added
+ *     {@code (s0 + s1) + (s2 + s3)} lane by lane, then the lanes in order, then a scalar tail; a TT product
+ *     with few rows is the NN product {@code B·A}, transposed with the epilogue.</li>
+ * <li>dot and sums of squares: {@code 4·L} lane-wise partial sums, a rotate-and-add tree over the lanes,
+ *     lane 0, then a scalar tail; sums of squares above {@link ParallelElementwise#BLOCK} elements add the
+ *     blocks' sums in order.</li>
+ * <li>Elementwise kernels: the vector body's formula for the first {@code n − n mod L} elements of a row,
+ *     the scalar tail's for the rest (they differ where the SIMD code rounds differently in its tail,
+ *     e.g. Adam's {@code g = p·λ + grad} against {@code fma(λ, p, grad)}); exp, sigmoid and tanh are
+ *     {@link VectorMath}'s scalar forms, which equal its vector lanes.</li>
+ * </ul>
+ *
+ * <p>The loops are written to be fast once C2 has compiled them (a few milliseconds of use): the GEMM reads
+ * its B operand from rows packed at offset 0 and accumulates into rows at offset 0, a form C2's
+ * auto-vectorizer turns into vector FMAs without changing any element's order of operations. Single-threaded
+ * (a multi-threaded SIMD call gives the same bits). Buffers belong to the thread ({@link TwinScratch}).
+ */
+final class TwinKernels extends Kernels {
+
+    /** Columns of C per block: 2 rows of sums (2 KiB) and up to KC rows of B (256 KiB) stay in L1/L2. */
+    static final int NB = 256;
+
+    /** Lanes of the elementwise kernels ({@link SimdKernels#SPECIES}). */
+    private final int lanes;
+    /** Lanes of the GEMM ({@link GemmShape#L}). */
+    private final int gemmLanes;
+    /** Columns of the GEMM's register block, {@link GemmShape#NR}. */
+    private final int nr;
+
+    /**
+     * The twin of the SIMD kernels with {@code lanes} float lanes in the elementwise kernels and
+     * {@code gemmLanes} in the GEMM.
+     */
+    TwinKernels(int lanes, int gemmLanes) {
+        if (Integer.bitCount(lanes) != 1 || Integer.bitCount(gemmLanes) != 1) {
+            throw new IllegalArgumentException("lanes must be powers of two: " + lanes + ", " + gemmLanes);
+        }
+        this.lanes = lanes;
+        this.gemmLanes = gemmLanes;
+        this.nr = 2 * gemmLanes;
+    }
+
+    @Override
+    public Kernels withThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1: " + threads);
+        }
+        return this;
+    }
+
+    @Override
+    public int threads() {
+        return 1;
+    }
+
+    @Override
+    public String description() {
+        return "simd twin (scalar loops, the bits of " + lanes + " float lanes)";
+    }
+
+    @Override
+    public boolean isSimd() {
+        return false;
+    }
+
+    // ------------------------------------------------------------------ GEMM
+
+    @Override
+    protected void sgemmK(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float beta, float[] c, int cOff, int ldc) {
+        gemm(transA == Transpose.YES, transB == Transpose.YES, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                beta, c, cOff, ldc, null, 0, Activation.IDENTITY);
+    }
+
+    @Override
+    protected void sgemmBiasActivationK(Transpose transA, Transpose transB, int m, int n, int k,
+                                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                        float[] bias, int biasOff, Activation act,
+                                        float[] c, int cOff, int ldc) {
+        gemm(transA == Transpose.YES, transB == Transpose.YES, m, n, k, 1f, a, aOff, lda, b, bOff, ldb,
+                0f, c, cOff, ldc, bias, biasOff, act);
+    }
+
+    /** {@link Gemm#sgemm}'s arithmetic: the fused epilogue, then sigmoid / tanh, then softmax over C. */
+    private void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff, Activation act) {
+        Activation.Kind kind = act.kind();
+        int fused = kind == Activation.Kind.RELU ? GemmKernel.ACT_RELU
+                : kind == Activation.Kind.LEAKY_RELU ? GemmKernel.ACT_LEAKY : GemmKernel.ACT_NONE;
+        float slope = kind == Activation.Kind.LEAKY_RELU ? act.slope() : 0f;
+        TwinScratch s = TwinScratch.local();
+        if (k == 0 || alpha == 0f) {
+            for (int i = 0; i < m; i++) {
+                int cr = cOff + i * ldc;
+                for (int j = 0; j < n; j++) {
+                    c[cr + j] = GemmKernel.epilogue(0f, beta != 0f ? c[cr + j] : 0f, 1f, beta,
+                            bias != null ? bias[biasOff + j] : 0f, bias != null, fused, slope);
+                }
+            }
+        } else if (Gemm.swapsOperands(transA, transB, m, n, k)) {
+            // Cᵀ = B·A (NN, alpha 1, beta 0) into a scratch, then C = epilogue(alpha·(Cᵀ)ᵀ + beta·C).
+            float[] t = s.transposed(m * n);
+            product(false, false, n, m, k, 1f, b, bOff, ldb, a, aOff, lda, 0f, t, 0, m, null, 0,
+                    GemmKernel.ACT_NONE, 0f, s);
+            for (int i = 0; i < m; i++) {
+                int cr = cOff + i * ldc;
+                for (int j = 0; j < n; j++) {
+                    c[cr + j] = GemmKernel.epilogue(t[j * m + i], beta != 0f ? c[cr + j] : 0f, alpha, beta,
+                            bias != null ? bias[biasOff + j] : 0f, bias != null, fused, slope);
+                }
+            }
+        } else {
+            product(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                    bias, biasOff, fused, slope, s);
+        }
+        if (kind == Activation.Kind.SIGMOID || kind == Activation.Kind.TANH || kind == Activation.Kind.SOFTMAX) {
+            activationForwardK(act, m, n, c, cOff, ldc, c, cOff, ldc);
+        }
+    }
+
+    /** The product without swapping: the few-row path for {@code m ≤ SMALL_M}, else the blocked one. */
+    private void product(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff,
+                         int act, float slope, TwinScratch s) {
+        int ars = transA ? 1 : lda; // op(A)(i, p) = a[aOff + i·ars + p·aps]
+        int aps = transA ? lda : 1;
+        if (m <= SMALL_M) {
+            if (!transB) {
+                sequential(m, n, 0, n, k, a, aOff, ars, aps, false, b, bOff, ldb, alpha, beta, c, cOff, ldc,
+                        bias, biasOff, act, slope, s);
+            } else {
+                dots(0, m, 0, n, k, a, aOff, ars, aps, true, b, bOff, ldb, alpha, beta, c, cOff, ldc,
+                        bias, biasOff, act, slope, s);
+            }
+            return;
+        }
+        int edge = n % nr;
+        if (edge > EDGE_MAX_COLS || k <= KC) {
+            edge = 0;
+        }
+        int n1 = n - edge;
+        if (edge > 0) {
+            if (transA) {
+                sequential(m, n, n1, n, k, a, aOff, ars, aps, transB, b, bOff, ldb, alpha, beta, c, cOff, ldc,
+                        bias, biasOff, act, slope, s);
+            } else {
+                dots(0, m, n1, n, k, a, aOff, ars, aps, transB, b, bOff, ldb, alpha, beta, c, cOff, ldc,
+                        bias, biasOff, act, slope, s);
+            }
+        }
+        // Equal depth passes, as the blocked SIMD path: a function of k alone.
+        int passes = (k + KC - 1) / KC;
+        int kcMax = (k + passes - 1) / passes;
+        for (int pc = 0; pc < k; pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc);
+            boolean last = pc + kc == k;
+            float betaPass = pc == 0 ? beta : 1f;
+            for (int j0 = 0; j0 < n1; j0 += NB) {
+                int w = Math.min(NB, n1 - j0);
+                float[][] rows = s.packRows(transB, b, bOff, ldb, pc, kc, j0, w);
+                for (int i = 0; i < m; i += 2) {
+                    int r = Math.min(2, m - i);
+                    float[] acc0 = s.acc0;
+                    float[] acc1 = s.acc1;
+                    java.util.Arrays.fill(acc0, 0, w, 0f);
+                    int a0 = aOff + i * ars + pc * aps;
+                    if (r == 2) {
+                        java.util.Arrays.fill(acc1, 0, w, 0f);
+                        accumulate2(kc, w, a, a0, a0 + ars, aps, rows, acc0, acc1);
+                        epilogueRow(acc1, w, c, cOff + (i + 1) * ldc + j0, alpha, betaPass,
+                                last ? bias : null, biasOff + j0, last ? act : GemmKernel.ACT_NONE, slope);
+                    } else {
+                        accumulate1(kc, w, a, a0, aps, rows, acc0);
+                    }
+                    epilogueRow(acc0, w, c, cOff + i * ldc + j0, alpha, betaPass,
+                            last ? bias : null, biasOff + j0, last ? act : GemmKernel.ACT_NONE, slope);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code acc0[j] += Σ_p A(0, p)·rows[p][j]} and {@code acc1} likewise for the next row, one fused
+     * multiply-add per depth in depth order, four depths per pass over the sums. A(r, p) is
+     * {@code a[a_r + p·aps]}. Every array is indexed from 0 by the same {@code j}, so C2 vectorizes the
+     * inner loop (each lane is one element's sequence of FMAs, unchanged).
+     */
+    private static void accumulate2(int kc, int w, float[] a, int a0, int a1, int aps, float[][] rows,
+                                    float[] acc0, float[] acc1) {
+        int p = 0;
+        for (; p + 4 <= kc; p += 4) {
+            int q = p * aps;
+            float x0 = a[a0 + q];
+            float x1 = a[a0 + q + aps];
+            float x2 = a[a0 + q + 2 * aps];
+            float x3 = a[a0 + q + 3 * aps];
+            float y0 = a[a1 + q];
+            float y1 = a[a1 + q + aps];
+            float y2 = a[a1 + q + 2 * aps];
+            float y3 = a[a1 + q + 3 * aps];
+            float[] b0 = rows[p];
+            float[] b1 = rows[p + 1];
+            float[] b2 = rows[p + 2];
+            float[] b3 = rows[p + 3];
+            for (int j = 0; j < w; j++) {
+                float e0 = b0[j];
+                float e1 = b1[j];
+                float e2 = b2[j];
+                float e3 = b3[j];
+                acc0[j] = Math.fma(x3, e3, Math.fma(x2, e2, Math.fma(x1, e1, Math.fma(x0, e0, acc0[j]))));
+                acc1[j] = Math.fma(y3, e3, Math.fma(y2, e2, Math.fma(y1, e1, Math.fma(y0, e0, acc1[j]))));
+            }
+        }
+        for (; p < kc; p++) {
+            float x = a[a0 + p * aps];
+            float y = a[a1 + p * aps];
+            float[] b0 = rows[p];
+            for (int j = 0; j < w; j++) {
+                float e = b0[j];
+                acc0[j] = Math.fma(x, e, acc0[j]);
+                acc1[j] = Math.fma(y, e, acc1[j]);
+            }
+        }
+    }
+
+    /** {@link #accumulate2} for one row. */
+    private static void accumulate1(int kc, int w, float[] a, int a0, int aps, float[][] rows, float[] acc) {
+        int p = 0;
+        for (; p + 4 <= kc; p += 4) {
+            int q = p * aps;
+            float x0 = a[a0 + q];
+            float x1 = a[a0 + q + aps];
+            float x2 = a[a0 + q + 2 * aps];
+            float x3 = a[a0 + q + 3 * aps];
+            float[] b0 = rows[p];
+            float[] b1 = rows[p + 1];
+            float[] b2 = rows[p + 2];
+            float[] b3 = rows[p + 3];
+            for (int j = 0; j < w; j++) {
+                acc[j] = Math.fma(x3, b3[j], Math.fma(x2, b2[j], Math.fma(x1, b1[j], Math.fma(x0, b0[j], acc[j]))));
+            }
+        }
+        for (; p < kc; p++) {
+            float x = a[a0 + p * aps];
+            float[] b0 = rows[p];
+            for (int j = 0; j < w; j++) {
+                acc[j] = Math.fma(x, b0[j], acc[j]);
+            }
+        }
+    }
+
+    /** {@code C[co + j] = epilogue(acc[j], …)} for {@code j < w}: {@link GemmKernel#epilogue}, element by element. */
+    private static void epilogueRow(float[] acc, int w, float[] c, int co, float alpha, float beta,
+                                    float[] bias, int bo, int act, float slope) {
+        for (int j = 0; j < w; j++) {
+            c[co + j] = GemmKernel.epilogue(acc[j], beta != 0f ? c[co + j] : 0f, alpha, beta,
+                    bias != null ? bias[bo + j] : 0f, bias != null, act, slope);
+        }
+    }
+
+    /**
+     * Columns {@code [j0, j1)} of rows {@code [0, m)} summed in depth order over all of {@code k} (the SIMD
+     * few-row path with B read along its rows, or a deep product's narrow last columns when A is
+     * transposed), then one epilogue. op(B)(p, j) is {@code b[bOff + p·ldb + j]}, or
+     * {@code b[bOff + j·ldb + p]} when {@code transB}; it is packed in passes of at most KC depths.
+     */
+    private static void sequential(int m, int n, int j0, int j1, int k, float[] a, int aOff, int ars, int aps,
+                                   boolean transB, float[] b, int bOff, int ldb, float alpha, float beta,
+                                   float[] c, int cOff, int ldc, float[] bias, int biasOff, int act, float slope,
+                                   TwinScratch s) {
+        for (int jb = j0; jb < j1; jb += NB) {
+            int w = Math.min(NB, j1 - jb);
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.fill(s.acc0, 0, w, 0f);
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    float[][] rows = s.packRows(transB, b, bOff, ldb, pc, kc, jb, w);
+                    accumulate1(kc, w, a, aOff + i * ars + pc * aps, aps, rows, s.acc0);
+                }
+                epilogueRow(s.acc0, w, c, cOff + i * ldc + jb, alpha, beta, bias, biasOff + jb, act, slope);
+            }
+        }
+    }
+
+    /**
+     * Rows {@code [i0, i1)}, columns {@code [j0, j1)} of C as {@link GemmSmall}'s dot products over all of
+     * {@code k} ({@link #laneDot}), then one epilogue: the SIMD few-row path with B transposed, or a deep
+     * product's narrow last columns when A is not transposed. {@code aRowMajor}: op(A)'s rows are
+     * contiguous ({@code aps == 1}); otherwise a row is gathered first, as the SIMD code does.
+     */
+    private void dots(int i0, int i1, int j0, int j1, int k, float[] a, int aOff, int ars, int aps,
+                      boolean transB, float[] b, int bOff, int ldb, float alpha, float beta,
+                      float[] c, int cOff, int ldc, float[] bias, int biasOff, int act, float slope, TwinScratch s) {
+        float[] row = s.row(k);
+        float[] col = s.col(k);
+        for (int i = i0; i < i1; i++) {
+            float[] x;
+            int xOff;
+            if (aps == 1) {
+                x = a;
+                xOff = aOff + i * ars;
+            } else {
+                for (int p = 0; p < k; p++) {
+                    row[p] = a[aOff + i * ars + p * aps];
+                }
+                x = row;
+                xOff = 0;
+            }
+            int cr = cOff + i * ldc;
+            for (int j = j0; j < j1; j++) {
+                float[] y;
+                int yOff;
+                if (transB) {
+                    y = b;
+                    yOff = bOff + j * ldb;
+                } else {
+                    for (int p = 0; p < k; p++) {
+                        col[p] = b[bOff + p * ldb + j];
+                    }
+                    y = col;
+                    yOff = 0;
+                }
+                float sum = laneDot(k, x, xOff, y, yOff, s.parts);
+                c[cr + j] = GemmKernel.epilogue(sum, beta != 0f ? c[cr + j] : 0f, alpha, beta,
+                        bias != null ? bias[biasOff + j] : 0f, bias != null, act, slope);
+            }
+        }
+    }
+
+    /**
+     * {@link GemmSmall}'s dot product with {@code L = gemmLanes}: {@code 4·L} lane-wise partial sums over the
+     * whole groups of {@code 4·L}, then the first {@code L} over the remaining whole vectors, combined
+     * {@code (s0 + s1) + (s2 + s3)} lane by lane, the lanes added in order from 0, then the scalar tail.
+     */
+    private float laneDot(int k, float[] x, int xOff, float[] y, int yOff, float[] parts) {
+        int l = gemmLanes;
+        int bound4 = k - k % (4 * l);
+        int bound = k - k % l;
+        java.util.Arrays.fill(parts, 0, 4 * l, 0f);
+        int p = 0;
+        for (; p < bound4; p += 4 * l) {
+            for (int q = 0; q < 4 * l; q++) {
+                parts[q] = Math.fma(x[xOff + p + q], y[yOff + p + q], parts[q]);
+            }
+        }
+        for (; p < bound; p += l) {
+            for (int q = 0; q < l; q++) {
+                parts[q] = Math.fma(x[xOff + p + q], y[yOff + p + q], parts[q]);
+            }
+        }
+        float sum = 0f;
+        for (int q = 0; q < l; q++) {
+            sum += (parts[q] + parts[l + q]) + (parts[2 * l + q] + parts[3 * l + q]);
+        }
+        for (; p < k; p++) {
+            sum = Math.fma(x[xOff + p], y[yOff + p], sum);
+        }
+        return sum;
+    }
+
+    // ------------------------------------------------------------------ activations
+
+    @Override
+    protected void activationForwardK(Activation act, int m, int n, float[] z, int zOff, int ldz,
+                                      float[] a, int aOff, int lda) {
+        int bound = n - n % lanes;
+        for (int i = 0; i < m; i++) {
+            int zr = zOff + i * ldz;
+            int ar = aOff + i * lda;
+            switch (act.kind()) {
+                case IDENTITY:
+                    if (z != a || zr != ar) {
+                        System.arraycopy(z, zr, a, ar, n);
+                    }
+                    break;
+                case RELU:
+                    for (int j = 0; j < bound; j++) {
+                        a[ar + j] = Math.max(z[zr + j], 0f);
+                    }
+                    for (int j = bound; j < n; j++) {
+                        float v = z[zr + j];
+                        a[ar + j] = v > 0f ? v : 0f;
+                    }
+                    break;
+                case LEAKY_RELU: {
+                    float slope = act.slope();
+                    for (int j = 0; j < bound; j++) {
+                        float v = z[zr + j];
+                        a[ar + j] = v <= 0f ? v * slope : v;
+                    }
+                    for (int j = bound; j < n; j++) {
+                        float v = z[zr + j];
+                        a[ar + j] = v > 0f ? v : slope * v;
+                    }
+                    break;
+                }
+                case SIGMOID:
+                    for (int j = 0; j < n; j++) {
+                        a[ar + j] = VectorMath.sigmoid(z[zr + j]);
+                    }
+                    break;
+                case TANH:
+                    for (int j = 0; j < n; j++) {
+                        a[ar + j] = VectorMath.tanh(z[zr + j]);
+                    }
+                    break;
+                case SOFTMAX: {
+                    // Both SIMD forms (row by row, or short rows back to back) give these bits: exp of the
+                    // rounded z − max, the sum in index order, then a multiplication by its reciprocal.
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int j = 0; j < n; j++) {
+                        max = Math.max(max, z[zr + j]);
+                    }
+                    float sum = 0f;
+                    for (int j = 0; j < n; j++) {
+                        float e = VectorMath.exp(z[zr + j] - max);
+                        a[ar + j] = e;
+                        sum += e;
+                    }
+                    float inv = 1f / sum;
+                    for (int j = 0; j < n; j++) {
+                        a[ar + j] *= inv;
+                    }
+                    break;
+                }
+                default:
+                    throw new AssertionError(act);
+            }
+        }
+    }
+
+    @Override
+    protected void activationBackwardK(Activation act, int m, int n, float[] a, int aOff, int lda,
+                                       float[] delta, int dOff, int ldd) {
+        if (act.kind() == Activation.Kind.IDENTITY) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            int ar = aOff + i * lda;
+            int dr = dOff + i * ldd;
+            switch (act.kind()) {
+                case RELU:
+                case LEAKY_RELU: {
+                    float slope = act.slope();
+                    for (int j = 0; j < n; j++) {
+                        if (!(a[ar + j] > 0f)) {
+                            delta[dr + j] *= slope;
+                        }
+                    }
+                    break;
+                }
+                case SIGMOID:
+                    for (int j = 0; j < n; j++) {
+                        float s = a[ar + j];
+                        delta[dr + j] *= s * (1f - s);
+                    }
+                    break;
+                case TANH:
+                    for (int j = 0; j < n; j++) {
+                        float t = a[ar + j];
+                        delta[dr + j] *= 1f - t * t;
+                    }
+                    break;
+                case SOFTMAX: {
+                    float dot = dotK(n, delta, dr, a, ar);
+                    for (int j = 0; j < n; j++) {
+                        delta[dr + j] = a[ar + j] * (delta[dr + j] - dot);
+                    }
+                    break;
+                }
+                default:
+                    throw new AssertionError(act);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ vectors and reductions
+
+    @Override
+    protected void addBiasK(int m, int n, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            axpyK(n, 1f, bias, biasOff, c, cOff + i * ldc);
+        }
+    }
+
+    @Override
+    protected void columnSumsK(int m, int n, float[] a, int aOff, int lda, float[] sums, int sOff) {
+        // Each column from 0 in row order: the SIMD register sums and its scalar tail alike.
+        for (int j = 0; j < n; j++) {
+            sums[sOff + j] = 0f;
+        }
+        for (int i = 0; i < m; i++) {
+            int ar = aOff + i * lda;
+            for (int j = 0; j < n; j++) {
+                sums[sOff + j] += a[ar + j];
+            }
+        }
+    }
+
+    @Override
+    protected void axpyK(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+        }
+    }
+
+    @Override
+    protected void scaleK(int n, float alpha, float[] x, int xOff) {
+        for (int i = 0; i < n; i++) {
+            x[xOff + i] *= alpha;
+        }
+    }
+
+    /**
+     * {@link SimdKernels#dotK}: with at least one whole vector, {@code 4·L} lane-wise partial sums, then the
+     * first {@code L} over the remaining whole vectors, combined {@code (s0 + s1) + (s2 + s3)}, then the
+     * rotate-and-add tree ({@code t_i += t_{(i + h) mod L}} for {@code h = L/2, …, 1}) and lane 0; then the
+     * scalar tail.
+     */
+    @Override
+    protected float dotK(int n, float[] x, int xOff, float[] y, int yOff) {
+        int l = lanes;
+        int bound = n - n % l;
+        int i = 0;
+        float sum = 0f;
+        if (bound > 0) {
+            float[] parts = TwinScratch.local().parts;
+            java.util.Arrays.fill(parts, 0, 4 * l, 0f);
+            int bound4 = n - n % (4 * l);
+            for (; i < bound4; i += 4 * l) {
+                for (int q = 0; q < 4 * l; q++) {
+                    parts[q] = Math.fma(x[xOff + i + q], y[yOff + i + q], parts[q]);
+                }
+            }
+            for (; i < bound; i += l) {
+                for (int q = 0; q < l; q++) {
+                    parts[q] = Math.fma(x[xOff + i + q], y[yOff + i + q], parts[q]);
+                }
+            }
+            for (int q = 0; q < l; q++) {
+                parts[q] = (parts[q] + parts[l + q]) + (parts[2 * l + q] + parts[3 * l + q]);
+            }
+            for (int h = l / 2; h >= 1; h /= 2) {
+                // t'[q] = t[q] + t[(q + h) mod L], for all q at once: read from the upper copy.
+                System.arraycopy(parts, 0, parts, l, l);
+                for (int q = 0; q < l; q++) {
+                    parts[q] = parts[l + q] + parts[l + (q + h) % l];
+                }
+            }
+            sum = parts[0];
+        }
+        for (; i < n; i++) {
+            sum = Math.fma(x[xOff + i], y[yOff + i], sum);
+        }
+        return sum;
+    }
+
+    /** {@link SimdKernels#sumOfSquaresK}: above {@link ParallelElementwise#BLOCK}, the blocks' sums in order. */
+    @Override
+    protected float sumOfSquaresK(int n, float[] x, int xOff) {
+        if (n <= ParallelElementwise.BLOCK) {
+            return dotK(n, x, xOff, x, xOff);
+        }
+        float sum = 0f;
+        for (int lo = 0; lo < n; lo += ParallelElementwise.BLOCK) {
+            int len = Math.min(ParallelElementwise.BLOCK, n - lo);
+            sum += dotK(len, x, xOff + lo, x, xOff + lo);
+        }
+        return sum;
+    }
+
+    // ------------------------------------------------------------------ optimizer updates
+
+    @Override
+    protected void sgdStepK(int n, float lr, float weightDecay, float[] param, int pOff, float[] grad, int gOff) {
+        for (int i = 0; i < n; i++) {
+            float p = param[pOff + i];
+            float g = Math.fma(weightDecay, p, grad[gOff + i]);
+            param[pOff + i] = Math.fma(-lr, g, p);
+        }
+    }
+
+    @Override
+    protected void momentumStepK(int n, float lr, float momentum, float weightDecay, boolean nesterov,
+                                 float[] param, int pOff, float[] grad, int gOff, float[] velocity, int vOff) {
+        for (int i = 0; i < n; i++) {
+            float p = param[pOff + i];
+            float g = Math.fma(weightDecay, p, grad[gOff + i]);
+            float v = Math.fma(momentum, velocity[vOff + i], g);
+            velocity[vOff + i] = v;
+            float step = nesterov ? Math.fma(momentum, v, g) : v;
+            param[pOff + i] = Math.fma(-lr, step, p);
+        }
+    }
+
+    /** {@link SimdKernels#adamRange}: the vector body's roundings for whole vectors, its tail's for the rest. */
+    @Override
+    protected void adamStepK(int n, float lr, float beta1, float beta2, float eps, float weightDecay,
+                             boolean decoupled, float biasCorrection1, float biasCorrection2Sqrt,
+                             float[] param, int pOff, float[] grad, int gOff,
+                             float[] m, int mOff, float[] v, int vOff) {
+        float stepSize = lr / biasCorrection1;
+        float decay = decoupled ? 1f - lr * weightDecay : 1f;
+        float l2 = decoupled ? 0f : weightDecay;
+        float invBc2 = 1f / biasCorrection2Sqrt;
+        float oneMinusBeta1 = 1f - beta1;
+        float oneMinusBeta2 = 1f - beta2;
+        int bound = n - n % lanes;
+        for (int i = 0; i < bound; i++) {
+            float p = param[pOff + i] * decay;
+            float g = p * l2 + grad[gOff + i];
+            float mi = m[mOff + i] * beta1 + g * oneMinusBeta1;
+            float vi = v[vOff + i] * beta2 + g * g * oneMinusBeta2;
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            float denom = (float) Math.sqrt(vi) * invBc2 + eps;
+            param[pOff + i] = p - mi * stepSize / denom;
+        }
+        for (int i = bound; i < n; i++) {
+            float p = param[pOff + i] * decay;
+            float g = Math.fma(l2, p, grad[gOff + i]);
+            float mi = beta1 * m[mOff + i] + oneMinusBeta1 * g;
+            float vi = beta2 * v[vOff + i] + oneMinusBeta2 * g * g;
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            float denom = (float) Math.sqrt(vi) * invBc2 + eps;
+            param[pOff + i] = p - stepSize * mi / denom;
+        }
+    }
+}

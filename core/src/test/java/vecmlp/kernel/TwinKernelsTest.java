@@ -1,0 +1,245 @@
+package vecmlp.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import vecmlp.kernel.KernelTestSupport.Mat;
+
+/**
+ * The scalar twin against the SIMD kernels it stands in for: the same bits, exactly, for every kernel, over
+ * shapes that take every path of the GEMM (few rows, blocked, narrow and partial panels, several depth
+ * passes, the narrow last columns of a deep product, the swapped TT product, a transposed A packed whole),
+ * every epilogue, every tail of the vector loops, offsets, leading dimensions larger than a row, NaN poison
+ * around every output, and the SIMD side on one and on three threads. Runs with the species this machine
+ * prefers and, in the {@code simd128}/{@code simd256} executions, with the narrower ones.
+ */
+class TwinKernelsTest {
+
+    private static final Kernels SIMD = Kernels.simd().withThreads(1);
+    private static final Kernels SIMD3 = Kernels.simd().withThreads(3);
+    private static final TwinKernels TWIN = new TwinKernels(SimdKernels.SPECIES.length(), GemmShape.L);
+    private static final int L = GemmShape.L;
+    private static final int NR = GemmShape.NR;
+
+    static Stream<Arguments> gemmCases() {
+        int[] ms = {1, 2, 3, 4, 5, 6, 7, 13, 49, 50};
+        int[] ns = {1, L - 1, L, L + 1, NR - 1, NR, NR + 1, NR + 4, NR + 5, 2 * NR + 3};
+        int[] ks = {0, 1, 3, 4, 5, 17, 64, 256, 257, 300, 513};
+        List<Arguments> list = new ArrayList<>();
+        Random pick = new Random(7);
+        for (Transpose ta : Transpose.values()) {
+            for (Transpose tb : Transpose.values()) {
+                for (int m : ms) {
+                    for (int n : ns) {
+                        // every (m, n) with two depths drawn from ks, so each k meets many shapes
+                        list.add(Arguments.of(ta, tb, m, Math.max(1, n), ks[pick.nextInt(ks.length)]));
+                        list.add(Arguments.of(ta, tb, m, Math.max(1, n), ks[pick.nextInt(ks.length)]));
+                    }
+                }
+                list.add(Arguments.of(ta, tb, 128, 256, 784));
+                list.add(Arguments.of(ta, tb, 129, 257, 783));
+                list.add(Arguments.of(ta, tb, 5, 300, 10)); // a swapped TT with m > 4 and 2m ≤ k
+                list.add(Arguments.of(ta, tb, 1, 520, 6)); // more than one column block of the GEMV path
+            }
+        }
+        // A transposed A whose rows are a multiple of 128 floats apart is packed whole (TN 784x256x128).
+        list.add(Arguments.of(Transpose.YES, Transpose.NO, 784, 256, 128));
+        return list.stream();
+    }
+
+    private static final Activation[] ACTIVATIONS = {Activation.IDENTITY, Activation.RELU, Activation.leakyRelu(0.1f),
+        Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX};
+
+    @ParameterizedTest(name = "{0}{1} m={2} n={3} k={4}")
+    @MethodSource("gemmCases")
+    void gemmHasTheBitsOfSimd(Transpose ta, Transpose tb, int m, int n, int k) {
+        Random rnd = new Random(31L * m + 7L * n + k);
+        boolean tA = ta == Transpose.YES;
+        boolean tB = tb == Transpose.YES;
+        Mat a = Mat.poisoned(tA ? k : m, tA ? m : k).fillUniform(rnd, -1f, 1f);
+        Mat b = Mat.poisoned(tB ? n : k, tB ? k : n).fillUniform(rnd, -1f, 1f);
+        Mat c0 = Mat.poisoned(m, n).fillUniform(rnd, -1f, 1f);
+        Mat bias = KernelTestSupport.vector(rnd, n);
+        float[][] alphaBeta = {{1f, 0f}, {-0.5f, 0.75f}, {2f, 1f}, {0f, 2f}};
+        for (float[] ab : alphaBeta) {
+            same("sgemm alpha " + ab[0] + " beta " + ab[1], c0, (kernels, c) -> kernels.sgemm(ta, tb, m, n, k, ab[0], a.a, a.off, a.ld, b.a, b.off, b.ld, ab[1],
+                    c.a, c.off, c.ld));
+        }
+        Activation act = ACTIVATIONS[(m + n + k) % ACTIVATIONS.length];
+        Mat noBias = null;
+        for (Mat bb : new Mat[] {bias, noBias}) {
+            same("sgemmBiasActivation " + act + (bb == null ? " no bias" : " bias"), c0,
+                    (kernels, c) -> kernels.sgemmBiasActivation(ta, tb, m, n, k, a.a, a.off, a.ld, b.a, b.off, b.ld,
+                            bb == null ? null : bb.a, bb == null ? 0 : bb.off, act, c.a, c.off, c.ld));
+        }
+    }
+
+    /** Every activation forward and backward over rows with every tail, strided and (softmax) back to back. */
+    @Test
+    void activationsHaveTheBitsOfSimd() {
+        Random rnd = new Random(3);
+        for (Activation act : ACTIVATIONS) {
+            for (int n : KernelTestSupport.SIZES) {
+                for (int m : new int[] {1, 3, 40}) {
+                    Mat z = Mat.poisoned(m, n).fillUniform(rnd, -30f, 30f);
+                    if (n > 2) {
+                        z.set(0, 1, 0f);
+                        z.set(0, 2, -0f);
+                    }
+                    same(act + " forward " + m + "x" + n, Mat.poisoned(m, n),
+                            (k, out) -> k.activationForward(act, m, n, z.a, z.off, z.ld, out.a, out.off, out.ld));
+                    Mat contiguous = new Mat(m, n, 2, Math.max(1, n), 3).fillUniform(rnd, -30f, 30f);
+                    same(act + " forward in place, rows back to back " + m + "x" + n, contiguous,
+                            (k, out) -> k.activationForward(act, m, n, out.a, out.off, out.ld, out.a, out.off, out.ld));
+                    Mat s = Mat.poisoned(m, n).fillUniform(rnd, 0f, 1f);
+                    Mat d = Mat.poisoned(m, n).fillUniform(rnd, -2f, 2f);
+                    for (Kernels k3 : new Kernels[] {SIMD, SIMD3}) {
+                        Mat expected = d.copy();
+                        k3.activationBackward(act, m, n, s.a, s.off, s.ld, expected.a, expected.off, expected.ld);
+                        Mat actual = d.copy();
+                        TWIN.activationBackward(act, m, n, s.a, s.off, s.ld, actual.a, actual.off, actual.ld);
+                        assertSame(act + " backward " + m + "x" + n + " on " + k3.threads() + " threads",
+                                expected.a, actual.a);
+                    }
+                }
+            }
+        }
+        // A derivative large enough for the SIMD kernels to split it over threads.
+        Mat s = Mat.poisoned(130, 300).fillUniform(rnd, 0f, 1f);
+        Mat d = Mat.poisoned(130, 300).fillUniform(rnd, -2f, 2f);
+        same("relu backward 130x300", d,
+                (k, out) -> k.activationBackward(Activation.RELU, 130, 300, s.a, s.off, s.ld, out.a, out.off, out.ld));
+    }
+
+    @Test
+    void vectorKernelsHaveTheBitsOfSimd() {
+        Random rnd = new Random(5);
+        int[] sizes = concat(KernelTestSupport.SIZES, new int[] {4 * L - 1, 4 * L, 4 * L + 1, 8192, 8193, 20000,
+            70001});
+        for (int n : sizes) {
+            Mat x = KernelTestSupport.vector(rnd, n);
+            Mat y = KernelTestSupport.vector(rnd, n);
+            for (Kernels k : new Kernels[] {SIMD, SIMD3}) {
+                assertSameBits("dot n=" + n, k.dot(n, x.a, x.off, y.a, y.off), TWIN.dot(n, x.a, x.off, y.a, y.off));
+                assertSameBits("sumOfSquares n=" + n, k.sumOfSquares(n, x.a, x.off), TWIN.sumOfSquares(n, x.a, x.off));
+            }
+            same("axpy n=" + n, y, (k, out) -> k.axpy(n, -0.3f, x.a, x.off, out.a, out.off));
+            same("scale n=" + n, y, (k, out) -> k.scale(n, 1.7f, out.a, out.off));
+            for (int m : new int[] {1, 5}) {
+                int cols = Math.min(n, 300);
+                Mat g = Mat.poisoned(m, cols).fillUniform(rnd, -1f, 1f);
+                same("columnSums " + m + "x" + cols, KernelTestSupport.vector(rnd, cols),
+                        (k, out) -> k.columnSums(m, cols, g.a, g.off, g.ld, out.a, out.off));
+                same("addBias " + m + "x" + cols, g,
+                        (k, out) -> k.addBias(m, cols, x.a, x.off, out.a, out.off, out.ld));
+            }
+        }
+    }
+
+    @Test
+    void optimizerStepsHaveTheBitsOfSimd() {
+        Random rnd = new Random(9);
+        int[] sizes = concat(KernelTestSupport.SIZES, new int[] {8192, 70001});
+        for (int n : sizes) {
+            Mat grad = KernelTestSupport.vector(rnd, n);
+            float[] state = new float[3 * n + 2];
+            for (int i = 0; i < state.length; i++) {
+                state[i] = rnd.nextFloat() * 0.5f;
+            }
+            for (boolean flag : new boolean[] {false, true}) {
+                for (Kernels k3 : new Kernels[] {SIMD, SIMD3}) {
+                    float[] e = state.clone();
+                    float[] t = state.clone();
+                    k3.sgdStep(n, 0.1f, flag ? 0.01f : 0f, e, 1, grad.a, grad.off);
+                    TWIN.sgdStep(n, 0.1f, flag ? 0.01f : 0f, t, 1, grad.a, grad.off);
+                    assertSame("sgd n=" + n, e, t);
+                    e = state.clone();
+                    t = state.clone();
+                    k3.momentumStep(n, 0.1f, 0.9f, 0.01f, flag, e, 1, grad.a, grad.off, e, 1 + n);
+                    TWIN.momentumStep(n, 0.1f, 0.9f, 0.01f, flag, t, 1, grad.a, grad.off, t, 1 + n);
+                    assertSame("momentum nesterov=" + flag + " n=" + n, e, t);
+                    for (long step : new long[] {1, 7}) {
+                        e = state.clone();
+                        t = state.clone();
+                        k3.adamStep(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, flag, step, e, 0, grad.a, grad.off,
+                                e, n, e, 2 * n);
+                        TWIN.adamStep(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, flag, step, t, 0, grad.a, grad.off,
+                                t, n, t, 2 * n);
+                        assertSame("adam decoupled=" + flag + " step " + step + " n=" + n, e, t);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The dot product's lane sums with 16, 8 and 4 lanes against a float64 reference (a twin of any width is sound). */
+    @Test
+    void everyLaneCountComputesADotProduct() {
+        Random rnd = new Random(11);
+        for (int lanes : new int[] {4, 8, 16, 32}) {
+            TwinKernels twin = new TwinKernels(lanes, lanes);
+            for (int n : KernelTestSupport.SIZES) {
+                Mat x = KernelTestSupport.vector(rnd, n);
+                Mat y = KernelTestSupport.vector(rnd, n);
+                double ref = 0;
+                double abs = 0;
+                for (int i = 0; i < n; i++) {
+                    ref += (double) x.get(0, i) * y.get(0, i);
+                    abs += Math.abs((double) x.get(0, i) * y.get(0, i));
+                }
+                KernelTestSupport.assertClose(ref, twin.dot(n, x.a, x.off, y.a, y.off),
+                        KernelTestSupport.gamma(n) * abs, "dot with " + lanes + " lanes, n=" + n);
+            }
+        }
+        assertEquals("simd twin (scalar loops, the bits of 8 float lanes)", new TwinKernels(8, 8).description());
+    }
+
+    // ------------------------------------------------------------------ machinery
+
+    /** One kernel call on some kernels into a matrix. */
+    private interface Call {
+        void run(Kernels kernels, Mat out);
+    }
+
+    /**
+     * Runs {@code call} with the SIMD kernels on one and on three threads and with the twin, each into its own
+     * copy of {@code out}, and asserts the three arrays (poison included) are identical bit for bit.
+     */
+    private static void same(String what, Mat out, Call call) {
+        Mat twin = out.copy();
+        call.run(TWIN, twin);
+        for (Kernels k : new Kernels[] {SIMD, SIMD3}) {
+            Mat simd = out.copy();
+            call.run(k, simd);
+            assertSame(what + " (simd on " + k.threads() + " threads)", simd.a, twin.a);
+        }
+    }
+
+    private static void assertSame(String what, float[] expected, float[] actual) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
+                fail(what + ": element " + i + ": simd " + expected[i] + " (0x"
+                        + Integer.toHexString(Float.floatToRawIntBits(expected[i])) + "), twin " + actual[i] + " (0x"
+                        + Integer.toHexString(Float.floatToRawIntBits(actual[i])) + ")");
+            }
+        }
+    }
+
+    private static void assertSameBits(String what, float expected, float actual) {
+        KernelTestSupport.assertSameBits(expected, actual, what);
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
