@@ -7,12 +7,15 @@ import java.util.Locale;
  * Picks the kernels once, at first use (Lucene's {@code VectorizationProvider} pattern): SIMD when the
  * {@code jdk.incubator.vector} module is in the boot layer, scalar otherwise, with one warning that names
  * the flag that enables SIMD. The system property {@value #PROPERTY} ({@code auto}, {@code scalar},
- * {@code simd}) forces a choice; {@value #THREADS_PROPERTY} sets the default GEMM parallelism.
+ * {@code simd}) forces a choice; {@value #THREADS_PROPERTY} sets the default GEMM parallelism. The SIMD
+ * choice comes behind the cold-start guard {@link WarmingKernels} (the same bits, fast from the first
+ * call) unless {@value #WARMUP_PROPERTY} is {@code off}.
  */
 final class KernelProvider {
 
     static final String PROPERTY = "vecmlp.kernels";
     static final String THREADS_PROPERTY = "vecmlp.threads";
+    static final String WARMUP_PROPERTY = "vecmlp.warmup";
     static final String MODULE = "jdk.incubator.vector";
 
     private static final System.Logger LOG = System.getLogger("vecmlp.kernel");
@@ -63,17 +66,52 @@ final class KernelProvider {
                     throw new IllegalStateException("-D" + PROPERTY + "=simd, but the module " + MODULE
                             + " is not present: start the JVM with --add-modules " + MODULE);
                 }
-                return simdKernels();
+                return guardedSimd(System.getProperty(WARMUP_PROPERTY));
             case "":
             case "auto":
                 if (modulePresent) {
-                    return simdKernels();
+                    return guardedSimd(System.getProperty(WARMUP_PROPERTY));
                 }
                 LOG.log(Level.WARNING, "vecmlp: the Vector API module " + MODULE + " is not present; using the slow"
                         + " scalar kernels. Start the JVM with --add-modules " + MODULE + " to enable SIMD.");
                 return Kernels.scalar();
             default:
                 throw new IllegalStateException("-D" + PROPERTY + " must be auto, scalar or simd: '" + property + "'");
+        }
+    }
+
+    /**
+     * The SIMD kernels behind the cold-start guard ({@link WarmingKernels}), or without it when the
+     * property {@value #WARMUP_PROPERTY} is {@code off} (to measure the unguarded cold start).
+     */
+    static Kernels guardedSimd(String warmup) {
+        String value = warmup == null ? "on" : warmup.trim().toLowerCase(Locale.ROOT);
+        switch (value) {
+            case "":
+            case "on":
+                return WarmingHolder.INSTANCE;
+            case "off":
+                return simdKernels();
+            default:
+                throw new IllegalStateException("-D" + WARMUP_PROPERTY + " must be on or off: '" + warmup + "'");
+        }
+    }
+
+    /** The background warm-up of the SIMD kernels shared by every guarded instance (the JIT's state is global). */
+    static SimdWarmup warmup() {
+        return WarmingHolder.WARMUP;
+    }
+
+    private static final class WarmingHolder {
+        static final TwinKernels TWIN = new TwinKernels(SimdKernels.SPECIES.length(), GemmShape.L);
+        static final SimdWarmup WARMUP = new SimdWarmup(new SimdKernels(1), TWIN);
+        static final Kernels INSTANCE = new WarmingKernels((SimdKernels) simdKernels(), TWIN, WARMUP);
+
+        static {
+            // What every network runs, asked for at once, so that warming overlaps the caller's own start-up
+            // (loading data, building the network); the optimizers' kernels are asked for at their first call.
+            WARMUP.want(SimdWarmup.GEMM_BLOCKED | SimdWarmup.GEMM_SMALL | SimdWarmup.ACTIVATION_FORWARD
+                    | SimdWarmup.ACTIVATION_BACKWARD | SimdWarmup.COLUMN_SUMS | SimdWarmup.DOT);
         }
     }
 

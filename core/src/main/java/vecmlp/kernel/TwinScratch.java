@@ -16,7 +16,8 @@ final class TwinScratch {
     final float[] parts = new float[4 * 64];
     final float[] acc0 = new float[TwinKernels.NB];
     final float[] acc1 = new float[TwinKernels.NB];
-    private final float[][] rows = new float[KC][TwinKernels.NB];
+    /** KC rows, and 3 more: the zeros a depth count not a multiple of 4 is padded with. */
+    private final float[][] rows = new float[KC + 3][TwinKernels.NB];
     private float[] row = new float[0];
     private float[] col = new float[0];
     private float[] transposed = new float[0];
@@ -29,7 +30,8 @@ final class TwinScratch {
     /**
      * Depths {@code [p0, p0+kc)} ({@code kc ≤ KC}) and columns {@code [j0, j0+w)} ({@code w ≤ NB}) of op(B),
      * row {@code p} of the result holding {@code op(B)(p0 + p, j0 + j)} at index {@code j}. op(B)(p, j) is
-     * {@code b[bOff + p·ldb + j]}, or {@code b[bOff + j·ldb + p]} when {@code transB}.
+     * {@code b[bOff + p·ldb + j]}, or {@code b[bOff + j·ldb + p]} when {@code transB}. Rows {@code kc} up to
+     * the next multiple of 4 are zeros.
      */
     float[][] packRows(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int w) {
         float[][] r = rows;
@@ -44,6 +46,9 @@ final class TwinScratch {
                     r[p][j] = b[src + p];
                 }
             }
+        }
+        for (int p = kc; p % 4 != 0; p++) {
+            java.util.Arrays.fill(r[p], 0, w, 0f);
         }
         return r;
     }

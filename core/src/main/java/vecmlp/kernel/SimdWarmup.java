@@ -1,0 +1,323 @@
+package vecmlp.kernel;
+
+import java.lang.System.Logger.Level;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * Brings the SIMD kernels to compiled code in the background and says when each group of them is ready
+ * ({@link WarmingKernels.Readiness}). The JIT compiles a method after it has been called and has looped
+ * thousands of times; until then Vector API code runs the API's slow Java fallback. So the first call that
+ * finds a group cold asks for it ({@link #want}), and a daemon thread, {@code vecmlp-simd-warmup}, runs that
+ * group's SIMD kernels on small inputs that take every branch the real calls take (so the compiled code
+ * has no untaken branch left to deoptimize on), for a slice of {@link #SLICE_NANOS} per group and round,
+ * round after round, until a round of SIMD calls is both
+ * within a budget that the Java fallback cannot meet and no slower than the same calls on the scalar twin,
+ * {@link #CONFIRMATIONS} rounds in a row. Then the group is ready and stays ready. A group that is not
+ * ready after {@link #GIVE_UP_NANOS} (a JVM whose JIT does not compile the Vector API to vector
+ * instructions) is left to the twin, with one log line.
+ *
+ * <p>The decision uses a clock, which is safe only because the twin and the SIMD kernels give the same
+ * bits: timing decides how fast a result comes, never what it is.
+ */
+final class SimdWarmup implements WarmingKernels.Readiness {
+
+    /** The GEMM's blocked path (more than {@link Gemm#SMALL_M} rows). */
+    static final int GEMM_BLOCKED = 1;
+    /** The GEMM's few-row (GEMV) path, also used for the narrow last columns of deep products. */
+    static final int GEMM_SMALL = 1 << 1;
+    /** Every activation, forward (exp, sigmoid, tanh, softmax). */
+    static final int ACTIVATION_FORWARD = 1 << 2;
+    /** Every activation's derivative. */
+    static final int ACTIVATION_BACKWARD = 1 << 3;
+    static final int COLUMN_SUMS = 1 << 4;
+    /** axpy and the bias add. */
+    static final int AXPY = 1 << 5;
+    static final int SCALE = 1 << 6;
+    /** dot and sums of squares. */
+    static final int DOT = 1 << 7;
+    static final int SGD = 1 << 8;
+    static final int MOMENTUM = 1 << 9;
+    static final int ADAM = 1 << 10;
+    static final String[] NAMES = {"gemm-blocked", "gemm-small", "activation-forward", "activation-backward",
+        "column-sums", "axpy", "scale", "dot", "sgd", "momentum", "adam"};
+    static final int GROUPS = NAMES.length;
+
+    /** How long a round runs a group's SIMD calls before timing them: 2 ms. */
+    static final long SLICE_NANOS = 2_000_000L;
+    /** Good rounds in a row before a group is ready. */
+    static final int CONFIRMATIONS = 3;
+    /** How long a group is warmed before it is left to the twin: 30 s. */
+    static final long GIVE_UP_NANOS = 30_000_000_000L;
+    /** The budget of a round: this much per call ... */
+    static final long NANOS_PER_CALL = 1500;
+    /** ... plus this much per vector operation's worth of work (the Java fallback takes 50 or more). */
+    static final double NANOS_PER_VECTOR_OP = 1.0;
+
+    private static final System.Logger LOG = System.getLogger("vecmlp.kernel");
+    /** {@code -Dvecmlp.warmup.trace=true} prints every round's timings to standard error (for tuning). */
+    private static final boolean TRACE = Boolean.getBoolean("vecmlp.warmup.trace");
+
+    private final SimdKernels simd;
+    private final TwinKernels twin;
+    private volatile int ready;
+    private volatile int wanted;
+    private volatile int abandoned;
+    private Thread thread;
+    /** When each group was first wanted, and its good rounds in a row (warm-up thread only). */
+    private final long[] since = new long[GROUPS];
+    private final int[] good = new int[GROUPS];
+    private final long[] readyAfter = new long[GROUPS];
+
+    SimdWarmup(SimdKernels simd, TwinKernels twin) {
+        this.simd = simd;
+        this.twin = twin;
+    }
+
+    @Override
+    public boolean ready(int groups) {
+        return (ready & groups) == groups;
+    }
+
+    @Override
+    public void want(int groups) {
+        if ((wanted & groups) == groups) {
+            return;
+        }
+        synchronized (this) {
+            wanted |= groups;
+            if (thread == null) {
+                thread = new Thread(this::run, "vecmlp-simd-warmup");
+                thread.setDaemon(true);
+                thread.start();
+            } else {
+                LockSupport.unpark(thread);
+            }
+        }
+    }
+
+    /**
+     * The decision of one round, a pure function: the SIMD calls took {@code simdNanos} (the fastest of a few
+     * repetitions), the twin's {@code twinNanos}, and compiled SIMD code needs at most {@code budgetNanos}.
+     */
+    static boolean compiled(long simdNanos, long twinNanos, long budgetNanos) {
+        return simdNanos <= twinNanos && simdNanos <= budgetNanos;
+    }
+
+    /** A one-line summary: which groups are ready, and after how many milliseconds of warm-up. */
+    String summary() {
+        StringBuilder sb = new StringBuilder();
+        for (int g = 0; g < GROUPS; g++) {
+            int bit = 1 << g;
+            if ((wanted & bit) == 0) {
+                continue;
+            }
+            sb.append(sb.length() == 0 ? "" : ", ").append(NAMES[g]).append(' ');
+            if ((ready & bit) != 0) {
+                sb.append(readyAfter[g] / 1_000_000).append(" ms");
+            } else {
+                sb.append((abandoned & bit) != 0 ? "left to the twin" : "warming");
+            }
+        }
+        return sb.toString();
+    }
+
+    private void run() {
+        Workloads work = new Workloads(SimdKernels.SPECIES.length(), GemmShape.L);
+        while (true) {
+            int todo = wanted & ~ready & ~abandoned;
+            if (todo == 0) {
+                LockSupport.park(this);
+                continue;
+            }
+            for (int g = 0; g < GROUPS; g++) {
+                if ((todo & (1 << g)) != 0) {
+                    round(g, work);
+                }
+            }
+        }
+    }
+
+    /** One round for group {@code g}: warm calls, then the timed SIMD and twin calls and the decision. */
+    private void round(int g, Workloads work) {
+        int bit = 1 << g;
+        long now = System.nanoTime();
+        if (since[g] == 0) {
+            since[g] = now;
+        }
+        try {
+            Workloads.Load load = work.loads[g];
+            // Compilation counts calls and loop iterations: many cheap calls in a slice of time.
+            long end = now + SLICE_NANOS;
+            do {
+                load.body.accept(simd);
+            } while (System.nanoTime() < end);
+            long s = Long.MAX_VALUE;
+            long t = Long.MAX_VALUE;
+            for (int r = 0; r < 3; r++) {
+                long t0 = System.nanoTime();
+                load.body.accept(simd);
+                long t1 = System.nanoTime();
+                load.body.accept(twin);
+                long t2 = System.nanoTime();
+                s = Math.min(s, t1 - t0);
+                t = Math.min(t, t2 - t1);
+            }
+            long budget = load.calls * NANOS_PER_CALL + (long) (load.vectorOps * NANOS_PER_VECTOR_OP);
+            good[g] = compiled(s, t, budget) ? good[g] + 1 : 0;
+            if (TRACE) {
+                System.err.printf("vecmlp warm-up %6.0f ms %-20s simd %8d ns, twin %8d ns, budget %8d ns%n",
+                        (now - since[g]) / 1e6, NAMES[g], s, t, budget);
+            }
+            if (good[g] >= CONFIRMATIONS) {
+                readyAfter[g] = System.nanoTime() - since[g];
+                ready |= bit;
+                LOG.log(Level.DEBUG, () -> "vecmlp: SIMD " + NAMES[g] + " compiled after "
+                        + readyAfter[g] / 1_000_000 + " ms of warm-up");
+            } else if (now - since[g] > GIVE_UP_NANOS) {
+                abandon(g, "not compiled to vector code after " + GIVE_UP_NANOS / 1_000_000_000 + " s");
+            }
+        } catch (RuntimeException | Error e) {
+            abandon(g, "its warm-up failed: " + e);
+        }
+    }
+
+    private void abandon(int g, String why) {
+        abandoned |= 1 << g;
+        LOG.log(Level.INFO, "vecmlp: the SIMD " + NAMES[g] + " kernels were " + why
+                + "; their scalar twin (the same results) runs them instead");
+    }
+
+    /**
+     * The warm-up calls of each group: small inputs shaped so that every branch the real calls may take is
+     * taken (each transpose, partial and narrow panels, several depth passes, every epilogue, every
+     * activation, vector bodies and scalar tails), their mutable buffers restored before each run so values
+     * stay in range (no denormals, which would slow any code).
+     */
+    static final class Workloads {
+
+        /** One group's calls: how many, their work in vector operations, and the calls themselves. */
+        static final class Load {
+            final int calls;
+            final long vectorOps;
+            final Consumer<Kernels> body;
+
+            Load(int calls, long vectorOps, Consumer<Kernels> body) {
+                this.calls = calls;
+                this.vectorOps = vectorOps;
+                this.body = body;
+            }
+        }
+
+        final Load[] loads = new Load[GROUPS];
+        private final float[] in = new float[16384];
+        private final float[] pristine = new float[16384];
+        private final float[] out = new float[8192];
+        private final float[] out2 = new float[8192];
+
+        Workloads(int lanes, int gemmLanes) {
+            Random rnd = new Random(1);
+            for (int i = 0; i < in.length; i++) {
+                in[i] = rnd.nextFloat() * 2f - 1f;
+                pristine[i] = rnd.nextFloat() * 0.5f + 0.25f;
+            }
+            int l = gemmLanes;
+            int nr = 2 * l;
+            Transpose no = Transpose.NO;
+            Transpose yes = Transpose.YES;
+            int deep = GemmShape.KC + 1;
+            int n3 = nr + 3;
+            int n4 = nr + l + 2;
+            loads[0] = new Load(10, gemmOps(l, 2 * 7 * n3 * 3 + 50 * n4 * 2 + 7 * n4 * 3 + 7 * n3 * 2 + 2 * 7 * n3 * 3
+                    + 5 * n3 * 10 + 7 * 10 * 3 + 5 * l * deep), k -> {
+                        restore(50 * n4);
+                        k.sgemmBiasActivation(no, no, 7, n3, 3, in, 1, 3, in, 2, n3, in, 3, Activation.RELU, out, 0, n3);
+                        k.sgemmBiasActivation(no, no, 7, n3, 3, in, 1, 3, in, 2, n3, in, 3, Activation.SIGMOID,
+                                out, 0, n3);
+                        k.sgemm(no, no, 50, n4, 2, 1f, in, 0, 2, in, 5, n4, 0f, out, 0, n4);
+                        k.sgemm(yes, no, 7, n4, 3, 0.5f, in, 0, 7, in, 1, n4, 0.25f, out, 0, n4);
+                        k.sgemm(yes, no, 7, n3, 2, 1f, in, 0, 128, in, 3, n3, 0f, out, 0, n3);
+                        k.sgemmBiasActivation(no, yes, 7, n3, 3, in, 0, 3, in, 1, 3, in, 2, Activation.leakyRelu(0.1f),
+                                out, 0, n3);
+                        k.sgemmBiasActivation(yes, yes, 7, n3, 3, in, 0, 7, in, 1, 3, in, 2, Activation.TANH,
+                                out, 0, n3);
+                        k.sgemmBiasActivation(yes, yes, 5, n3, 10, in, 0, 5, in, 1, 10, in, 2, Activation.RELU,
+                                out, 0, n3);
+                        k.sgemmBiasActivation(no, no, 7, 10, 3, in, 0, 3, in, 1, 10, in, 2, Activation.SOFTMAX,
+                                out, 0, 10);
+                        k.sgemm(no, no, 5, l, deep, 1f, in, 0, deep, in, 1, l, 0f, out, 0, l); // two depth passes
+                    });
+            int wide = GemmSmall.WIDTH + l + 3;
+            int dotK = 5 * l + 3;
+            loads[1] = new Load(5, gemmOps(l, (2 * l + 3) * 6 + 2 * wide * 5 + 3 * (2 * l + 3) * 6 + 3 * 5 * dotK
+                    + 2 * 5 * dotK), k -> {
+                        restore(2 * wide);
+                        k.sgemmBiasActivation(no, no, 1, 2 * l + 3, 6, in, 0, 6, in, 1, 2 * l + 3, in, 2,
+                                Activation.RELU, out, 0, 2 * l + 3);
+                        k.sgemmBiasActivation(no, no, 2, wide, 5, in, 0, 5, in, 1, wide, in, 2,
+                                Activation.leakyRelu(0.1f), out, 0, wide);
+                        k.sgemm(yes, no, 3, 2 * l + 3, 6, 0.5f, in, 0, 3, in, 1, 2 * l + 3, 0.25f, out, 0, 2 * l + 3);
+                        k.sgemmBiasActivation(no, yes, 3, 5, dotK, in, 0, dotK, in, 1, dotK, in, 2, Activation.RELU,
+                                out, 0, 5);
+                        k.sgemmBiasActivation(yes, yes, 2, 5, dotK, in, 0, 2, in, 1, dotK, in, 2, Activation.SIGMOID,
+                                out, 0, 5);
+                    });
+            int n = 2 * lanes + 3;
+            int ld = n + 1;
+            int n5 = 5 * lanes + 3;
+            Activation[] acts = {Activation.IDENTITY, Activation.RELU, Activation.leakyRelu(0.1f), Activation.SIGMOID,
+                Activation.TANH, Activation.SOFTMAX};
+            loads[2] = new Load(acts.length + 1, (long) (3 * n * 60) / lanes, k -> {
+                for (Activation act : acts) {
+                    k.activationForward(act, 3, n, in, 0, ld, out, 0, ld);
+                }
+                k.activationForward(Activation.SOFTMAX, 3, 10, in, 0, 10, out, 0, 10);
+            });
+            loads[3] = new Load(acts.length, (long) (3 * n * 12) / lanes, k -> {
+                for (Activation act : acts) {
+                    restore(3 * ld);
+                    k.activationBackward(act, 3, n, pristine, 0, ld, out, 0, ld);
+                }
+            });
+            loads[4] = new Load(1, (long) (3 * n5) / lanes, k -> k.columnSums(3, n5, in, 0, n5, out, 0));
+            loads[5] = new Load(2, (long) (3 * n) / lanes, k -> {
+                restore(3 * ld);
+                k.axpy(n, -0.3f, in, 0, out, 0);
+                k.addBias(2, n, in, 0, out, 0, ld);
+            });
+            loads[6] = new Load(1, n / lanes, k -> {
+                restore(3 * ld);
+                k.scale(n, 0.999f, out, 0);
+            });
+            loads[7] = new Load(3, (long) (2 * n5) / lanes, k -> {
+                out2[0] = k.dot(n5, in, 0, pristine, 0) + k.dot(lanes - 1, in, 0, pristine, 0)
+                        + k.sumOfSquares(n5, in, 1);
+            });
+            loads[8] = new Load(1, (long) (3 * n) / lanes, k -> {
+                restore(3 * ld);
+                k.sgdStep(n, 0.01f, 0.001f, out, 0, in, 0);
+            });
+            loads[9] = new Load(2, (long) (8 * n) / lanes, k -> {
+                restore(3 * ld);
+                k.momentumStep(n, 0.01f, 0.9f, 0.001f, false, out, 0, in, 0, out2, 0);
+                k.momentumStep(n, 0.01f, 0.9f, 0.001f, true, out, 0, in, 0, out2, 0);
+            });
+            loads[10] = new Load(2, (long) (2 * 16 * n) / lanes, k -> {
+                restore(3 * ld);
+                k.adamStep(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, false, 3, out, 0, in, 0, out2, 0, out2, n);
+                k.adamStep(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 3, out, 0, in, 0, out2, 0, out2, n);
+            });
+        }
+
+        private static long gemmOps(int lanes, long multiplyAdds) {
+            return multiplyAdds / lanes;
+        }
+
+        /** Puts the part of the mutable buffers the calls use back to values in [0.25, 0.75). */
+        private void restore(int length) {
+            System.arraycopy(pristine, 0, out, 0, length);
+            System.arraycopy(pristine, 0, out2, 0, length);
+        }
+    }
+}

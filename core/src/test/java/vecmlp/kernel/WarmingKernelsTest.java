@@ -1,0 +1,140 @@
+package vecmlp.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import vecmlp.nn.Mlp;
+import vecmlp.nn.Workspace;
+import vecmlp.optim.Optimizer;
+
+/**
+ * The cold-start guard: a training run gives the same bits whichever of the SIMD kernels and their twin
+ * runs each call, whenever the switch happens (forced here at different steps, per group, and back and
+ * forth); which groups a call needs; the warm-up's decision rule; the property that turns the guard off.
+ */
+class WarmingKernelsTest {
+
+    /** Readiness that a test sets: ready from call {@code from} on (counting every ready() question). */
+    private static final class Forced implements WarmingKernels.Readiness {
+        final int from;
+        final int groups;
+        final boolean alternate;
+        int calls;
+        int asked;
+
+        Forced(int from, int groups, boolean alternate) {
+            this.from = from;
+            this.groups = groups;
+            this.alternate = alternate;
+        }
+
+        @Override
+        public boolean ready(int wanted) {
+            int call = calls++;
+            if (alternate) {
+                return (call & 1) == 0;
+            }
+            return call >= from && (wanted & groups) == wanted;
+        }
+
+        @Override
+        public void want(int wanted) {
+            asked |= wanted;
+        }
+    }
+
+    private static final TwinKernels TWIN = new TwinKernels(SimdKernels.SPECIES.length(), GemmShape.L);
+
+    /** Parameters after 25 Adam steps of 20-33-17-5 (softmax) at batch 13 with the given kernels. */
+    private static float[] train(Kernels kernels) {
+        Mlp mlp = Mlp.builder().input(20).dense(33, vecmlp.kernel.Activation.RELU)
+                .dense(17, vecmlp.kernel.Activation.TANH).dense(5, vecmlp.kernel.Activation.SOFTMAX)
+                .seed(3).kernels(kernels).build();
+        Optimizer adam = Optimizer.adam(1e-2f).clipNorm(1f).kernels(kernels);
+        Workspace ws = mlp.newWorkspace(13);
+        float[] grad = mlp.newGradients();
+        Random rnd = new Random(5);
+        float[] x = new float[13 * 20];
+        int[] labels = new int[13];
+        for (int step = 0; step < 25; step++) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextGaussian();
+            }
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = rnd.nextInt(5);
+            }
+            mlp.computeGradient(x, 0, 13, labels, 0, grad, ws);
+            adam.step(mlp.parameters(), grad);
+        }
+        float[] out = new float[5];
+        mlp.predict(x, 0, 1, out, 0, ws); // batch-1 inference: the few-row GEMM path
+        float[] result = java.util.Arrays.copyOf(mlp.parameters(), mlp.parameterCount() + 5);
+        System.arraycopy(out, 0, result, mlp.parameterCount(), 5);
+        return result;
+    }
+
+    @Test
+    void theSwitchNeverChangesABit() {
+        SimdKernels simd = (SimdKernels) Kernels.simd().withThreads(1);
+        float[] reference = train(simd);
+        int all = (1 << SimdWarmup.GROUPS) - 1;
+        for (int from : new int[] {0, 1, 7, 50, 333, Integer.MAX_VALUE}) {
+            Forced forced = new Forced(from, all, false);
+            assertArrayEquals(reference, train(new WarmingKernels(simd, TWIN, forced)), "switch at call " + from);
+            if (from > 0) {
+                assertTrue(forced.asked != 0, "a cold call asks for its groups");
+            }
+        }
+        // Only some groups ready, and a switch back and forth on every call: still the same bits.
+        assertArrayEquals(reference, train(new WarmingKernels(simd, TWIN,
+                new Forced(0, SimdWarmup.GEMM_BLOCKED | SimdWarmup.ADAM, false))), "GEMM and Adam only");
+        assertArrayEquals(reference, train(new WarmingKernels(simd, TWIN, new Forced(0, all, true))), "alternating");
+        assertArrayEquals(reference, train(new WarmingKernels((SimdKernels) simd.withThreads(3), TWIN,
+                new Forced(40, all, false))), "SIMD on 3 threads, switch at call 40");
+    }
+
+    @Test
+    void aCallNeedsTheGroupsOfItsPath() {
+        Activation relu = Activation.RELU;
+        assertEquals(SimdWarmup.GEMM_SMALL, WarmingKernels.gemmGroups(false, false, 1, 256, 784, relu));
+        assertEquals(SimdWarmup.GEMM_BLOCKED, WarmingKernels.gemmGroups(false, false, 128, 256, 784, relu));
+        // A deep product whose last column panel is a few columns wide runs them on the few-row path.
+        assertEquals(SimdWarmup.GEMM_BLOCKED | SimdWarmup.GEMM_SMALL,
+                WarmingKernels.gemmGroups(false, false, 128, GemmShape.NR + 1, 784, relu));
+        assertEquals(SimdWarmup.GEMM_BLOCKED,
+                WarmingKernels.gemmGroups(false, false, 128, GemmShape.NR + 1, GemmShape.KC, relu));
+        // A swapped TT product is blocked even for few rows of C, when B has many.
+        assertEquals(SimdWarmup.GEMM_BLOCKED, WarmingKernels.gemmGroups(true, true, 5, 300, 10,
+                Activation.IDENTITY));
+        assertEquals(SimdWarmup.GEMM_BLOCKED | SimdWarmup.ACTIVATION_FORWARD,
+                WarmingKernels.gemmGroups(false, false, 128, 10, 128, Activation.SOFTMAX));
+        assertEquals(SimdWarmup.GEMM_SMALL | SimdWarmup.ACTIVATION_FORWARD,
+                WarmingKernels.gemmGroups(false, false, 1, 10, 128, Activation.SIGMOID));
+    }
+
+    @Test
+    void aRoundIsGoodWhenSimdIsWithinBudgetAndNoSlowerThanTheTwin() {
+        assertTrue(SimdWarmup.compiled(900, 1000, 5000));
+        assertTrue(SimdWarmup.compiled(1000, 1000, 1000));
+        assertFalse(SimdWarmup.compiled(1001, 1000, 5000), "slower than the twin");
+        assertFalse(SimdWarmup.compiled(900, 100_000, 800), "over budget: the Java fallback against an interpreted twin");
+    }
+
+    @Test
+    void theWarmUpProperty() {
+        assertTrue(KernelProvider.guardedSimd(null) instanceof WarmingKernels);
+        assertTrue(KernelProvider.guardedSimd(" On ") instanceof WarmingKernels);
+        assertTrue(KernelProvider.guardedSimd("off") instanceof SimdKernels);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> KernelProvider.guardedSimd("maybe"));
+        assertTrue(e.getMessage().contains("vecmlp.warmup") && e.getMessage().contains("maybe"), e.getMessage());
+        Kernels guarded = KernelProvider.guardedSimd(null);
+        assertTrue(guarded.isSimd());
+        assertEquals(Kernels.simd().description(), guarded.description());
+        assertEquals(2, guarded.withThreads(2).threads());
+    }
+}
