@@ -14,7 +14,10 @@ import static vecmlp.kernel.Checks.vector;
  * oracle, and one on the Vector API ({@link #simd()}). {@link #get()} picks one once, at first use:
  * SIMD when the {@code jdk.incubator.vector} module is present, scalar otherwise (logged once, with the
  * flag that enables SIMD); the system property {@code vecmlp.kernels=scalar|simd|auto} forces a choice.
- * Nothing above this layer knows which one runs.
+ * The SIMD choice comes behind a cold-start guard: until the JIT has compiled a SIMD kernel (before that,
+ * Vector API code runs hundreds of times slower than plain loops), its calls run an exact scalar twin that
+ * gives the same bits; {@code -Dvecmlp.warmup=off} turns the guard off. Nothing above this layer knows
+ * which one runs.
  *
  * <p>Every public method checks its arguments first and throws {@link IllegalArgumentException},
  * {@link IndexOutOfBoundsException} or {@link NullPointerException} with a message naming the argument
@@ -31,7 +34,11 @@ public abstract class Kernels {
 
     // ------------------------------------------------------------------ provider
 
-    /** The kernels chosen for this JVM (see the class comment); the same instance on every call. */
+    /**
+     * The kernels chosen for this JVM (see the class comment); the same instance on every call. With the
+     * Vector API, the first call also starts the background thread that brings the SIMD kernels to compiled
+     * code.
+     */
     public static Kernels get() {
         return KernelProvider.defaultKernels();
     }
@@ -42,7 +49,8 @@ public abstract class Kernels {
     }
 
     /**
-     * The Vector API implementation with the default parallelism.
+     * The Vector API implementation with the default parallelism, without the cold-start guard of
+     * {@link #get()}: until the JIT has compiled it, it runs the Vector API's slow Java fallback.
      *
      * @throws IllegalStateException if the JVM was started without {@code --add-modules jdk.incubator.vector}
      */

@@ -11,8 +11,7 @@ import java.util.function.Consumer;
  * thousands of times; until then Vector API code runs the API's slow Java fallback. So the first call that
  * finds a group cold asks for it ({@link #want}), and a daemon thread, {@code vecmlp-simd-warmup}, runs that
  * group's SIMD kernels on small inputs that take every branch the real calls take (so the compiled code
- * has no untaken branch left to deoptimize on), for a slice of {@link #SLICE_NANOS} per group and round,
- * round after round, until a round of SIMD calls is both
+ * has no untaken branch left to deoptimize on), round after round, until a round of SIMD calls is both
  * within a budget that the Java fallback cannot meet and no slower than the same calls on the scalar twin,
  * {@link #CONFIRMATIONS} rounds in a row. Then the group is ready and stays ready. A group that is not
  * ready after {@link #GIVE_UP_NANOS} (a JVM whose JIT does not compile the Vector API to vector
@@ -44,8 +43,19 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         "column-sums", "axpy", "scale", "dot", "sgd", "momentum", "adam"};
     static final int GROUPS = NAMES.length;
 
-    /** How long a round runs a group's SIMD calls before timing them: 2 ms. */
-    static final long SLICE_NANOS = 2_000_000L;
+    /**
+     * The groups in the order they are warmed, the most work of a training step first: each round gives the
+     * first group not yet ready a slice of {@link #HEAD_SLICE_NANOS} and every other one
+     * {@link #SLICE_NANOS}, so the GEMM, most of the time of a step, is compiled first, while the others
+     * progress too (a group's compilation, on the JIT's threads, overlaps the next group's calls).
+     */
+    static final int[] PRIORITY = {0, 10, 3, 7, 4, 2, 1, 5, 6, 8, 9};
+    /** How long a round runs the SIMD calls of the first group not yet ready, before timing them: 12 ms. */
+    static final long HEAD_SLICE_NANOS = 12_000_000L;
+    /** ... and of every other group: 1 ms. */
+    static final long SLICE_NANOS = 1_000_000L;
+    /** The longest wait for the twin to be compiled before the SIMD warm-up starts: 400 ms. */
+    static final long TWIN_FIRST_NANOS = 400_000_000L;
     /** Good rounds in a row before a group is ready. */
     static final int CONFIRMATIONS = 3;
     /** How long a group is warmed before it is left to the twin: 30 s. */
@@ -125,22 +135,45 @@ final class SimdWarmup implements WarmingKernels.Readiness {
 
     private void run() {
         Workloads work = new Workloads(SimdKernels.SPECIES.length(), GemmShape.L);
+        letTheTwinCompile(work);
         while (true) {
             int todo = wanted & ~ready & ~abandoned;
             if (todo == 0) {
                 LockSupport.park(this);
                 continue;
             }
-            for (int g = 0; g < GROUPS; g++) {
+            boolean head = true;
+            for (int g : PRIORITY) {
                 if ((todo & (1 << g)) != 0) {
-                    round(g, work);
+                    round(g, work, head ? HEAD_SLICE_NANOS : SLICE_NANOS);
+                    head = false;
                 }
             }
         }
     }
 
+    /**
+     * Waits, at most {@link #TWIN_FIRST_NANOS}, until the twin's GEMM is compiled (its time on the warm-up
+     * calls has stopped falling), calling it now and then, before any SIMD warm-up: the caller runs on the
+     * twin meanwhile, and the JIT's threads (one C1 and one C2 on two cores) then compile the twin's loops
+     * first instead of queueing them behind the Vector API's methods, which take far longer to compile.
+     */
+    private void letTheTwinCompile(Workloads work) {
+        long start = System.nanoTime();
+        long best = Long.MAX_VALUE;
+        int stable = 0;
+        while (stable < 3 && System.nanoTime() - start < TWIN_FIRST_NANOS) {
+            long t0 = System.nanoTime();
+            work.loads[0].body.accept(twin);
+            long t = System.nanoTime() - t0;
+            stable = t < best * 0.9 ? 0 : stable + 1;
+            best = Math.min(best, t);
+            LockSupport.parkNanos(10_000_000L);
+        }
+    }
+
     /** One round for group {@code g}: warm calls, then the timed SIMD and twin calls and the decision. */
-    private void round(int g, Workloads work) {
+    private void round(int g, Workloads work, long slice) {
         int bit = 1 << g;
         long now = System.nanoTime();
         if (since[g] == 0) {
@@ -149,7 +182,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         try {
             Workloads.Load load = work.loads[g];
             // Compilation counts calls and loop iterations: many cheap calls in a slice of time.
-            long end = now + SLICE_NANOS;
+            long end = now + slice;
             do {
                 load.body.accept(simd);
             } while (System.nanoTime() < end);
