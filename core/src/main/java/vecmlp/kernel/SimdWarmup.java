@@ -56,6 +56,13 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     static final long SLICE_NANOS = 1_000_000L;
     /** The longest wait for the twin to be compiled before the SIMD warm-up starts: 400 ms. */
     static final long TWIN_FIRST_NANOS = 400_000_000L;
+    /**
+     * With two cores or fewer, the SIMD warm-up starts this long after the first request: 1 s. Its thread
+     * and the JIT's then share the caller's cores (the main job trained in 0.6–0.9 s with the warm-up from
+     * 0.4 s on, 0.5 s without it), and the Vector API takes 2 to 3 s of warm-up to compile on such a machine,
+     * so a short job gains nothing from it; a long one is ready one second later.
+     */
+    static final long FEW_CORES_DELAY_NANOS = 1_000_000_000L;
     /** Good rounds in a row before a group is ready. */
     static final int CONFIRMATIONS = 3;
     /** How long a group is warmed before it is left to the twin: 30 s. */
@@ -157,9 +164,23 @@ final class SimdWarmup implements WarmingKernels.Readiness {
      * calls has stopped falling), calling it now and then, before any SIMD warm-up: the caller runs on the
      * twin meanwhile, and the JIT's threads (one C1 and one C2 on two cores) then compile the twin's loops
      * first instead of queueing them behind the Vector API's methods, which take far longer to compile.
+     * On two cores or fewer, then waits until {@link #FEW_CORES_DELAY_NANOS} after the start.
      */
     private void letTheTwinCompile(Workloads work) {
         long start = System.nanoTime();
+        try {
+            twinFirst(work, start);
+        } finally {
+            if (Runtime.getRuntime().availableProcessors() <= 2) {
+                for (long left = FEW_CORES_DELAY_NANOS - (System.nanoTime() - start); left > 0;
+                     left = FEW_CORES_DELAY_NANOS - (System.nanoTime() - start)) {
+                    LockSupport.parkNanos(left);
+                }
+            }
+        }
+    }
+
+    private void twinFirst(Workloads work, long start) {
         long best = Long.MAX_VALUE;
         int stable = 0;
         while (stable < 3 && System.nanoTime() - start < TWIN_FIRST_NANOS) {
