@@ -259,6 +259,33 @@ final class TwinKernels extends Kernels {
     /** {@code C[co + j] = epilogue(acc[j], …)} for {@code j < w}: {@link GemmKernel#epilogue}, element by element. */
     private static void epilogueRow(float[] acc, int w, float[] c, int co, float alpha, float beta,
                                     float[] bias, int bo, int act, float slope) {
+        // The cases of a training step written out (the roundings of GemmKernel.epilogue: with alpha 1 there
+        // is no scaling, with beta 1 the old value is added, fma(c, 1, x) being c + x rounded once), so that
+        // code the JIT has not yet optimized runs no call per element.
+        if (alpha == 1f && act != GemmKernel.ACT_LEAKY) {
+            if (beta == 0f && bias == null && act == GemmKernel.ACT_NONE) {
+                System.arraycopy(acc, 0, c, co, w);
+                return;
+            }
+            if (beta == 0f && bias != null) {
+                if (act == GemmKernel.ACT_RELU) {
+                    for (int j = 0; j < w; j++) {
+                        c[co + j] = Math.max(acc[j] + bias[bo + j], 0f);
+                    }
+                } else {
+                    for (int j = 0; j < w; j++) {
+                        c[co + j] = acc[j] + bias[bo + j];
+                    }
+                }
+                return;
+            }
+            if (beta == 1f && bias == null && act == GemmKernel.ACT_NONE) {
+                for (int j = 0; j < w; j++) {
+                    c[co + j] = c[co + j] + acc[j];
+                }
+                return;
+            }
+        }
         for (int j = 0; j < w; j++) {
             c[co + j] = GemmKernel.epilogue(acc[j], beta != 0f ? c[co + j] : 0f, alpha, beta,
                     bias != null ? bias[bo + j] : 0f, bias != null, act, slope);
