@@ -242,6 +242,9 @@ public final class CsvLoader {
             }
             v = v * 10 + (ch - '0');
         }
+        if (negative && v == 0) {
+            return NOT_SMALL; // "-0" is -0.0f, which no int gives
+        }
         return negative ? -v : v;
     }
 

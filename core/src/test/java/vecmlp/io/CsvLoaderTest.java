@@ -36,6 +36,27 @@ class CsvLoaderTest {
         assertEquals(3, d.numClasses());
     }
 
+    /** The fast path for short integers gives Float.parseFloat's bits, the sign of a negative zero included. */
+    @Test
+    void shortIntegersReadAsParseFloatReadsThem() throws IOException {
+        String[] fields = {"0", "-0", "+0", "7", "-7", "+12", "0016", "9999999", "-9999999", "10000000", "-00",
+            "1.", "1e3", "16"};
+        StringBuilder row = new StringBuilder();
+        for (String f : fields) {
+            row.append(f).append(',');
+        }
+        Dataset d = CsvLoader.create().load(write("ints.csv", row.append("1\n").toString()));
+        for (int i = 0; i < fields.length; i++) {
+            assertEquals(Float.floatToRawIntBits(Float.parseFloat(fields[i])), Float.floatToRawIntBits(d.features()[i]),
+                    "field " + fields[i]);
+        }
+        assertEquals(-7, CsvLoader.smallInteger("-7"));
+        assertEquals(Integer.MIN_VALUE, CsvLoader.smallInteger("12345678"), "8 digits: Float.parseFloat's path");
+        assertEquals(Integer.MIN_VALUE, CsvLoader.smallInteger("-0"), "-0 is -0.0f");
+        assertEquals(Integer.MIN_VALUE, CsvLoader.smallInteger(""));
+        assertEquals(Integer.MIN_VALUE, CsvLoader.smallInteger("-"));
+    }
+
     @Test
     void readsNamedLabelColumnFromHeaderWithQuotesBomAndCrlf() throws IOException {
         Dataset d = CsvLoader.create().withLabelColumn("digit")
