@@ -58,9 +58,10 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     static final long TWIN_FIRST_NANOS = 400_000_000L;
     /**
      * With two cores or fewer, the SIMD warm-up starts this long after the first request: 1 s. Its thread
-     * and the JIT's then share the caller's cores (the main job trained in 0.6–0.9 s with the warm-up from
-     * 0.4 s on, 0.5 s without it), and the Vector API takes 2 to 3 s of warm-up to compile on such a machine,
-     * so a short job gains nothing from it; a long one is ready one second later.
+     * and the JIT's would share the caller's cores while the caller runs the twin (README's main job, five
+     * runs each: trained in 0.6–0.9 s with the warm-up from 0.4 s on, 0.4–0.5 s from 1 s on), and the Vector
+     * API takes 2 to 3 s of warm-up to compile on such a machine, so a short job would gain nothing from an
+     * earlier start; a long one is ready one second later.
      */
     static final long FEW_CORES_DELAY_NANOS = 1_000_000_000L;
     /** Good rounds in a row before a group is ready. */
@@ -120,24 +121,6 @@ final class SimdWarmup implements WarmingKernels.Readiness {
      */
     static boolean compiled(long simdNanos, long twinNanos, long budgetNanos) {
         return simdNanos <= twinNanos && simdNanos <= budgetNanos;
-    }
-
-    /** A one-line summary: which groups are ready, and after how many milliseconds of warm-up. */
-    String summary() {
-        StringBuilder sb = new StringBuilder();
-        for (int g = 0; g < GROUPS; g++) {
-            int bit = 1 << g;
-            if ((wanted & bit) == 0) {
-                continue;
-            }
-            sb.append(sb.length() == 0 ? "" : ", ").append(NAMES[g]).append(' ');
-            if ((ready & bit) != 0) {
-                sb.append(readyAfter[g] / 1_000_000).append(" ms");
-            } else {
-                sb.append((abandoned & bit) != 0 ? "left to the twin" : "warming");
-            }
-        }
-        return sb.toString();
     }
 
     private void run() {
