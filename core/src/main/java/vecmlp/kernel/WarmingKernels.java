@@ -10,8 +10,8 @@ import static vecmlp.kernel.GemmShape.NR;
  * present: each call runs {@link SimdKernels} once the JIT has compiled the code that call needs, and its
  * exact scalar twin ({@link TwinKernels}) until then. Until C2 has compiled a Vector API method, each vector
  * operation runs the API's Java fallback, hundreds of times slower than plain loops; the twin's loops
- * compile after a few milliseconds. Because the twin gives the same bits, which of the two runs a call, and
- * when the switch happens, never changes a result.
+ * compile within the first few hundred milliseconds. Because the twin gives the same bits, which of the two
+ * runs a call, and when the switch happens, never changes a result.
  *
  * <p>Readiness is kept per group of kernels ({@link SimdWarmup}'s bits) and decided by {@link SimdWarmup}: the
  * first call that finds a group cold asks for it, and a background thread runs that group's SIMD kernels on
