@@ -4,6 +4,8 @@ import static vecmlp.kernel.Gemm.EDGE_MAX_COLS;
 import static vecmlp.kernel.Gemm.SMALL_M;
 import static vecmlp.kernel.GemmShape.KC;
 
+import java.util.Arrays;
+
 /**
  * The exact scalar twin of {@link SimdKernels}: plain loops that perform, for every output element, the
  * same IEEE 754 operations in the same order as the Vector API kernels with the same lane counts, so the
@@ -184,10 +186,10 @@ final class TwinKernels extends Kernels {
                     int r = Math.min(2, m - i);
                     float[] acc0 = s.acc0;
                     float[] acc1 = s.acc1;
-                    java.util.Arrays.fill(acc0, 0, w, 0f);
+                    Arrays.fill(acc0, 0, w, 0f);
                     int a0 = aOff + i * ars + pc * aps;
                     if (r == 2) {
-                        java.util.Arrays.fill(acc1, 0, w, 0f);
+                        Arrays.fill(acc1, 0, w, 0f);
                         accumulate2(kc, w, a, a0, a0 + ars, aps, rows, acc0, acc1);
                         epilogueRow(acc1, w, c, cOff + (i + 1) * ldc + j0, alpha, betaPass,
                                 last ? bias : null, biasOff + j0, last ? act : GemmKernel.ACT_NONE, slope);
@@ -306,7 +308,7 @@ final class TwinKernels extends Kernels {
         for (int jb = j0; jb < j1; jb += NB) {
             int w = Math.min(NB, j1 - jb);
             for (int i = 0; i < m; i++) {
-                java.util.Arrays.fill(s.acc0, 0, w, 0f);
+                Arrays.fill(s.acc0, 0, w, 0f);
                 for (int pc = 0; pc < k; pc += KC) {
                     int kc = Math.min(KC, k - pc);
                     float[][] rows = s.packRows(transB, b, bOff, ldb, pc, kc, jb, w);
@@ -371,7 +373,7 @@ final class TwinKernels extends Kernels {
         int l = gemmLanes;
         int bound4 = k - k % (4 * l);
         int bound = k - k % l;
-        java.util.Arrays.fill(parts, 0, 4 * l, 0f);
+        Arrays.fill(parts, 0, 4 * l, 0f);
         int p = 0;
         for (; p < bound4; p += 4 * l) {
             for (int q = 0; q < 4 * l; q++) {
@@ -559,7 +561,7 @@ final class TwinKernels extends Kernels {
         float sum = 0f;
         if (bound > 0) {
             float[] parts = TwinScratch.local().parts;
-            java.util.Arrays.fill(parts, 0, 4 * l, 0f);
+            Arrays.fill(parts, 0, 4 * l, 0f);
             int bound4 = n - n % (4 * l);
             for (; i < bound4; i += 4 * l) {
                 for (int q = 0; q < 4 * l; q++) {

@@ -2,6 +2,8 @@ package vecmlp.kernel;
 
 import static vecmlp.kernel.GemmShape.KC;
 
+import java.util.Arrays;
+
 /**
  * The buffers one thread needs for {@link TwinKernels}: rows of a packed block of B, each at offset 0 (the
  * form C2 vectorizes), two rows of sums, a gathered row and column for dot products, partial sums, and the
@@ -48,7 +50,7 @@ final class TwinScratch {
             }
         }
         for (int p = kc; p % 4 != 0; p++) {
-            java.util.Arrays.fill(r[p], 0, w, 0f);
+            Arrays.fill(r[p], 0, w, 0f);
         }
         return r;
     }
