@@ -259,36 +259,54 @@ final class TwinKernels extends Kernels {
         }
     }
 
-    /** {@code C[co + j] = epilogue(acc[j], …)} for {@code j < w}: {@link GemmKernel#epilogue}, element by element. */
+    /**
+     * {@code C[co + j] = epilogue(acc[j], …)} for {@code j < w}, the roundings of {@link GemmKernel#epilogue}.
+     * The cases of a training step have small methods of their own, with no call per element (code the JIT
+     * has not yet optimized runs them many times faster) and compiled only when used: with alpha 1 there is
+     * no scaling, and with beta 1 the old value is added ({@code fma(c, 1, x)} is {@code c + x} rounded once).
+     */
     private static void epilogueRow(float[] acc, int w, float[] c, int co, float alpha, float beta,
                                     float[] bias, int bo, int act, float slope) {
-        // The cases of a training step written out (the roundings of GemmKernel.epilogue: with alpha 1 there
-        // is no scaling, with beta 1 the old value is added, fma(c, 1, x) being c + x rounded once), so that
-        // code the JIT has not yet optimized runs no call per element.
         if (alpha == 1f && act != GemmKernel.ACT_LEAKY) {
             if (beta == 0f && bias == null && act == GemmKernel.ACT_NONE) {
                 System.arraycopy(acc, 0, c, co, w);
                 return;
             }
             if (beta == 0f && bias != null) {
-                if (act == GemmKernel.ACT_RELU) {
-                    for (int j = 0; j < w; j++) {
-                        c[co + j] = Math.max(acc[j] + bias[bo + j], 0f);
-                    }
-                } else {
-                    for (int j = 0; j < w; j++) {
-                        c[co + j] = acc[j] + bias[bo + j];
-                    }
-                }
+                storePlusBias(acc, w, c, co, bias, bo, act == GemmKernel.ACT_RELU);
                 return;
             }
             if (beta == 1f && bias == null && act == GemmKernel.ACT_NONE) {
-                for (int j = 0; j < w; j++) {
-                    c[co + j] = c[co + j] + acc[j];
-                }
+                addTo(acc, w, c, co);
                 return;
             }
         }
+        epilogueAny(acc, w, c, co, alpha, beta, bias, bo, act, slope);
+    }
+
+    /** {@code C = acc + bias}, then ReLU if {@code relu}. */
+    private static void storePlusBias(float[] acc, int w, float[] c, int co, float[] bias, int bo, boolean relu) {
+        if (relu) {
+            for (int j = 0; j < w; j++) {
+                c[co + j] = Math.max(acc[j] + bias[bo + j], 0f);
+            }
+        } else {
+            for (int j = 0; j < w; j++) {
+                c[co + j] = acc[j] + bias[bo + j];
+            }
+        }
+    }
+
+    /** {@code C = C + acc}: a later depth pass. */
+    private static void addTo(float[] acc, int w, float[] c, int co) {
+        for (int j = 0; j < w; j++) {
+            c[co + j] = c[co + j] + acc[j];
+        }
+    }
+
+    /** Every other epilogue, element by element. */
+    private static void epilogueAny(float[] acc, int w, float[] c, int co, float alpha, float beta,
+                                    float[] bias, int bo, int act, float slope) {
         for (int j = 0; j < w; j++) {
             c[co + j] = GemmKernel.epilogue(acc[j], beta != 0f ? c[co + j] : 0f, alpha, beta,
                     bias != null ? bias[bo + j] : 0f, bias != null, act, slope);
@@ -397,72 +415,93 @@ final class TwinKernels extends Kernels {
 
     // ------------------------------------------------------------------ activations
 
+    /**
+     * Row by row, each kind in a small method of its own: a row is at most a few hundred loop iterations, so
+     * the JIT compiles these methods whole after enough rows, instead of compiling the loops of one large
+     * method while they run (on-stack replacement) and then the method again; and a kind a network does not
+     * use is never compiled.
+     */
     @Override
     protected void activationForwardK(Activation act, int m, int n, float[] z, int zOff, int ldz,
                                       float[] a, int aOff, int lda) {
         int bound = n - n % lanes;
+        Activation.Kind kind = act.kind();
         for (int i = 0; i < m; i++) {
             int zr = zOff + i * ldz;
             int ar = aOff + i * lda;
-            switch (act.kind()) {
+            switch (kind) {
                 case IDENTITY:
                     if (z != a || zr != ar) {
                         System.arraycopy(z, zr, a, ar, n);
                     }
                     break;
                 case RELU:
-                    for (int j = 0; j < bound; j++) {
-                        a[ar + j] = Math.max(z[zr + j], 0f);
-                    }
-                    for (int j = bound; j < n; j++) {
-                        float v = z[zr + j];
-                        a[ar + j] = v > 0f ? v : 0f;
-                    }
+                    reluRow(n, bound, z, zr, a, ar);
                     break;
-                case LEAKY_RELU: {
-                    float slope = act.slope();
-                    for (int j = 0; j < bound; j++) {
-                        float v = z[zr + j];
-                        a[ar + j] = v <= 0f ? v * slope : v;
-                    }
-                    for (int j = bound; j < n; j++) {
-                        float v = z[zr + j];
-                        a[ar + j] = v > 0f ? v : slope * v;
-                    }
+                case LEAKY_RELU:
+                    leakyReluRow(n, bound, act.slope(), z, zr, a, ar);
                     break;
-                }
                 case SIGMOID:
-                    for (int j = 0; j < n; j++) {
-                        a[ar + j] = VectorMath.sigmoid(z[zr + j]);
-                    }
-                    break;
                 case TANH:
-                    for (int j = 0; j < n; j++) {
-                        a[ar + j] = VectorMath.tanh(z[zr + j]);
-                    }
+                    mathRow(kind == Activation.Kind.SIGMOID, n, z, zr, a, ar);
                     break;
-                case SOFTMAX: {
-                    // Both SIMD forms (row by row, or short rows back to back) give these bits: exp of the
-                    // rounded z − max, the sum in index order, then a multiplication by its reciprocal.
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int j = 0; j < n; j++) {
-                        max = Math.max(max, z[zr + j]);
-                    }
-                    float sum = 0f;
-                    for (int j = 0; j < n; j++) {
-                        float e = VectorMath.exp(z[zr + j] - max);
-                        a[ar + j] = e;
-                        sum += e;
-                    }
-                    float inv = 1f / sum;
-                    for (int j = 0; j < n; j++) {
-                        a[ar + j] *= inv;
-                    }
+                case SOFTMAX:
+                    softmaxRow(n, z, zr, a, ar);
                     break;
-                }
                 default:
                     throw new AssertionError(act);
             }
+        }
+    }
+
+    /** ReLU: the vector body's {@code max(z, 0)} for whole vectors, the tail's {@code z > 0 ? z : 0} after. */
+    private static void reluRow(int n, int bound, float[] z, int zr, float[] a, int ar) {
+        for (int j = 0; j < bound; j++) {
+            a[ar + j] = Math.max(z[zr + j], 0f);
+        }
+        for (int j = bound; j < n; j++) {
+            float v = z[zr + j];
+            a[ar + j] = v > 0f ? v : 0f;
+        }
+    }
+
+    /** Leaky ReLU: the vector body's select for whole vectors, the tail's for the rest. */
+    private static void leakyReluRow(int n, int bound, float slope, float[] z, int zr, float[] a, int ar) {
+        for (int j = 0; j < bound; j++) {
+            float v = z[zr + j];
+            a[ar + j] = v <= 0f ? v * slope : v;
+        }
+        for (int j = bound; j < n; j++) {
+            float v = z[zr + j];
+            a[ar + j] = v > 0f ? v : slope * v;
+        }
+    }
+
+    /** Sigmoid or tanh, {@link VectorMath}'s scalar forms (its vector lanes give the same bits). */
+    private static void mathRow(boolean sigmoid, int n, float[] z, int zr, float[] a, int ar) {
+        for (int j = 0; j < n; j++) {
+            a[ar + j] = sigmoid ? VectorMath.sigmoid(z[zr + j]) : VectorMath.tanh(z[zr + j]);
+        }
+    }
+
+    /**
+     * Softmax of one row. Both SIMD forms (row by row, or short rows back to back) give these bits: exp of the
+     * rounded {@code z − max}, the sum in index order, then a multiplication by its reciprocal.
+     */
+    private static void softmaxRow(int n, float[] z, int zr, float[] a, int ar) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            max = Math.max(max, z[zr + j]);
+        }
+        float sum = 0f;
+        for (int j = 0; j < n; j++) {
+            float e = VectorMath.exp(z[zr + j] - max);
+            a[ar + j] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int j = 0; j < n; j++) {
+            a[ar + j] *= inv;
         }
     }
 
@@ -472,41 +511,48 @@ final class TwinKernels extends Kernels {
         if (act.kind() == Activation.Kind.IDENTITY) {
             return;
         }
+        Activation.Kind kind = act.kind();
         for (int i = 0; i < m; i++) {
             int ar = aOff + i * lda;
             int dr = dOff + i * ldd;
-            switch (act.kind()) {
+            switch (kind) {
                 case RELU:
-                case LEAKY_RELU: {
-                    float slope = act.slope();
-                    for (int j = 0; j < n; j++) { // a select, not a branch: half of them would be mispredicted
-                        float d = delta[dr + j];
-                        delta[dr + j] = a[ar + j] > 0f ? d : d * slope;
-                    }
+                case LEAKY_RELU:
+                    reluBackwardRow(n, act.slope(), a, ar, delta, dr);
                     break;
-                }
                 case SIGMOID:
-                    for (int j = 0; j < n; j++) {
-                        float s = a[ar + j];
-                        delta[dr + j] *= s * (1f - s);
-                    }
-                    break;
                 case TANH:
-                    for (int j = 0; j < n; j++) {
-                        float t = a[ar + j];
-                        delta[dr + j] *= 1f - t * t;
-                    }
+                    squashBackwardRow(kind == Activation.Kind.SIGMOID, n, a, ar, delta, dr);
                     break;
-                case SOFTMAX: {
-                    float dot = dotK(n, delta, dr, a, ar);
-                    for (int j = 0; j < n; j++) {
-                        delta[dr + j] = a[ar + j] * (delta[dr + j] - dot);
-                    }
+                case SOFTMAX:
+                    softmaxBackwardRow(n, dotK(n, delta, dr, a, ar), a, ar, delta, dr);
                     break;
-                }
                 default:
                     throw new AssertionError(act);
             }
+        }
+    }
+
+    /** {@code delta ← delta} where {@code a > 0}, else {@code delta·slope} (the SIMD body and tail alike). */
+    private static void reluBackwardRow(int n, float slope, float[] a, int ar, float[] delta, int dr) {
+        for (int j = 0; j < n; j++) { // a select, not a branch: half of them would be mispredicted
+            float d = delta[dr + j];
+            delta[dr + j] = a[ar + j] > 0f ? d : d * slope;
+        }
+    }
+
+    /** {@code delta ← delta·s(1 − s)} (sigmoid) or {@code delta·(1 − t²)} (tanh). */
+    private static void squashBackwardRow(boolean sigmoid, int n, float[] a, int ar, float[] delta, int dr) {
+        for (int j = 0; j < n; j++) {
+            float v = a[ar + j];
+            delta[dr + j] *= sigmoid ? v * (1f - v) : 1f - v * v;
+        }
+    }
+
+    /** {@code delta ← s ⊙ (delta − dot)}. */
+    private static void softmaxBackwardRow(int n, float dot, float[] a, int ar, float[] delta, int dr) {
+        for (int j = 0; j < n; j++) {
+            delta[dr + j] = a[ar + j] * (delta[dr + j] - dot);
         }
     }
 
@@ -526,10 +572,13 @@ final class TwinKernels extends Kernels {
             sums[sOff + j] = 0f;
         }
         for (int i = 0; i < m; i++) {
-            int ar = aOff + i * lda;
-            for (int j = 0; j < n; j++) {
-                sums[sOff + j] += a[ar + j];
-            }
+            addRow(n, a, aOff + i * lda, sums, sOff);
+        }
+    }
+
+    private static void addRow(int n, float[] a, int ar, float[] sums, int sOff) {
+        for (int j = 0; j < n; j++) {
+            sums[sOff + j] += a[ar + j];
         }
     }
 
@@ -563,11 +612,10 @@ final class TwinKernels extends Kernels {
             float[] parts = TwinScratch.local().parts;
             Arrays.fill(parts, 0, 4 * l, 0f);
             int bound4 = n - n % (4 * l);
-            for (; i < bound4; i += 4 * l) {
-                for (int q = 0; q < 4 * l; q++) {
-                    parts[q] = Math.fma(x[xOff + i + q], y[yOff + i + q], parts[q]);
-                }
+            for (; i < bound4; i += PART_BLOCK) { // short calls, compiled whole (see activationForwardK)
+                partials4(Math.min(PART_BLOCK, bound4 - i), 4 * l, x, xOff + i, y, yOff + i, parts);
             }
+            i = bound4;
             for (; i < bound; i += l) {
                 for (int q = 0; q < l; q++) {
                     parts[q] = Math.fma(x[xOff + i + q], y[yOff + i + q], parts[q]);
@@ -589,6 +637,18 @@ final class TwinKernels extends Kernels {
             sum = Math.fma(x[xOff + i], y[yOff + i], sum);
         }
         return sum;
+    }
+
+    /** Elements per call of {@link #partials4}: a multiple of {@code 4·L} for up to 64 lanes. */
+    private static final int PART_BLOCK = 256;
+
+    /** {@code parts[q] = fma(x_i, y_i, parts[q])} for {@code i ≡ q (mod w)}, in order, over {@code len} elements. */
+    private static void partials4(int len, int w, float[] x, int xOff, float[] y, int yOff, float[] parts) {
+        for (int i = 0; i < len; i += w) {
+            for (int q = 0; q < w; q++) {
+                parts[q] = Math.fma(x[xOff + i + q], y[yOff + i + q], parts[q]);
+            }
+        }
     }
 
     /** {@link SimdKernels#sumOfSquaresK}: above {@link ParallelElementwise#BLOCK}, the blocks' sums in order. */
@@ -643,8 +703,12 @@ final class TwinKernels extends Kernels {
         float oneMinusBeta2 = 1f - beta2;
         int bound = n - n % lanes;
         if (pOff == gOff && gOff == mOff && mOff == vOff) {
-            adamBody(pOff, pOff + bound, decay, l2, beta1, oneMinusBeta1, beta2, oneMinusBeta2, invBc2, eps, stepSize,
-                    param, grad, m, v);
+            // In pieces of 256: many short calls, which the JIT compiles whole (not one long loop replaced
+            // while it runs, then compiled again).
+            for (int lo = pOff, end = pOff + bound; lo < end; lo += 256) {
+                adamBody(lo, Math.min(lo + 256, end), decay, l2, beta1, oneMinusBeta1, beta2, oneMinusBeta2, invBc2,
+                        eps, stepSize, param, grad, m, v);
+            }
         } else {
             for (int i = 0; i < bound; i++) {
                 float p = param[pOff + i] * decay;
