@@ -99,8 +99,17 @@ class TwinKernelsTest {
                     Mat contiguous = new Mat(m, n, 2, Math.max(1, n), 3).fillUniform(rnd, -30f, 30f);
                     same(act + " forward in place, rows back to back " + m + "x" + n, contiguous,
                             (k, out) -> k.activationForward(act, m, n, out.a, out.off, out.ld, out.a, out.off, out.ld));
-                    Mat s = Mat.poisoned(m, n).fillUniform(rnd, 0f, 1f);
+                    // Activations of either sign (ReLU's derivative takes both paths) and, in the first row,
+                    // the values where the SIMD code and a naive select could part: ±0, NaN, ±∞, the smallest
+                    // positive float; deltas with ±0, NaN and ±∞ among them.
+                    Mat s = Mat.poisoned(m, n).fillUniform(rnd, -1f, 1f);
                     Mat d = Mat.poisoned(m, n).fillUniform(rnd, -2f, 2f);
+                    float[] special = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+                        Float.MIN_VALUE, -Float.MIN_VALUE};
+                    for (int j = 0; j < Math.min(n, special.length); j++) {
+                        s.set(0, j, special[j]);
+                        d.set(0, (j + 3) % n, special[j]);
+                    }
                     for (Kernels k3 : new Kernels[] {SIMD, SIMD3}) {
                         Mat expected = d.copy();
                         k3.activationBackward(act, m, n, s.a, s.off, s.ld, expected.a, expected.off, expected.ld);
