@@ -175,6 +175,11 @@ final class TwinKernels extends Kernels {
         // Equal depth passes, as the blocked SIMD path: a function of k alone.
         int passes = (k + KC - 1) / KC;
         int kcMax = (k + passes - 1) / passes;
+        if (n1 < NARROW && m >= NARROW) {
+            narrow(transA, transB, m, n1, k, kcMax, a, aOff, lda, b, bOff, ldb, alpha, beta, c, cOff, ldc,
+                    bias, biasOff, act, slope, s);
+            return;
+        }
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
             boolean last = pc + kc == k;
@@ -200,6 +205,60 @@ final class TwinKernels extends Kernels {
                             last ? bias : null, biasOff + j0, last ? act : GemmKernel.ACT_NONE, slope);
                 }
             }
+        }
+    }
+
+    /** Below this many columns (and from this many rows on), {@link #product} computes Cᵀ by {@link #narrow}. */
+    static final int NARROW = 16;
+
+    /**
+     * The blocked path for a C of few columns (a 10-class output layer), whose rows are too short for the
+     * vectorizer: the same sums computed as rows of Cᵀ, {@code Cᵀ[j][i] += Σ_p B(p, j)·A(i, p)} over rows of
+     * op(A)ᵀ packed at offset 0 (a product's two factors commute exactly, and each sum keeps its depth order),
+     * two columns of C at a time; the epilogue after each depth pass, element by element.
+     */
+    private static void narrow(boolean transA, boolean transB, int m, int n, int k, int kcMax,
+                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float alpha, float beta,
+                               float[] c, int cOff, int ldc, float[] bias, int biasOff, int act, float slope,
+                               TwinScratch s) {
+        int bcs = transB ? ldb : 1; // B(p, j) = b[bOff + p·bps + j·bcs]
+        int bps = transB ? 1 : ldb;
+        for (int pc = 0; pc < k; pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc);
+            boolean last = pc + kc == k;
+            float betaPass = pc == 0 ? beta : 1f;
+            float[] passBias = last ? bias : null;
+            int passAct = last ? act : GemmKernel.ACT_NONE;
+            for (int i0 = 0; i0 < m; i0 += NB) {
+                int w = Math.min(NB, m - i0);
+                // op(A)ᵀ(p, i) = op(A)(i, p): A's rows where A is transposed, its columns otherwise.
+                float[][] rows = s.packRows(!transA, a, aOff, lda, pc, kc, i0, w);
+                for (int j = 0; j < n; j += 2) {
+                    float[] acc0 = s.acc0;
+                    float[] acc1 = s.acc1;
+                    Arrays.fill(acc0, 0, w, 0f);
+                    int b0 = bOff + pc * bps + j * bcs;
+                    if (j + 1 < n) {
+                        Arrays.fill(acc1, 0, w, 0f);
+                        accumulate2(kc, w, b, b0, b0 + bcs, bps, rows, acc0, acc1);
+                        epilogueColumn(acc1, w, c, cOff + i0 * ldc + j + 1, ldc, alpha, betaPass, passBias,
+                                biasOff + j + 1, passAct, slope);
+                    } else {
+                        accumulate1(kc, w, b, b0, bps, rows, acc0);
+                    }
+                    epilogueColumn(acc0, w, c, cOff + i0 * ldc + j, ldc, alpha, betaPass, passBias, biasOff + j,
+                            passAct, slope);
+                }
+            }
+        }
+    }
+
+    /** {@code C[co + i·ldc] = epilogue(acc[i], …)} for {@code i < w}: one column of C. */
+    private static void epilogueColumn(float[] acc, int w, float[] c, int co, int ldc, float alpha, float beta,
+                                       float[] bias, int bo, int act, float slope) {
+        float bj = bias != null ? bias[bo] : 0f;
+        for (int i = 0, o = co; i < w; i++, o += ldc) {
+            c[o] = GemmKernel.epilogue(acc[i], beta != 0f ? c[o] : 0f, alpha, beta, bj, bias != null, act, slope);
         }
     }
 
