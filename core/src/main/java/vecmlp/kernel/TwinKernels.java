@@ -31,8 +31,9 @@ import java.util.Arrays;
  * </ul>
  *
  * <p>The loops are written to be fast once C2 has compiled them (within the first few hundred milliseconds
- * of use): the GEMM reads its B operand from rows packed at offset 0 and accumulates into rows at offset 0, a
- * form C2's auto-vectorizer turns into vector FMAs without changing any element's order of operations.
+ * of use): the GEMM reads its B operand from rows packed at offset 0 and accumulates into rows at offset 0
+ * (for a C of few columns, rows of op(A)ᵀ into rows of Cᵀ), a form C2's auto-vectorizer turns into vector
+ * FMAs without changing any element's order of operations.
  * Single-threaded (a multi-threaded SIMD call gives the same bits). Buffers belong to the thread
  * ({@link TwinScratch}).
  */
