@@ -69,13 +69,18 @@ public class ColdStartBenchmark {
     }
 
     private float steps(int n) {
-        int batches = SAMPLES / batch;
         float loss = 0f;
         for (int s = 0; s < n; s++) {
-            int row = (s % batches) * batch;
-            loss += mlp.computeGradient(x, row * inputs, batch, labels, row, grad, ws);
-            adam.step(mlp.parameters(), grad);
+            loss += step(s);
         }
+        return loss;
+    }
+
+    /** Training step {@code s} (0-based; the batches cycle through the samples); returns its loss. */
+    float step(int s) {
+        int row = (s % (SAMPLES / batch)) * batch;
+        float loss = mlp.computeGradient(x, row * inputs, batch, labels, row, grad, ws);
+        adam.step(mlp.parameters(), grad);
         return loss;
     }
 

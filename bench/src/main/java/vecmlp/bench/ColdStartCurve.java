@@ -9,9 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import vecmlp.bench.report.SvgChart;
-import vecmlp.nn.Mlp;
-import vecmlp.nn.Workspace;
-import vecmlp.optim.Optimizer;
 
 /**
  * The warm-up curve of a fresh JVM: the time of each of the first training steps (forward, backward, Adam)
@@ -70,23 +67,14 @@ public final class ColdStartCurve {
 
     /** One JVM's steps: prints, per bin of steps {@code [2^i, 2^(i+1))}, its last step, mean µs and total µs. */
     private static void run(String impl, String net, int steps) {
-        String[] parts = net.split(":");
-        int batch = Integer.parseInt(parts[1]);
-        Mlp mlp = Networks.classifier(parts[0], Impls.kernels(impl));
-        Optimizer adam = Optimizer.adam(1e-3f).kernels(mlp.kernels());
-        Workspace ws = mlp.newWorkspace(batch);
-        float[] grad = mlp.newGradients();
-        int inputs = mlp.inputSize();
-        int samples = ColdStartBenchmark.SAMPLES;
-        float[] x = Networks.inputs(samples, inputs, 1);
-        int[] labels = Networks.labels(samples, mlp.outputSize(), 2);
-        int batches = samples / batch;
+        ColdStartBenchmark state = new ColdStartBenchmark(); // the benchmark's network, optimizer and data
+        state.net = net;
+        state.impl = impl;
+        state.setUp();
         long binStart = System.nanoTime();
         int binFirst = 1;
         for (int s = 1; s <= steps; s++) {
-            int row = ((s - 1) % batches) * batch;
-            mlp.computeGradient(x, row * inputs, batch, labels, row, grad, ws);
-            adam.step(mlp.parameters(), grad);
+            state.step(s - 1);
             if (s == steps || Integer.bitCount(s + 1) == 1) { // bins 1, 2-3, 4-7, …
                 long now = System.nanoTime();
                 double micros = (now - binStart) / 1e3;

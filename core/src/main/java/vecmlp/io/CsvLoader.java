@@ -201,7 +201,7 @@ public final class CsvLoader {
     private static float parseNumber(String s, String name, int line, int column) throws MalformedDataException {
         int small = smallInteger(s);
         if (small != NOT_SMALL) {
-            return small; // exact: |small| < 2^24, so this is Float.parseFloat's value, found 20x faster
+            return small; // exact: |small| < 2^24, so this is Float.parseFloat's value, without its parser
         }
         float v;
         try {

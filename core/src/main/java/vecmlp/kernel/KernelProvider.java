@@ -97,11 +97,6 @@ final class KernelProvider {
         }
     }
 
-    /** The background warm-up of the SIMD kernels shared by every guarded instance (the JIT's state is global). */
-    static SimdWarmup warmup() {
-        return WarmingHolder.WARMUP;
-    }
-
     private static final class WarmingHolder {
         static final TwinKernels TWIN = new TwinKernels(SimdKernels.SPECIES.length(), GemmShape.L);
         static final SimdWarmup WARMUP = new SimdWarmup(new SimdKernels(1), TWIN);

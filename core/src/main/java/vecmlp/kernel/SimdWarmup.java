@@ -58,8 +58,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     static final long TWIN_FIRST_NANOS = 400_000_000L;
     /**
      * With two cores or fewer, the SIMD warm-up starts this long after the first request: 1 s. Its thread
-     * and the JIT's would share the caller's cores while the caller runs the twin (README's main job, five
-     * runs each: trained in 0.6–0.9 s with the warm-up from 0.4 s on, 0.4–0.5 s from 1 s on), and the Vector
+     * and the JIT's would share the caller's cores while the caller runs the twin (README's main job, three
+     * runs each: trained in 0.6–0.9 s with the warm-up from 0.4 s on, 0.4 s from 1 s on), and the Vector
      * API takes 2 to 3 s of warm-up to compile on such a machine, so a short job would gain nothing from an
      * earlier start; a long one is ready one second later.
      */
@@ -73,9 +73,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     /** ... plus this much per vector operation's worth of work (the Java fallback takes 50 or more). */
     static final double NANOS_PER_VECTOR_OP = 1.0;
 
+    /** Reports groups ready (DEBUG), abandoned (INFO) and every round's timings (TRACE, for tuning). */
     private static final System.Logger LOG = System.getLogger("vecmlp.kernel");
-    /** {@code -Dvecmlp.warmup.trace=true} prints every round's timings to standard error (for tuning). */
-    private static final boolean TRACE = Boolean.getBoolean("vecmlp.warmup.trace");
 
     private final SimdKernels simd;
     private final TwinKernels twin;
@@ -203,10 +202,10 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             }
             long budget = load.calls * NANOS_PER_CALL + (long) (load.vectorOps * NANOS_PER_VECTOR_OP);
             good[g] = compiled(s, t, budget) ? good[g] + 1 : 0;
-            if (TRACE) {
-                System.err.printf("vecmlp warm-up %6.0f ms %-20s simd %8d ns, twin %8d ns, budget %8d ns%n",
-                        (now - since[g]) / 1e6, NAMES[g], s, t, budget);
-            }
+            long simdNanos = s;
+            long twinNanos = t;
+            LOG.log(Level.TRACE, () -> String.format("vecmlp warm-up %.0f ms %s: simd %d ns, twin %d ns, budget %d ns",
+                    (now - since[g]) / 1e6, NAMES[g], simdNanos, twinNanos, budget));
             if (good[g] >= CONFIRMATIONS) {
                 readyAfter[g] = System.nanoTime() - since[g];
                 ready |= bit;

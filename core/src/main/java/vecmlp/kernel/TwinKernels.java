@@ -272,7 +272,7 @@ final class TwinKernels extends Kernels {
      * <p>Depths past {@code kc} up to a multiple of 4 are multiplied as {@code 0·0} ({@link TwinScratch#packRows}
      * zeroes those rows): {@code fma(0, 0, s) = s} for every sum that can occur (a sum that starts at +0 is
      * never −0 in round-to-nearest), so no separate loop handles the last depths (in the same method, one
-     * kept C2 from vectorizing the main loop: 13 instead of 55 GFLOP/s).
+     * kept C2 from vectorizing the main loop).
      */
     private static void accumulate2(int kc, int w, float[] a, int a0, int a1, int aps, float[][] rows,
                                     float[] acc0, float[] acc1) {
@@ -478,9 +478,8 @@ final class TwinKernels extends Kernels {
     /**
      * Row by row, each kind in a small method of its own: C2 compiles a small method (and its on-stack
      * replacement) much faster than the loops of one large method, and never compiles a kind a network does
-     * not use. (With this and the same split of the epilogue, the derivatives, the column sums, the dot
-     * product's partial sums and Adam, C2 spent 125 instead of 270 ms on the twin while a fresh JVM trained
-     * 64-128-10: JFR's compilation events.)
+     * not use. The epilogue, the derivatives, the column sums, the dot product's partial sums and Adam are
+     * split the same way.
      */
     @Override
     protected void activationForwardK(Activation act, int m, int n, float[] z, int zOff, int ldz,
@@ -596,7 +595,7 @@ final class TwinKernels extends Kernels {
 
     /**
      * {@code delta ← delta} where {@code a > 0}, else {@code delta·slope} (the SIMD body and tail alike),
-     * without a branch: half of them would be mispredicted on a ReLU layer (4.4 ns an element). {@code a > 0}
+     * without a branch: half of them would be mispredicted on a ReLU layer. {@code a > 0}
      * holds exactly when the bits of {@code a}, less one, lie in {@code [0, 0x7F7FFFFF]} (positive, not zero,
      * not NaN), which a sign bit tells: {@code u | (0x7F7FFFFF − u)} is negative otherwise.
      */
