@@ -11,13 +11,14 @@ import static vecmlp.kernel.Checks.vector;
  * (array, offset, leading dimension): element (i, j) of a matrix {@code X} is {@code x[xOff + i·ldx + j]}.
  *
  * <p>There are two implementations: a plain scalar one ({@link #scalar()}), which is also the test
- * oracle, and one on the Vector API ({@link #simd()}). {@link #get()} picks one once, at first use:
- * SIMD when the {@code jdk.incubator.vector} module is present, scalar otherwise (logged once, with the
- * flag that enables SIMD); the system property {@code vecmlp.kernels=scalar|simd|auto} forces a choice.
- * The SIMD choice comes behind a cold-start guard: until the JIT has compiled a SIMD kernel (before that,
- * Vector API code runs hundreds of times slower than plain loops), its calls run an exact scalar twin that
- * gives the same bits; {@code -Dvecmlp.warmup=off} turns the guard off. Nothing above this layer knows
- * which one runs.
+ * oracle, and one on the Vector API ({@link #simd()}). {@link #get()} picks one once, at first use, from
+ * what the JVM will do with vector code: SIMD when the {@code jdk.incubator.vector} module is present and the
+ * JVM has hardware FMA, scalar otherwise (logged once, with the flag that changes it); the system property
+ * {@code vecmlp.kernels=scalar|simd|auto} forces a choice. The SIMD choice comes behind a cold-start guard:
+ * until the JIT has compiled a SIMD kernel (before that, Vector API code runs hundreds of times slower than
+ * plain loops), its calls run an exact scalar twin that gives the same bits, and on a JVM without C2 (C1
+ * only, {@code -Xint}) the twin runs every call; {@code -Dvecmlp.warmup=off} turns the guard off. Nothing
+ * above this layer knows which one runs.
  *
  * <p>Every public method checks its arguments first and throws {@link IllegalArgumentException},
  * {@link IndexOutOfBoundsException} or {@link NullPointerException} with a message naming the argument

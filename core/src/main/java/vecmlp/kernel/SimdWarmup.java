@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Brings the SIMD kernels to compiled code in the background and says when each group of them is ready
@@ -78,6 +79,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
 
     private final SimdKernels simd;
     private final TwinKernels twin;
+    /** Why the Vector API will not become vector code, from the JVM's flags as JMX reports them, or null. */
+    private final Supplier<String> recheck;
     private volatile int ready;
     private volatile int wanted;
     private volatile int abandoned;
@@ -87,9 +90,10 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     private final int[] good = new int[GROUPS];
     private final long[] readyAfter = new long[GROUPS];
 
-    SimdWarmup(SimdKernels simd, TwinKernels twin) {
+    SimdWarmup(SimdKernels simd, TwinKernels twin, Supplier<String> recheck) {
         this.simd = simd;
         this.twin = twin;
+        this.recheck = recheck;
     }
 
     @Override
@@ -125,6 +129,17 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     private void run() {
         Workloads work = new Workloads(SimdKernels.SPECIES.length(), GemmShape.L);
         letTheTwinCompile(work);
+        // The flags as HotSpot reports them (35-50 ms of JMX, so here and not at start): where they show that
+        // the Vector API will not become vector code, the twin keeps every call (the same bits) and no time
+        // goes into a warm-up that cannot succeed.
+        String noVectorCode = recheck.get();
+        if (noVectorCode != null) {
+            abandoned = (1 << GROUPS) - 1;
+            LOG.log(Level.WARNING, "vecmlp: the SIMD kernels' scalar twin (the same bits) runs every call from now"
+                    + " on, because the JVM's flags, as JMX reports them, say: " + noVectorCode);
+            return;
+        }
+        LOG.log(Level.DEBUG, "vecmlp: the JVM's flags allow vector code; warming the SIMD kernels up");
         while (true) {
             int todo = wanted & ~ready & ~abandoned;
             if (todo == 0) {

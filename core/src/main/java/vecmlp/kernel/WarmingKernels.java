@@ -28,6 +28,18 @@ final class WarmingKernels extends Kernels {
         void want(int groups);
     }
 
+    /** Never ready: the twin runs every call (a JVM that does not compile the Vector API to vector code). */
+    static final Readiness NEVER = new Readiness() {
+        @Override
+        public boolean ready(int groups) {
+            return false;
+        }
+
+        @Override
+        public void want(int groups) {
+        }
+    };
+
     private final SimdKernels simd;
     private final TwinKernels twin;
     private final Readiness readiness;
@@ -51,7 +63,7 @@ final class WarmingKernels extends Kernels {
 
     @Override
     public String description() {
-        return simd.description();
+        return readiness == NEVER ? twin.description() + " for " + simd.description() : simd.description();
     }
 
     @Override

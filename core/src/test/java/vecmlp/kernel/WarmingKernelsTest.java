@@ -51,7 +51,7 @@ class WarmingKernelsTest {
     private static final TwinKernels TWIN = new TwinKernels(SimdKernels.SPECIES.length(), GemmShape.L);
 
     /** Parameters after 25 Adam steps of 20-33-17-5 (softmax) at batch 13 with the given kernels. */
-    private static float[] train(Kernels kernels) {
+    static float[] train(Kernels kernels) {
         Mlp mlp = Mlp.builder().input(20).dense(33, vecmlp.kernel.Activation.RELU)
                 .dense(17, vecmlp.kernel.Activation.TANH).dense(5, vecmlp.kernel.Activation.SOFTMAX)
                 .seed(3).kernels(kernels).build();
