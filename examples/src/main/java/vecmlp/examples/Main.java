@@ -3,11 +3,12 @@ package vecmlp.examples;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
+import picocli.CommandLine.ParameterException;
 import vecmlp.io.MalformedDataException;
 
 /**
  * Entry point of {@code vecmlp-examples.jar}: {@code train} (the default, the main job), {@code calculus},
- * {@code xor}, {@code help}. See {@link Options#USAGE}.
+ * {@code xor}, {@code help}. See {@link Options}.
  */
 public final class Main {
 
@@ -32,15 +33,14 @@ public final class Main {
         Options o;
         try {
             o = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
-            err.println("run with --help for the commands and options");
+        } catch (ParameterException e) {
+            err.println("error: " + Options.describe(e) + "; --help lists the commands and options");
             return 2;
         }
         try {
             switch (o.command) {
                 case HELP:
-                    out.println(Options.USAGE);
+                    out.print(Options.usage());
                     return 0;
                 case CALCULUS:
                     Calculus.run(out);

@@ -1,221 +1,69 @@
 package vecmlp.examples;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
- * The command line of the examples jar: {@code [command] [--flag value]...}. Parsing is strict: an
- * unknown flag, a missing or malformed value throws {@link IllegalArgumentException} naming the flag and
- * the value, and {@code main} prints it with a pointer to {@code --help}.
+ * The command line of the examples jar, {@code [command] [options]}, parsed by picocli: generated
+ * {@code --help}, suggestions for a mistyped option, and strict values. {@link #parse} throws
+ * {@link ParameterException} for an unknown option, a missing or malformed value, a value out of range or a
+ * data file that does not exist, with a message that names the option and the value.
  */
+@Command(name = "vecmlp-examples.jar",
+        customSynopsis = "java --add-modules jdk.incubator.vector -jar vecmlp-examples.jar [COMMAND] [OPTIONS]",
+        description = {"", "Commands:",
+            "  train      (default) train an MLP classifier on the bundled digits, or on --csv / --idx-* data;",
+            "             show progress, print test accuracy, a confusion matrix and the kernels used, write",
+            "             the learning curve (SVG and PNG) and the model to --out",
+            "  calculus   print MATH.md's worked examples A, B, C computed by vecmlp",
+            "  xor        train a 2-8-1 network on XOR and print the truth table it learned",
+            "  help       this text (also --help, -h)", "", "Options:"},
+        footer = {"", "Your own data: features are standardized with the training split's statistics."},
+        sortOptions = false)
 final class Options {
 
     /** The commands; {@link #TRAIN} is the default. */
     enum Command { TRAIN, CALCULUS, XOR, HELP }
 
+    @Spec
+    CommandSpec spec;
+
     Command command = Command.TRAIN;
+
+    @Parameters(arity = "0..1", paramLabel = "COMMAND", hidden = true)
+    String commandName;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+    boolean help;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "passes over the training set (default 40)")
     int epochs = 40;
+
+    @Option(names = "--batch", paramLabel = "N", description = "mini-batch size (default 32)")
     int batch = 32;
+
+    @Option(names = "--lr", paramLabel = "X", description = "learning rate (default 0.001)")
     float lr = 1e-3f;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd | momentum | adam | adamw (default adam)")
     String optimizer = "adam";
+
     int[] hidden = {128};
-    long seed = 42;
-    int threads = 1;
-    String kernels = "auto";
-    Path out = Path.of("out");
-    Path csv;
-    String labelColumn = "-1";
-    boolean csvHeader;
-    Path idxImages;
-    Path idxLabels;
-    boolean quiet;
-    double validation = 0.1;
-    double test = 0.2;
-    boolean save = true;
 
-    static final String USAGE = String.join("\n",
-            "usage: java --add-modules jdk.incubator.vector -jar vecmlp-examples.jar [command] [options]",
-            "",
-            "commands:",
-            "  train      (default) train an MLP classifier on the bundled digits, or on --csv / --idx-* data;",
-            "             show progress, print test accuracy, a confusion matrix and the kernels used, write",
-            "             the learning curve (SVG) and the model to --out",
-            "  calculus   print MATH.md's worked examples A, B, C computed by vecmlp",
-            "  xor        train a 2-8-1 network on XOR and print the truth table it learned",
-            "  help       this text (also --help, -h)",
-            "",
-            "training options:",
-            "  --epochs N            passes over the training set (default 40)",
-            "  --batch N             mini-batch size (default 32)",
-            "  --lr X                learning rate (default 0.001)",
-            "  --optimizer NAME      sgd | momentum | adam | adamw (default adam)",
-            "  --hidden N[,N...]     hidden layer widths, ReLU (default 128)",
-            "  --seed N              seed of the split, the initial weights and the shuffling (default 42)",
-            "  --threads N           threads for the matrix products (default 1)",
-            "  --kernels K           scalar | simd | auto (default auto: SIMD if the Vector API is present)",
-            "  --out DIR             where the chart and the model go (default ./out)",
-            "  --validation F        fraction held out for validation (default 0.1)",
-            "  --test F              fraction held out for the test (default 0.2)",
-            "  --no-save             do not write the model file",
-            "  --quiet               no progress display",
-            "",
-            "your own data (features are standardized with training-split statistics):",
-            "  --csv PATH            a CSV file (.gz too), one sample per line, every field a number",
-            "  --label-column C      the label's column: 0-based index, negative from the end, or a header",
-            "                        name (implies --header); default -1, the last column",
-            "  --header              the CSV's first line holds column names",
-            "  --idx-images PATH     MNIST-style IDX images (raw or .gz); needs --idx-labels",
-            "  --idx-labels PATH     MNIST-style IDX labels (raw or .gz)");
-
-    static Options parse(String... args) {
-        Options o = new Options();
-        List<String> rest = new ArrayList<>(List.of(args));
-        if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
-            String c = rest.remove(0);
-            switch (c.toLowerCase(Locale.ROOT)) {
-                case "train": o.command = Command.TRAIN; break;
-                case "calculus": o.command = Command.CALCULUS; break;
-                case "xor": o.command = Command.XOR; break;
-                case "help": o.command = Command.HELP; break;
-                default:
-                    throw new IllegalArgumentException("unknown command \"" + c + "\" (expected train, calculus, "
-                            + "xor or help)");
-            }
-        }
-        for (int i = 0; i < rest.size(); i++) {
-            String flag = rest.get(i);
-            String inline = null;
-            int eq = flag.indexOf('=');
-            if (flag.startsWith("--") && eq > 0) {
-                inline = flag.substring(eq + 1);
-                flag = flag.substring(0, eq);
-            }
-            switch (flag) {
-                case "--help":
-                case "-h":
-                    o.command = Command.HELP;
-                    continue;
-                case "--quiet":
-                    o.quiet = true;
-                    continue;
-                case "--no-save":
-                    o.save = false;
-                    continue;
-                case "--header":
-                    o.csvHeader = true;
-                    continue;
-                default:
-                    break;
-            }
-            String v;
-            if (inline != null) {
-                v = inline;
-            } else {
-                if (i + 1 >= rest.size()) {
-                    if (isFlag(flag)) {
-                        throw new IllegalArgumentException(flag + " needs a value");
-                    }
-                    throw new IllegalArgumentException("unknown option \"" + flag + "\"");
-                }
-                v = rest.get(++i);
-            }
-            switch (flag) {
-                case "--epochs": o.epochs = positiveInt(flag, v); break;
-                case "--batch": o.batch = positiveInt(flag, v); break;
-                case "--lr": o.lr = positiveFloat(flag, v); break;
-                case "--optimizer": o.optimizer = oneOf(flag, v, "sgd", "momentum", "adam", "adamw"); break;
-                case "--hidden": o.hidden = widths(flag, v); break;
-                case "--seed": o.seed = longValue(flag, v); break;
-                case "--threads": o.threads = positiveInt(flag, v); break;
-                case "--kernels": o.kernels = oneOf(flag, v, "scalar", "simd", "auto"); break;
-                case "--out": o.out = Path.of(v); break;
-                case "--csv": o.csv = Path.of(v); break;
-                case "--label-column": o.labelColumn = v; break;
-                case "--idx-images": o.idxImages = Path.of(v); break;
-                case "--idx-labels": o.idxLabels = Path.of(v); break;
-                case "--validation": o.validation = fraction(flag, v); break;
-                case "--test": o.test = fraction(flag, v); break;
-                default:
-                    throw new IllegalArgumentException("unknown option \"" + flag + "\"");
-            }
-        }
-        if ((o.idxImages == null) != (o.idxLabels == null)) {
-            throw new IllegalArgumentException("--idx-images and --idx-labels go together: "
-                    + (o.idxImages == null ? "--idx-images" : "--idx-labels") + " is missing");
-        }
-        if (o.csv != null && o.idxImages != null) {
-            throw new IllegalArgumentException("--csv and --idx-images exclude each other");
-        }
-        if (o.validation + o.test >= 1) {
-            throw new IllegalArgumentException("--validation + --test must be < 1: " + (o.validation + o.test));
-        }
-        return o;
-    }
-
-    private static boolean isFlag(String f) {
-        return List.of("--epochs", "--batch", "--lr", "--optimizer", "--hidden", "--seed", "--threads",
-                "--kernels", "--out", "--csv", "--label-column", "--idx-images", "--idx-labels", "--validation",
-                "--test").contains(f);
-    }
-
-    private static int positiveInt(String flag, String v) {
-        try {
-            int n = Integer.parseInt(v.strip());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw new IllegalArgumentException(flag + " expects a positive integer: \"" + v + "\"");
-    }
-
-    private static long longValue(String flag, String v) {
-        try {
-            return Long.parseLong(v.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " expects an integer: \"" + v + "\"");
-        }
-    }
-
-    private static float positiveFloat(String flag, String v) {
-        try {
-            float f = Float.parseFloat(v.strip());
-            if (f > 0 && Float.isFinite(f)) {
-                return f;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw new IllegalArgumentException(flag + " expects a positive number: \"" + v + "\"");
-    }
-
-    private static double fraction(String flag, String v) {
-        try {
-            double f = Double.parseDouble(v.strip());
-            if (f >= 0 && f < 1) {
-                return f;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw new IllegalArgumentException(flag + " expects a fraction in [0, 1): \"" + v + "\"");
-    }
-
-    private static String oneOf(String flag, String v, String... allowed) {
-        String lower = v.strip().toLowerCase(Locale.ROOT);
-        for (String a : allowed) {
-            if (a.equals(lower)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException(flag + " expects one of " + String.join(", ", allowed) + ": \"" + v + "\"");
-    }
-
-    private static int[] widths(String flag, String v) {
-        String[] parts = v.split(",", -1);
+    @Option(names = "--hidden", paramLabel = "N[,N...]", description = "hidden layer widths, ReLU (default 128)")
+    void hidden(String widths) {
+        String[] parts = widths.split(",", -1);
         int[] w = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
             try {
@@ -224,10 +72,166 @@ final class Options {
                 w[i] = 0;
             }
             if (w[i] < 1) {
-                throw new IllegalArgumentException(flag + " expects positive widths separated by commas, e.g. "
-                        + "128,64: \"" + v + "\"");
+                throw bad("--hidden expects positive widths separated by commas, e.g. 128,64: '" + widths + "'");
             }
         }
-        return w;
+        hidden = w;
+    }
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "seed of the split, the initial weights and the shuffling (default 42)")
+    long seed = 42;
+
+    @Option(names = "--threads", paramLabel = "N", description = "threads for the matrix products (default 1)")
+    int threads = 1;
+
+    @Option(names = "--kernels", paramLabel = "K",
+            description = "scalar | simd | auto (default auto: SIMD if the Vector API is present)")
+    String kernels = "auto";
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where the charts and the model go (default ./out)")
+    Path out = Path.of("out");
+
+    @Option(names = "--validation", paramLabel = "F", description = "fraction held out for validation (default 0.1)")
+    double validation = 0.1;
+
+    @Option(names = "--test", paramLabel = "F", description = "fraction held out for the test (default 0.2)")
+    double test = 0.2;
+
+    @Option(names = "--no-save", negatable = false, description = "do not write the model file")
+    void noSave(boolean value) {
+        save = !value;
+    }
+
+    boolean save = true;
+
+    @Option(names = "--quiet", description = "no progress display")
+    boolean quiet;
+
+    @Option(names = "--csv", paramLabel = "PATH", description = "a CSV file (.gz too), one sample per line, every field a number")
+    Path csv;
+
+    @Option(names = "--label-column", paramLabel = "C", description = {"the label's column: 0-based index, negative"
+        + " from the end, or a header name (implies --header); default -1, the last column"})
+    String labelColumn = "-1";
+
+    @Option(names = "--header", description = "the CSV's first line holds column names")
+    boolean csvHeader;
+
+    @Option(names = "--idx-images", paramLabel = "PATH", description = "MNIST-style IDX images (raw or .gz); needs --idx-labels")
+    Path idxImages;
+
+    @Option(names = "--idx-labels", paramLabel = "PATH", description = "MNIST-style IDX labels (raw or .gz)")
+    Path idxLabels;
+
+    /**
+     * The options of {@code args}, checked.
+     *
+     * @throws ParameterException naming the option and the value that are wrong
+     */
+    static Options parse(String... args) {
+        Options o = new Options();
+        CommandLine cl = commandLine(o);
+        cl.parseArgs(args);
+        if (o.commandName != null) {
+            try {
+                o.command = Command.valueOf(o.commandName.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw o.bad("unknown command '" + o.commandName + "' (expected train, calculus, xor or help)");
+            }
+        }
+        if (o.help) {
+            o.command = Command.HELP;
+        }
+        if (o.command != Command.HELP) {
+            o.check();
+        }
+        return o;
+    }
+
+    /** The help text picocli generates from the annotations. */
+    static String usage() {
+        StringWriter w = new StringWriter();
+        commandLine(new Options()).usage(new PrintWriter(w, true), CommandLine.Help.Ansi.OFF);
+        return w.toString();
+    }
+
+    /**
+     * One line for a bad command line: picocli's message, and its suggestions where it has them (a
+     * mistyped option: "did you mean").
+     */
+    static String describe(ParameterException e) {
+        String message = e.getMessage();
+        if (e instanceof CommandLine.UnmatchedArgumentException) {
+            List<String> suggestions = ((CommandLine.UnmatchedArgumentException) e).getSuggestions();
+            if (!suggestions.isEmpty()) {
+                message += "; did you mean " + String.join(" or ", suggestions) + "?";
+            }
+        }
+        return message.replace(System.lineSeparator(), " ").replace('\n', ' ').strip();
+    }
+
+    private static CommandLine commandLine(Options o) {
+        CommandLine cl = new CommandLine(o);
+        cl.setUsageHelpWidth(110);
+        return cl;
+    }
+
+    private void check() {
+        positive("--epochs", epochs);
+        positive("--batch", batch);
+        positive("--threads", threads);
+        if (!(lr > 0) || !Float.isFinite(lr)) {
+            throw bad("--lr expects a positive number: '" + lr + "'");
+        }
+        optimizer = oneOf("--optimizer", optimizer, "sgd", "momentum", "adam", "adamw");
+        kernels = oneOf("--kernels", kernels, "scalar", "simd", "auto");
+        fraction("--validation", validation);
+        fraction("--test", test);
+        if (validation + test >= 1) {
+            throw bad("--validation + --test must be < 1: " + (validation + test));
+        }
+        if ((idxImages == null) != (idxLabels == null)) {
+            throw bad("--idx-images and --idx-labels go together: "
+                    + (idxImages == null ? "--idx-images" : "--idx-labels") + " is missing");
+        }
+        if (csv != null && idxImages != null) {
+            throw bad("--csv and --idx-images exclude each other");
+        }
+        exists("--csv", csv);
+        exists("--idx-images", idxImages);
+        exists("--idx-labels", idxLabels);
+    }
+
+    private void positive(String option, long value) {
+        if (value < 1) {
+            throw bad(option + " expects a positive integer: '" + value + "'");
+        }
+    }
+
+    private void fraction(String option, double value) {
+        if (!(value >= 0 && value < 1)) {
+            throw bad(option + " expects a fraction in [0, 1): '" + value + "'");
+        }
+    }
+
+    private String oneOf(String option, String value, String... allowed) {
+        String lower = value.strip().toLowerCase(Locale.ROOT);
+        for (String a : allowed) {
+            if (a.equals(lower)) {
+                return a;
+            }
+        }
+        throw bad(option + " expects one of " + String.join(", ", allowed) + ": '" + value + "'");
+    }
+
+    private void exists(String option, Path file) {
+        if (file != null && !Files.isRegularFile(file)) {
+            throw bad(option + ": no such file: '" + file + "'");
+        }
+    }
+
+    private ParameterException bad(String message) {
+        return new ParameterException(spec.commandLine(), message);
     }
 }

@@ -166,14 +166,26 @@ class MainJobTest {
         Run r = main("--csv", bad.toString());
         assertEquals(1, r.status);
         assertEquals("error: " + bad + ": line 2, column 2: expected a number, found \"x\"", r.err.strip());
-        r = main("--csv", dir.resolve("missing.csv").toString());
-        assertEquals(1, r.status);
-        assertTrue(r.err.startsWith("error: no such file: "), r.err);
-        r = main("--epochs", "many");
-        assertEquals(2, r.status);
-        assertTrue(r.err.contains("--epochs expects a positive integer: \"many\""), r.err);
         r = main("--help");
         assertEquals(0, r.status);
-        assertTrue(r.out.contains("--idx-labels PATH"), r.out);
+        assertTrue(r.out.contains("--idx-labels=PATH"), r.out);
+    }
+
+    /** The bad command lines: one line that names the option and the value, status 2, no stack trace. */
+    @Test
+    void badCommandLinesGiveOneLineAndStatus2() {
+        String missing = dir.resolve("missing.csv").toString();
+        String[][] lines = {{"--epoch", "3"}, {"--epochs", "-1"}, {"--lr", "abc"}, {"--csv", missing}};
+        String[] expect = {"error: Unknown option: '--epoch'; did you mean --epochs?",
+            "error: --epochs expects a positive integer: '-1'", "error: Invalid value for option '--lr': 'abc' is not a float",
+            "error: --csv: no such file: '" + missing + "'"};
+        for (int i = 0; i < lines.length; i++) {
+            Run r = main(lines[i]);
+            assertEquals(2, r.status, r.err);
+            assertEquals("", r.out, "nothing else was done");
+            assertEquals(1, r.err.strip().split("\n").length, "one line: " + r.err);
+            assertTrue(r.err.startsWith(expect[i] + "; --help lists the commands and options"), r.err);
+            assertFalse(r.err.contains("Exception") || r.err.contains("\tat "), r.err);
+        }
     }
 }

@@ -10,10 +10,13 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -166,10 +169,11 @@ class PartsTest {
     }
 
     @Test
-    void optionsParseEveryFlag() {
+    void optionsParseEveryFlag(@TempDir Path dir) throws java.io.IOException {
+        Path csv = Files.writeString(dir.resolve("a.csv"), "1,0\n");
         Options o = Options.parse("--epochs", "5", "--batch=64", "--lr", "0.01", "--optimizer", "SGD", "--hidden",
-                "128,64", "--seed", "-3", "--threads", "2", "--kernels", "scalar", "--out", "x/y", "--csv", "a.csv",
-                "--label-column", "label", "--quiet", "--no-save");
+                "128,64", "--seed", "-3", "--threads", "2", "--kernels", "scalar", "--out", "x/y", "--csv",
+                csv.toString(), "--label-column", "label", "--quiet", "--no-save");
         assertEquals(Options.Command.TRAIN, o.command);
         assertEquals(5, o.epochs);
         assertEquals(64, o.batch);
@@ -180,14 +184,14 @@ class PartsTest {
         assertEquals(2, o.threads);
         assertEquals("scalar", o.kernels);
         assertEquals(Path.of("x/y"), o.out);
-        assertEquals(Path.of("a.csv"), o.csv);
+        assertEquals(csv, o.csv);
         assertEquals("label", o.labelColumn);
         assertTrue(o.quiet);
         assertFalse(o.save);
         assertEquals(Options.Command.CALCULUS, Options.parse("calculus").command);
         assertEquals(Options.Command.XOR, Options.parse("xor").command);
         assertEquals(Options.Command.HELP, Options.parse("--epochs", "3", "--help").command);
-        assertTrue(Options.USAGE.contains("--idx-images"));
+        assertTrue(Options.usage().contains("--idx-images"), Options.usage());
     }
 
     @Test
@@ -196,14 +200,20 @@ class PartsTest {
             {"--epochs", "0"}, {"--epochs", "x"}, {"--lr", "-1"}, {"--optimizer", "rmsprop"}, {"--hidden", "128,"},
             {"--kernels", "gpu"}, {"--bogus", "1"}, {"--epochs"}, {"fly"}, {"--idx-images", "a"},
             {"--validation", "0.5", "--test", "0.5"}, {"--csv", "a", "--idx-images", "b", "--idx-labels", "c"},
+            {"--epoch", "3"}, {"--csv", "no-such-file.csv"},
         };
-        String[] expect = {"--epochs", "--epochs", "--lr", "--optimizer", "--hidden", "--kernels", "--bogus",
-            "--epochs needs a value", "unknown command \"fly\"", "--idx-labels is missing", "--validation + --test",
-            "exclude each other"};
+        String[] expect = {"--epochs expects a positive integer: '0'", "'--epochs': 'x' is not an int",
+            "--lr expects a positive number: '-1.0'", "--optimizer expects one of sgd, momentum, adam, adamw: 'rmsprop'",
+            "--hidden expects positive widths separated by commas, e.g. 128,64: '128,'",
+            "--kernels expects one of scalar, simd, auto: 'gpu'", "Unknown option: '--bogus'",
+            "Missing required parameter for option '--epochs'", "unknown command 'fly'", "--idx-labels is missing",
+            "--validation + --test", "exclude each other", "Unknown option: '--epoch'; did you mean --epochs?",
+            "--csv: no such file: 'no-such-file.csv'"};
         for (int i = 0; i < bad.length; i++) {
             String[] args = bad[i];
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Options.parse(args));
-            assertTrue(e.getMessage().contains(expect[i]), e.getMessage());
+            CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
+                    () -> Options.parse(args));
+            assertTrue(Options.describe(e).contains(expect[i]), Options.describe(e));
         }
     }
 
