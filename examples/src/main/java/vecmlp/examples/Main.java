@@ -30,6 +30,7 @@ public final class Main {
      * @return the exit status: 0 success, 1 failure (bad data, I/O), 2 bad command line
      */
     static int run(String[] args, PrintStream out, PrintStream err, boolean terminal) {
+        Preload preload = Preload.start(args);
         Options o;
         try {
             o = Options.parse(args);
@@ -49,7 +50,7 @@ public final class Main {
                     Xor.run(o.seed, out);
                     return 0;
                 default:
-                    TrainCommand.run(o, out, terminal);
+                    TrainCommand.run(o, out, terminal, preload);
                     return 0;
             }
         } catch (NoSuchFileException e) {

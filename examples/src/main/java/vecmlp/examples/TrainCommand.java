@@ -58,6 +58,11 @@ final class TrainCommand {
      * bar.
      */
     static Result run(Options o, PrintStream out, boolean terminal) throws IOException {
+        return run(o, out, terminal, Preload.NONE);
+    }
+
+    /** {@link #run(Options, PrintStream, boolean)}, with the bundled digits taken from {@code preload} if it has them. */
+    static Result run(Options o, PrintStream out, boolean terminal, Preload preload) throws IOException {
         Kernels kernels = kernels(o.kernels).withThreads(o.threads);
         String source;
         Dataset data;
@@ -68,7 +73,7 @@ final class TrainCommand {
             data = IdxLoader.load(o.idxImages, o.idxLabels);
             source = o.idxImages + " + " + o.idxLabels;
         } else {
-            data = loadDigits();
+            data = preload.digits();
             source = "the bundled digits (scikit-learn, 8x8 pixels 0..16)";
         }
         if (data.numClasses() < 2) {

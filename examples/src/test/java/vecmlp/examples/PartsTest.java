@@ -3,6 +3,7 @@ package vecmlp.examples;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -228,5 +229,17 @@ class PartsTest {
         assertTrue(t.contains(" true\\pred  0  1  2   recall"), t);
         assertTrue(t.contains("         2  1  .  2    66.7%"), t);
         assertThrows(IllegalArgumentException.class, () -> m.add(new int[] {3}, new int[] {0}));
+    }
+
+    @Test
+    void preloadGivesTheBundledDigitsOnlyWhenTheArgumentsNeedThem() throws Exception {
+        vecmlp.train.Dataset direct = TrainCommand.loadDigits();
+        vecmlp.train.Dataset preloaded = Preload.start(new String[] {"--epochs", "1"}).digits();
+        assertArrayEquals(direct.features(), preloaded.features());
+        assertArrayEquals(direct.labels(), preloaded.labels());
+        assertSame(Preload.NONE, Preload.start(new String[] {"xor"}));
+        assertSame(Preload.NONE, Preload.start(new String[] {"--csv", "a.csv"}));
+        assertSame(Preload.NONE, Preload.start(new String[] {"train", "--idx-images=a", "--idx-labels=b"}));
+        assertArrayEquals(direct.features(), Preload.NONE.digits().features());
     }
 }

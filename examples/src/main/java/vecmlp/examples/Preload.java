@@ -1,0 +1,74 @@
+package vecmlp.examples;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import vecmlp.kernel.Kernels;
+import vecmlp.train.Dataset;
+
+/**
+ * Start-up work that does not depend on how the command line is read, done on a second thread while the main
+ * thread parses it (picocli's first parse takes 0.1–0.2 s of a fresh JVM): the bundled digits, when the
+ * arguments name no other data and no other command, and the kernels' choice, when they do not name the
+ * kernels. Only the time changes: the digits are the same data, and {@link Kernels#get()} is chosen once
+ * per JVM whoever asks first.
+ */
+final class Preload {
+
+    /** Nothing preloaded: {@link #digits()} loads them itself. */
+    static final Preload NONE = new Preload(null);
+
+    private final CompletableFuture<Dataset> digits;
+
+    private Preload(CompletableFuture<Dataset> digits) {
+        this.digits = digits;
+    }
+
+    /** Starts what {@code args} will need, judged from the arguments alone (a guess; a wrong one costs only time). */
+    static Preload start(String[] args) {
+        boolean otherCommand = args.length > 0 && !args[0].startsWith("-") && !args[0].equalsIgnoreCase("train");
+        boolean otherData = Arrays.stream(args).anyMatch(a -> a.startsWith("--csv") || a.startsWith("--idx-"));
+        boolean kernelsNamed = Arrays.stream(args).anyMatch(a -> a.startsWith("--kernels"));
+        if (otherCommand || otherData) {
+            return NONE;
+        }
+        CompletableFuture<Dataset> digits = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                digits.complete(TrainCommand.loadDigits());
+            } catch (IOException | RuntimeException e) {
+                digits.completeExceptionally(e);
+            }
+            if (!kernelsNamed) {
+                Kernels.get();
+            }
+        }, "vecmlp-examples-preload");
+        t.setDaemon(true);
+        t.start();
+        return new Preload(digits);
+    }
+
+    /** The bundled digits: preloaded, or loaded now. */
+    Dataset digits() throws IOException {
+        if (digits == null) {
+            return TrainCommand.loadDigits();
+        }
+        try {
+            return digits.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading the bundled digits", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException) {
+                throw (IOException) cause;
+            }
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new UncheckedIOException(new IOException(cause));
+        }
+    }
+}
