@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small strict JSON (RFC 8259) reader and writer for safetensors headers; the core has no dependencies.
+ * A small strict JSON (RFC 8259) reader and writer for safetensors headers. Kept instead of a JSON library
+ * (the bench report reads JMH's files with Jackson) for two reasons: the core has no dependencies, and this
+ * reader bounds what a hostile model file can make us do: the header's length is checked before it is read,
+ * nesting is capped, numbers stay text until asked for, so no input can make it allocate or recurse beyond
+ * what the header's own size allows.
  *
  * <p>Reading maps an object to a {@link LinkedHashMap} (keys in file order, a duplicate key is an error, as
  * the safetensors specification says), an array to an {@link ArrayList}, a string to {@link String}, a

@@ -1,5 +1,8 @@
 package vecmlp.bench.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -45,84 +48,106 @@ public record BenchResult(String benchmark, String mode, int threads, Map<String
         return params.get(name);
     }
 
+    /** Jackson's reader; thread-safe once configured. */
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /**
-     * Reads a JMH result file ({@code -rf json}).
+     * Reads a JMH result file ({@code -rf json}) with Jackson's tree model.
      *
-     * @throws IllegalArgumentException if the text is not JSON or not a JMH result array
+     * @throws IllegalArgumentException if the text is not JSON (with Jackson's line and column) or not a JMH
+     *                                  result array
      */
     public static List<BenchResult> parse(String json) {
-        Object root = Json.parse(json);
-        if (!(root instanceof List)) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
+        }
+        if (root == null || !root.isArray()) {
             throw new IllegalArgumentException("a JMH result file is a JSON array, got " + kind(root));
         }
         List<BenchResult> results = new ArrayList<>();
-        for (Object item : (List<?>) root) {
-            results.add(of(asMap(item, "result")));
+        for (JsonNode item : root) {
+            results.add(of(object(item, "result")));
         }
         return results;
     }
 
-    private static BenchResult of(Map<String, Object> r) {
+    private static BenchResult of(JsonNode r) {
         String benchmark = string(r, "benchmark");
         Map<String, String> params = new LinkedHashMap<>();
-        Object p = r.get("params");
-        if (p != null) {
-            for (Map.Entry<String, Object> e : asMap(p, "params").entrySet()) {
-                params.put(e.getKey(), String.valueOf(e.getValue()));
-            }
+        if (r.hasNonNull("params")) {
+            object(r.get("params"), "params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
         }
-        Metric primary = metric(asMap(r.get("primaryMetric"), benchmark + ".primaryMetric"));
+        Metric primary = metric(object(r.get("primaryMetric"), benchmark + ".primaryMetric"));
         Map<String, Metric> secondary = new LinkedHashMap<>();
-        Object s = r.get("secondaryMetrics");
-        if (s != null) {
-            for (Map.Entry<String, Object> e : asMap(s, "secondaryMetrics").entrySet()) {
+        if (r.hasNonNull("secondaryMetrics")) {
+            object(r.get("secondaryMetrics"), "secondaryMetrics").fields().forEachRemaining(e -> {
                 // JMH 1.2x prefixed profiler metrics with '·' (·gc.alloc.rate.norm); 1.37 does not.
                 String name = e.getKey().startsWith("\u00b7") ? e.getKey().substring(1) : e.getKey();
-                secondary.put(name, metric(asMap(e.getValue(), benchmark + "." + name)));
-            }
+                secondary.put(name, metric(object(e.getValue(), benchmark + "." + name)));
+            });
         }
-        Object threads = r.get("threads");
         List<String> jvmArgs = new ArrayList<>();
-        if (r.get("jvmArgs") instanceof List) {
-            for (Object a : (List<?>) r.get("jvmArgs")) {
-                jvmArgs.add(String.valueOf(a));
-            }
+        if (r.path("jvmArgs").isArray()) {
+            r.get("jvmArgs").forEach(a -> jvmArgs.add(a.asText()));
         }
         String vm = (optional(r, "vmName") + " " + optional(r, "vmVersion")).trim();
         return new BenchResult(benchmark, optional(r, "mode"),
-                threads == null ? 1 : (int) Json.number(threads),
+                r.hasNonNull("threads") ? (int) number(r.get("threads"), "threads") : 1,
                 Collections.unmodifiableMap(params), primary, Collections.unmodifiableMap(secondary),
                 optional(r, "jdkVersion"), vm, optional(r, "jmhVersion"), Collections.unmodifiableList(jvmArgs));
     }
 
-    private static Metric metric(Map<String, Object> m) {
-        Object error = m.get("scoreError");
-        return new Metric(Json.number(m.get("score")), error == null ? Double.NaN : Json.number(error),
-                String.valueOf(m.get("scoreUnit")));
+    private static Metric metric(JsonNode m) {
+        JsonNode error = m.get("scoreError");
+        return new Metric(number(m.get("score"), "score"), error == null || error.isNull() ? Double.NaN
+                : number(error, "scoreError"), m.path("scoreUnit").asText());
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object value, String what) {
-        if (!(value instanceof Map)) {
+    /** A JSON number, or one of the strings JMH writes for the others: {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}. */
+    static double number(JsonNode v, String what) {
+        if (v != null && v.isNumber()) {
+            return v.doubleValue();
+        }
+        if (v != null && v.isTextual()) {
+            switch (v.textValue()) {
+                case "NaN":
+                    return Double.NaN;
+                case "Infinity":
+                    return Double.POSITIVE_INFINITY;
+                case "-Infinity":
+                    return Double.NEGATIVE_INFINITY;
+                default:
+                    break;
+            }
+        }
+        throw new IllegalArgumentException("'" + what + "': expected a number, got " + kind(v));
+    }
+
+    private static JsonNode object(JsonNode value, String what) {
+        if (value == null || !value.isObject()) {
             throw new IllegalArgumentException(what + ": expected a JSON object, got " + kind(value));
         }
-        return (Map<String, Object>) value;
+        return value;
     }
 
-    private static String string(Map<String, Object> m, String key) {
-        Object v = m.get(key);
-        if (!(v instanceof String)) {
+    private static String string(JsonNode m, String key) {
+        JsonNode v = m.get(key);
+        if (v == null || !v.isTextual()) {
             throw new IllegalArgumentException("'" + key + "': expected a string, got " + kind(v));
         }
-        return (String) v;
+        return v.textValue();
     }
 
-    private static String optional(Map<String, Object> m, String key) {
-        Object v = m.get(key);
-        return v == null ? "" : String.valueOf(v);
+    private static String optional(JsonNode m, String key) {
+        JsonNode v = m.get(key);
+        return v == null || v.isNull() ? "" : v.asText();
     }
 
-    private static String kind(Object v) {
-        return v == null ? "null" : v.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+    private static String kind(JsonNode v) {
+        return v == null || v.isMissingNode() ? "nothing" : v.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -89,6 +89,17 @@ class ReportTest {
         assertEquals(List.of("--add-modules", "jdk.incubator.vector"), r.jvmArgs());
         assertThrows(IllegalArgumentException.class, () -> BenchResult.parse("{}"));
         assertThrows(IllegalArgumentException.class, () -> BenchResult.parse("[{\"benchmark\": 1}]"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BenchResult.parse("[{\"benchmark\": \"a.B.c\",\n \"primaryMetric\": {\"score\": 1,}}]"));
+        assertTrue(e.getMessage().startsWith("not JSON: ") && e.getMessage().contains("line 2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> BenchResult.parse("[{\"benchmark\": \"a.B.c\", \"primaryMetric\": {\"score\": \"fast\"}}]"));
+        assertTrue(e.getMessage().contains("'score': expected a number, got string"), e.getMessage());
+        List<BenchResult> odd = BenchResult.parse("[{\"benchmark\": \"a.B.c\", \"primaryMetric\": {\"score\": \"-Infinity\","
+                + " \"scoreError\": \"Infinity\", \"scoreUnit\": \"ops/s\"}}]");
+        assertEquals(Double.NEGATIVE_INFINITY, odd.get(0).primary().score());
+        assertEquals(Double.POSITIVE_INFINITY, odd.get(0).primary().error());
+        assertEquals(1, odd.get(0).threads());
     }
 
     @Test
