@@ -57,11 +57,12 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     /** The longest wait for the twin to be compiled before the SIMD warm-up starts: 400 ms. */
     static final long TWIN_FIRST_NANOS = 400_000_000L;
     /**
-     * With two cores or fewer, the SIMD warm-up starts this long after the first request: 1 s. Its thread
-     * and the JIT's would share the caller's cores while the caller runs the twin (README's main job, three
-     * runs each: trained in 0.6–0.9 s with the warm-up from 0.4 s on, 0.4 s from 1 s on), and the Vector
-     * API takes 2 to 3 s of warm-up to compile on such a machine, so a short job would gain nothing from an
-     * earlier start; a long one is ready one second later.
+     * With two cores or fewer, the SIMD warm-up pauses for this long from the caller's first kernel call:
+     * 1 s. Its thread and the JIT's would share the caller's cores while the caller runs the twin (README's
+     * main job, three runs each: trained in 0.6–0.9 s with the warm-up from 0.4 s on, 0.4 s from 1 s on), and
+     * the Vector API takes 2 to 3 s of warm-up to compile on such a machine, so a short job would gain nothing
+     * from warming then. Before the caller's first call (while it loads its data and builds its network, a
+     * core it does not use for kernels) the warm-up runs at once.
      */
     static final long FEW_CORES_DELAY_NANOS = 1_000_000_000L;
     /** Good rounds in a row before a group is ready. */
@@ -83,6 +84,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     private volatile int ready;
     private volatile int wanted;
     private volatile int abandoned;
+    /** When the caller first asked whether a group is ready (its first kernel call), or 0. */
+    private volatile long firstCall;
     private Thread thread;
     /** When each group was first wanted, and its good rounds in a row (warm-up thread only). */
     private final long[] since = new long[GROUPS];
@@ -97,6 +100,10 @@ final class SimdWarmup implements WarmingKernels.Readiness {
 
     @Override
     public boolean ready(int groups) {
+        if (firstCall == 0) {
+            long now = System.nanoTime();
+            firstCall = now == 0 ? 1 : now;
+        }
         return (ready & groups) == groups;
     }
 
@@ -128,22 +135,19 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     private void run() {
         Workloads work = new Workloads(SimdKernels.SPECIES.length(), GemmShape.L);
         letTheTwinCompile(work);
-        // The flags as HotSpot reports them (35-50 ms of JMX, so here and not at start): where they show that
-        // the Vector API will not become vector code, the twin keeps every call (the same bits) and no time
-        // goes into a warm-up that cannot succeed.
-        String noVectorCode = recheck.get();
-        if (noVectorCode != null) {
-            abandoned = (1 << GROUPS) - 1;
-            LOG.log(Level.WARNING, "vecmlp: the SIMD kernels' scalar twin (the same bits) runs every call from now"
-                    + " on, because the JVM's flags, as JMX reports them, say: " + noVectorCode);
-            return;
-        }
-        LOG.log(Level.DEBUG, "vecmlp: the JVM's flags allow vector code; warming the SIMD kernels up");
+        boolean checked = false;
         while (true) {
             int todo = wanted & ~ready & ~abandoned;
             if (todo == 0) {
                 LockSupport.park(this);
                 continue;
+            }
+            pauseInTheCallersFirstSecond();
+            if (!checked) {
+                checked = true;
+                if (!vectorCodeConfirmed()) {
+                    return;
+                }
             }
             for (int g : PRIORITY) {
                 if ((todo & (1 << g)) != 0) {
@@ -155,23 +159,54 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     }
 
     /**
+     * The flags as HotSpot reports them (35–50 ms of JMX, so here, on this thread, and not at start): where
+     * they show that the Vector API will not become vector code, every group is abandoned, the twin keeps
+     * every call (the same bits), and no time goes into a warm-up that cannot succeed.
+     */
+    private boolean vectorCodeConfirmed() {
+        String noVectorCode = recheck.get();
+        if (noVectorCode != null) {
+            abandoned = (1 << GROUPS) - 1;
+            LOG.log(Level.WARNING, "vecmlp: the SIMD kernels' scalar twin (the same bits) runs every call from now"
+                    + " on, because the JVM's flags, as JMX reports them, say: " + noVectorCode);
+            return false;
+        }
+        LOG.log(Level.DEBUG, "vecmlp: the JVM's flags allow vector code; warming the SIMD kernels up");
+        return true;
+    }
+
+    /**
      * Waits, at most {@link #TWIN_FIRST_NANOS}, until the twin's GEMM is compiled (its time on the warm-up
      * calls has stopped falling), calling it now and then, before any SIMD warm-up: the caller runs on the
      * twin meanwhile, and the JIT's threads (one C1 and one C2 on two cores) then compile the twin's loops
      * first instead of queueing them behind the Vector API's methods, which take far longer to compile.
-     * On two cores or fewer, then waits until {@link #FEW_CORES_DELAY_NANOS} after the start.
+     * On two cores or fewer it waits the whole {@link #TWIN_FIRST_NANOS}: a caller whose first kernel call
+     * comes within it (a short job, README's main job) then keeps its cores (see
+     * {@link #FEW_CORES_DELAY_NANOS}); one that is still loading its data after it gets the warm-up at once.
      */
     private void letTheTwinCompile(Workloads work) {
         long start = System.nanoTime();
-        try {
-            twinFirst(work, start);
-        } finally {
-            if (Runtime.getRuntime().availableProcessors() <= 2) {
-                for (long left = FEW_CORES_DELAY_NANOS - (System.nanoTime() - start); left > 0;
-                     left = FEW_CORES_DELAY_NANOS - (System.nanoTime() - start)) {
-                    LockSupport.parkNanos(left);
-                }
+        twinFirst(work, start);
+        if (Runtime.getRuntime().availableProcessors() <= 2) {
+            for (long left = TWIN_FIRST_NANOS - (System.nanoTime() - start); left > 0;
+                 left = TWIN_FIRST_NANOS - (System.nanoTime() - start)) {
+                LockSupport.parkNanos(left);
             }
+        }
+    }
+
+    /** On two cores or fewer, waits while the caller is in its first {@link #FEW_CORES_DELAY_NANOS} of kernel calls. */
+    private void pauseInTheCallersFirstSecond() {
+        if (Runtime.getRuntime().availableProcessors() > 2) {
+            return;
+        }
+        long first = firstCall;
+        if (first == 0) {
+            return;
+        }
+        for (long left = FEW_CORES_DELAY_NANOS - (System.nanoTime() - first); left > 0;
+             left = FEW_CORES_DELAY_NANOS - (System.nanoTime() - first)) {
+            LockSupport.parkNanos(left);
         }
     }
 
