@@ -79,23 +79,30 @@ final class TrainCommand {
         if (data.numClasses() < 2) {
             throw new IllegalArgumentException("the data must have at least 2 classes: " + data);
         }
+        int samples = data.rows();
+        int features = data.cols();
+        int classes = data.numClasses();
         Split split = Split.of(data, o.validation, o.test, o.seed, true);
+        // The split holds copies: dropping the whole set now lets the collector give its memory to the
+        // normalized copies below. A large array in fresh memory costs its page faults (MNIST's 188 MB of
+        // features: about 0.5 s on the development machine; reused memory: 0.1 s).
+        data = null;
         // Statistics from the training split only: the test rows must not leak into the preprocessing.
         Normalizer norm = Normalizer.standardize(split.train());
         Dataset train = norm.apply(split.train());
         Dataset validation = split.validation().rows() > 0 ? norm.apply(split.validation()) : null;
         Dataset test = split.test().rows() > 0 ? norm.apply(split.test()) : null;
 
-        Mlp.Builder b = Mlp.builder().input(data.cols());
+        Mlp.Builder b = Mlp.builder().input(features);
         for (int h : o.hidden) {
             b.dense(h, Activation.RELU);
         }
-        Mlp mlp = b.dense(data.numClasses(), Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(o.seed)
+        Mlp mlp = b.dense(classes, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(o.seed)
                 .kernels(kernels).build();
         Optimizer optimizer = optimizer(o.optimizer, o.lr).kernels(kernels);
 
-        out.printf(Locale.ROOT, "data:      %s: %d samples, %d features, %d classes%n", source, data.rows(),
-                data.cols(), data.numClasses());
+        out.printf(Locale.ROOT, "data:      %s: %d samples, %d features, %d classes%n", source, samples,
+                features, classes);
         out.printf(Locale.ROOT, "split:     train %d / validation %d / test %d (stratified, seed %d), standardized "
                 + "with training statistics%n", split.train().rows(), split.validation().rows(), split.test().rows(),
                 o.seed);
