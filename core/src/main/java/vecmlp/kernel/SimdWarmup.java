@@ -188,10 +188,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         long start = System.nanoTime();
         twinFirst(work, start);
         if (Runtime.getRuntime().availableProcessors() <= 2) {
-            for (long left = TWIN_FIRST_NANOS - (System.nanoTime() - start); left > 0;
-                 left = TWIN_FIRST_NANOS - (System.nanoTime() - start)) {
-                LockSupport.parkNanos(left);
-            }
+            parkUntil(start + TWIN_FIRST_NANOS);
         }
     }
 
@@ -201,11 +198,14 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             return;
         }
         long first = firstCall;
-        if (first == 0) {
-            return;
+        if (first != 0) {
+            parkUntil(first + FEW_CORES_DELAY_NANOS);
         }
-        for (long left = FEW_CORES_DELAY_NANOS - (System.nanoTime() - first); left > 0;
-             left = FEW_CORES_DELAY_NANOS - (System.nanoTime() - first)) {
+    }
+
+    /** Sleeps until {@code System.nanoTime()} reaches {@code deadline}. */
+    private static void parkUntil(long deadline) {
+        for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
             LockSupport.parkNanos(left);
         }
     }
