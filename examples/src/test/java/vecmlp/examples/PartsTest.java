@@ -242,4 +242,29 @@ class PartsTest {
         assertSame(Preload.NONE, Preload.start(new String[] {"train", "--idx-images=a", "--idx-labels=b"}));
         assertArrayEquals(direct.features(), Preload.NONE.digits().features());
     }
+
+    @Test
+    void noArgumentsGiveTheDefaultsThatPicocliWouldGive() {
+        Options none = Options.parse();
+        Options parsed = Options.parse("train"); // through picocli and its checks
+        assertEquals(parsed.command, none.command);
+        assertEquals(parsed.epochs, none.epochs);
+        assertEquals(parsed.batch, none.batch);
+        assertEquals(parsed.lr, none.lr);
+        assertEquals(parsed.optimizer, none.optimizer);
+        assertArrayEquals(parsed.hidden, none.hidden);
+        assertEquals(parsed.seed, none.seed);
+        assertEquals(parsed.threads, none.threads);
+        assertEquals(parsed.kernels, none.kernels);
+        assertEquals(parsed.out, none.out);
+        assertEquals(parsed.validation, none.validation);
+        assertEquals(parsed.test, none.test);
+        assertEquals(parsed.save, none.save);
+        assertEquals(parsed.quiet, none.quiet);
+        assertEquals(parsed.csv, none.csv);
+        assertEquals(parsed.labelColumn, none.labelColumn);
+        assertEquals(parsed.csvHeader, none.csvHeader);
+        assertEquals(parsed.idxImages, none.idxImages);
+        assertEquals(parsed.idxLabels, none.idxLabels);
+    }
 }
