@@ -1,12 +1,11 @@
 package vecmlp.kernel;
 
 import java.io.BufferedReader;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -102,16 +101,34 @@ final class Platform {
 
     /** The {@code fma} flag of the first processor in {@code /proc/cpuinfo}, or null if unreadable. */
     private static Boolean cpuFma() {
-        try (BufferedReader r = Files.newBufferedReader(Paths.get("/proc/cpuinfo"), StandardCharsets.ISO_8859_1)) {
+        // java.io and no regular expression: this runs before the first kernel call, in a fresh JVM.
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new FileInputStream("/proc/cpuinfo"),
+                StandardCharsets.ISO_8859_1))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 if (line.startsWith("flags")) {
-                    return Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+")).contains("fma");
+                    return words(line.substring(line.indexOf(':') + 1)).contains("fma");
                 }
             }
         } catch (IOException | RuntimeException e) {
             // unknown
         }
         return null;
+    }
+
+    /** The words of {@code text} between spaces and tabs. */
+    static List<String> words(String text) {
+        List<String> words = new ArrayList<>();
+        int start = -1;
+        for (int i = 0; i <= text.length(); i++) {
+            boolean space = i == text.length() || Character.isWhitespace(text.charAt(i));
+            if (space && start >= 0) {
+                words.add(text.substring(start, i));
+                start = -1;
+            } else if (!space && start < 0) {
+                start = i;
+            }
+        }
+        return words;
     }
 
     /**
@@ -130,14 +147,13 @@ final class Platform {
     }
 
     private static void split(String value, List<String> into) {
-        if (value != null && !value.isBlank()) {
-            into.addAll(Arrays.asList(value.trim().split("\\s+")));
+        if (value != null) {
+            into.addAll(words(value));
         }
     }
 
     private static List<String> readCommandLine() {
-        Path cmdline = Paths.get("/proc/self/cmdline");
-        try (InputStream in = Files.newInputStream(cmdline)) {
+        try (InputStream in = new FileInputStream("/proc/self/cmdline")) {
             String all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             return Arrays.asList(all.split("\0"));
         } catch (IOException | RuntimeException e) {

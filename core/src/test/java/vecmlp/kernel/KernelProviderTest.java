@@ -158,6 +158,14 @@ class KernelProviderTest {
     }
 
     @Test
+    void optionVariablesAreSplitAtWhitespace() {
+        assertEquals(List.of("-XX:-UseFMA", "-Xmx1g", "-Dx=y"), Platform.words("  -XX:-UseFMA\t-Xmx1g \n -Dx=y "));
+        assertEquals(List.of(), Platform.words(""));
+        assertEquals(List.of(), Platform.words(" \t "));
+        assertEquals(List.of("fma"), Platform.words("fma"));
+    }
+
+    @Test
     void thisJvmsFactsAreRead() {
         Platform p = Platform.current();
         assertTrue(p.vectorModule);
