@@ -255,23 +255,6 @@ final class KernelProvider {
         }
     }
 
-    /**
-     * The SIMD kernels behind the cold-start guard ({@link WarmingKernels}), or without it when the
-     * property {@value #WARMUP_PROPERTY} is {@code off} (to measure the unguarded cold start).
-     */
-    static Kernels guardedSimd(String warmup) {
-        String value = warmup == null ? "on" : warmup.trim().toLowerCase(Locale.ROOT);
-        switch (value) {
-            case "":
-            case "on":
-                return WarmingHolder.INSTANCE;
-            case "off":
-                return simdKernels();
-            default:
-                throw new IllegalStateException("-D" + WARMUP_PROPERTY + " must be on or off: '" + warmup + "'");
-        }
-    }
-
     /** The scalar twin of the preferred species' SIMD kernels. */
     private static final class TwinHolder {
         static final TwinKernels TWIN = new TwinKernels(SimdKernels.SPECIES.length(), GemmShape.L);

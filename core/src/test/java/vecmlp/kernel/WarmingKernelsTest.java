@@ -125,14 +125,21 @@ class WarmingKernelsTest {
         assertFalse(SimdWarmup.compiled(900, 100_000, 800), "over budget: the Java fallback against an interpreted twin");
     }
 
+    /** The provider's kernels for {@code -Dvecmlp.warmup=warmup} on a JVM that compiles vector code. */
+    private static Kernels guardedSimd(String warmup) {
+        Platform vectorJvm = new Platform(true, "mixed mode", "amd64", SimdKernels.SPECIES.vectorBitSize(), true,
+                java.util.List.of());
+        return KernelProvider.kernelsOf(KernelProvider.decide("auto", warmup, vectorJvm));
+    }
+
     @Test
     void theWarmUpProperty() {
-        assertTrue(KernelProvider.guardedSimd(null) instanceof WarmingKernels);
-        assertTrue(KernelProvider.guardedSimd(" On ") instanceof WarmingKernels);
-        assertTrue(KernelProvider.guardedSimd("off") instanceof SimdKernels);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> KernelProvider.guardedSimd("maybe"));
+        assertTrue(guardedSimd(null) instanceof WarmingKernels);
+        assertTrue(guardedSimd(" On ") instanceof WarmingKernels);
+        assertTrue(guardedSimd("off") instanceof SimdKernels);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> guardedSimd("maybe"));
         assertTrue(e.getMessage().contains("vecmlp.warmup") && e.getMessage().contains("maybe"), e.getMessage());
-        Kernels guarded = KernelProvider.guardedSimd(null);
+        Kernels guarded = guardedSimd(null);
         assertTrue(guarded.isSimd());
         assertEquals(Kernels.simd().description(), guarded.description());
         assertEquals(2, guarded.withThreads(2).threads());

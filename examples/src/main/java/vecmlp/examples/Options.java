@@ -133,7 +133,7 @@ final class Options {
         Options o = new Options();
         if (args.length == 0) {
             // Nothing to read, and the defaults are valid (a test checks them): picocli's first use costs
-            // 0.1-0.3 s of a fresh JVM, a third of README's main job.
+            // 0.17-0.21 s of a fresh JVM (ad-hoc timing), a fifth of README's main job.
             return o;
         }
         CommandLine cl = commandLine(o);

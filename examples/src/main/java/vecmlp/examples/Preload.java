@@ -10,7 +10,7 @@ import vecmlp.train.Dataset;
 
 /**
  * Start-up work that does not depend on how the command line is read, done on a second thread while the main
- * thread parses it (picocli's first parse takes 0.1–0.2 s of a fresh JVM): the bundled digits, when the
+ * thread parses it (picocli's first parse took 0.17–0.21 s of a fresh JVM, ad hoc): the bundled digits, when the
  * arguments name no other data and no other command, and the kernels' choice, when they do not name the
  * kernels. Only the time changes: the digits are the same data, and {@link Kernels#get()} is chosen once
  * per JVM whoever asks first.
