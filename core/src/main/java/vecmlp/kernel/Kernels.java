@@ -241,6 +241,76 @@ public abstract class Kernels {
         return n == 0 ? 0f : sumOfSquaresK(n, x, xOff);
     }
 
+    // ------------------------------------------------------------------ dropout
+
+    /**
+     * Inverted dropout over an {@code m × n} matrix: {@code out[i][j] = a[i][j] · dropoutScale(p)} where
+     * {@link #dropoutKeeps dropoutKeeps}{@code (rowKeys[kOff + i], j, dropoutThreshold(p))}, else {@code 0}.
+     * The mask is a function of the row's key, the column and {@code p} alone, so a backward pass applies the
+     * same mask to the error signal by calling this again with the same keys, and every implementation,
+     * thread count and vector width gives the same bits. {@code out} may be {@code a} itself (same array,
+     * offset and leading dimension).
+     *
+     * @param p the drop probability, in {@code [0, 1)}
+     */
+    public final void dropout(int m, int n, float p, int[] rowKeys, int kOff, float[] a, int aOff, int lda,
+                              float[] out, int outOff, int ldo) {
+        nonNegative("m", m);
+        nonNegative("n", n);
+        int threshold = dropoutThreshold(p);
+        notNull("rowKeys", rowKeys);
+        if (kOff < 0 || (long) kOff + m > rowKeys.length) {
+            throw new IndexOutOfBoundsException("rowKeys: " + m + " keys from offset " + kOff + " exceed length "
+                    + rowKeys.length);
+        }
+        matrix("a", a, aOff, lda, m, n);
+        matrix("out", out, outOff, ldo, m, n);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        dropoutK(m, n, threshold, dropoutScale(p), rowKeys, kOff, a, aOff, lda, out, outOff, ldo);
+    }
+
+    /**
+     * The threshold of drop probability {@code p}: an element is kept when its 24 hash bits
+     * ({@link #dropoutKeeps}) are at least this, {@code ⌊p · 2^24⌋}, so with probability
+     * {@code 1 − threshold / 2^24}, within {@code 2^-24} of {@code 1 − p}.
+     *
+     * @throws IllegalArgumentException unless {@code 0 ≤ p < 1}
+     */
+    public static int dropoutThreshold(float p) {
+        if (!(p >= 0f && p < 1f)) {
+            throw new IllegalArgumentException("p (the drop probability) must be in [0, 1): " + p);
+        }
+        return (int) (p * 16777216.0);
+    }
+
+    /** The factor {@code 1 / (1 − p)} kept elements are multiplied by (rounded once to float). */
+    public static float dropoutScale(float p) {
+        dropoutThreshold(p);
+        return (float) (1.0 / (1.0 - p));
+    }
+
+    /**
+     * Whether dropout keeps column {@code column} of a row with key {@code rowKey}: the top 24 bits of
+     * {@code fmix32(rowKey + column · 0x9E3779B9)} (MurmurHash3's 32-bit finalizer, a counter-based
+     * generator: no state, any element in any order) are at least {@code threshold}.
+     */
+    public static boolean dropoutKeeps(int rowKey, int column, int threshold) {
+        int h = rowKey + column * DROPOUT_WEYL;
+        h ^= h >>> 16;
+        h *= DROPOUT_M1;
+        h ^= h >>> 13;
+        h *= DROPOUT_M2;
+        h ^= h >>> 16;
+        return h >>> 8 >= threshold;
+    }
+
+    /** The hash constants of {@link #dropoutKeeps}: the golden-ratio step and MurmurHash3's multipliers. */
+    static final int DROPOUT_WEYL = 0x9E3779B9;
+    static final int DROPOUT_M1 = 0x85EBCA6B;
+    static final int DROPOUT_M2 = 0xC2B2AE35;
+
     // ------------------------------------------------------------------ optimizer updates
 
     /**
@@ -355,6 +425,10 @@ public abstract class Kernels {
     protected abstract float dotK(int n, float[] x, int xOff, float[] y, int yOff);
 
     protected abstract float sumOfSquaresK(int n, float[] x, int xOff);
+
+    /** {@link #dropout} with {@code p} resolved to its threshold and scale. */
+    protected abstract void dropoutK(int m, int n, int threshold, float scale, int[] rowKeys, int kOff,
+                                     float[] a, int aOff, int lda, float[] out, int outOff, int ldo);
 
     protected abstract void sgdStepK(int n, float lr, float weightDecay, float[] param, int pOff, float[] grad, int gOff);
 

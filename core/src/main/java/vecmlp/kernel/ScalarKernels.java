@@ -262,4 +262,15 @@ final class ScalarKernels extends Kernels {
             param[pOff + i] = p - stepSize * mi / denom;
         }
     }
+
+    @Override
+    protected void dropoutK(int m, int n, int threshold, float scale, int[] rowKeys, int kOff,
+                            float[] a, int aOff, int lda, float[] out, int outOff, int ldo) {
+        for (int i = 0; i < m; i++) {
+            int key = rowKeys[kOff + i];
+            for (int j = 0; j < n; j++) {
+                out[outOff + i * ldo + j] = dropoutKeeps(key, j, threshold) ? a[aOff + i * lda + j] * scale : 0f;
+            }
+        }
+    }
 }

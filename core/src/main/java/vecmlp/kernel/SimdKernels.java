@@ -1,6 +1,7 @@
 package vecmlp.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -23,6 +24,8 @@ final class SimdKernels extends Kernels {
     private static final VectorShuffle<Float> ROTATE_4 = VectorShuffle.iota(SPECIES, 4, 1, true);
     private static final VectorShuffle<Float> ROTATE_2 = VectorShuffle.iota(SPECIES, 2, 1, true);
     private static final VectorShuffle<Float> ROTATE_1 = VectorShuffle.iota(SPECIES, 1, 1, true);
+
+    private static final VectorSpecies<Integer> INT_SPECIES = VectorSpecies.of(int.class, SPECIES.vectorShape());
 
     private final int threads;
 
@@ -517,6 +520,34 @@ final class SimdKernels extends Kernels {
             v[vOff + i] = vi;
             float denom = (float) Math.sqrt(vi) * invBc2 + eps;
             param[pOff + i] = p - stepSize * mi / denom;
+        }
+    }
+
+    /** {@link Kernels#dropoutKeeps}'s hash on int lanes of the float species' width; scalar tails. */
+    @Override
+    protected void dropoutK(int m, int n, int threshold, float scale, int[] rowKeys, int kOff,
+                            float[] a, int aOff, int lda, float[] out, int outOff, int ldo) {
+        int bound = SPECIES.loopBound(n);
+        IntVector iota = IntVector.zero(INT_SPECIES).addIndex(1);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int i = 0; i < m; i++) {
+            int key = rowKeys[kOff + i];
+            int ar = aOff + i * lda;
+            int or = outOff + i * ldo;
+            int j = 0;
+            for (; j < bound; j += LANES) {
+                IntVector h = iota.add(j).mul(DROPOUT_WEYL).add(key);
+                h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(DROPOUT_M1);
+                h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 13)).mul(DROPOUT_M2);
+                h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
+                VectorMask<Float> keep = h.lanewise(VectorOperators.LSHR, 8)
+                        .compare(VectorOperators.GE, threshold).cast(SPECIES);
+                FloatVector v = FloatVector.fromArray(SPECIES, a, ar + j).mul(scale);
+                zero.blend(v, keep).intoArray(out, or + j);
+            }
+            for (; j < n; j++) {
+                out[or + j] = dropoutKeeps(key, j, threshold) ? a[ar + j] * scale : 0f;
+            }
         }
     }
 }

@@ -40,8 +40,9 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     static final int SGD = 1 << 8;
     static final int MOMENTUM = 1 << 9;
     static final int ADAM = 1 << 10;
+    static final int DROPOUT = 1 << 11;
     static final String[] NAMES = {"gemm-blocked", "gemm-small", "activation-forward", "activation-backward",
-        "column-sums", "axpy", "scale", "dot", "sgd", "momentum", "adam"};
+        "column-sums", "axpy", "scale", "dot", "sgd", "momentum", "adam", "dropout"};
     static final int GROUPS = NAMES.length;
 
     /**
@@ -51,7 +52,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
      * was ready after 1.5–1.7 s of warm-up instead of 2.1–2.2 s, and the first 1,000 steps of 784-256-128-10
      * took 3.6–3.8 s instead of 3.9–4.0 s (three fresh JVMs each, ad hoc, 2 vCPUs).
      */
-    static final int[] PRIORITY = {0, 10, 3, 7, 4, 2, 1, 5, 6, 8, 9};
+    static final int[] PRIORITY = {0, 10, 3, 7, 4, 2, 1, 5, 11, 6, 8, 9};
     /** How long a round runs the SIMD calls of the group being warmed, before timing them: 12 ms. */
     static final long SLICE_NANOS = 12_000_000L;
     /** The longest wait for the twin to be compiled before the SIMD warm-up starts: 400 ms. */
@@ -299,6 +300,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         private final float[] pristine = new float[16384];
         private final float[] out = new float[8192];
         private final float[] out2 = new float[8192];
+        private final int[] keys = {0x12345678, -7, 99};
 
         Workloads(int lanes, int gemmLanes) {
             Random rnd = new Random(1);
@@ -392,6 +394,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                 k.adamStep(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, false, 3, out, 0, in, 0, out2, 0, out2, n);
                 k.adamStep(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 3, out, 0, in, 0, out2, 0, out2, n);
             });
+            loads[11] = new Load(1, (long) (3 * n * 4) / lanes, k -> k.dropout(3, n, 0.25f, keys, 0, in, 0, ld,
+                    out, 0, ld));
         }
 
         private static long gemmOps(int lanes, long multiplyAdds) {

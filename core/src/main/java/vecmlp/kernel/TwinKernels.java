@@ -826,4 +826,11 @@ final class TwinKernels extends Kernels {
             param[pOff + i] = p - stepSize * mi / denom;
         }
     }
+
+    /** Elementwise with one rounding per element: the scalar reference has the SIMD kernel's bits. */
+    @Override
+    protected void dropoutK(int m, int n, int threshold, float scale, int[] rowKeys, int kOff,
+                            float[] a, int aOff, int lda, float[] out, int outOff, int ldo) {
+        ScalarKernels.INSTANCE.dropoutK(m, n, threshold, scale, rowKeys, kOff, a, aOff, lda, out, outOff, ldo);
+    }
 }

@@ -190,4 +190,10 @@ final class WarmingKernels extends Kernels {
         pick(SimdWarmup.ADAM).adamStepK(n, lr, beta1, beta2, eps, weightDecay, decoupled, biasCorrection1,
                 biasCorrection2Sqrt, param, pOff, grad, gOff, m, mOff, v, vOff);
     }
+
+    @Override
+    protected void dropoutK(int m, int n, int threshold, float scale, int[] rowKeys, int kOff,
+                            float[] a, int aOff, int lda, float[] out, int outOff, int ldo) {
+        pick(SimdWarmup.DROPOUT).dropoutK(m, n, threshold, scale, rowKeys, kOff, a, aOff, lda, out, outOff, ldo);
+    }
 }
