@@ -1,17 +1,20 @@
 package vecmlp.check;
 
 import vecmlp.kernel.Activation;
+import vecmlp.kernel.Kernels;
 import vecmlp.nn.Loss;
 import vecmlp.nn.Mlp;
 
 /**
  * An independent float64 forward pass of an {@link Mlp}'s architecture: plain loops, the activations and
- * losses written from their definitions (not from the kernels), for central differences.
+ * losses written from their definitions (not from the kernels), for central differences. A training pass
+ * applies dropout with the masks of {@link Mlp#dropoutRowKey} for (seed, step) and each row's position.
  */
 final class DoubleNetwork {
 
     private final int[] sizes;
     private final Activation[] activations;
+    private final float[] dropout;
     private final Loss loss;
     private final int[] weightOff;
     private final int[] biasOff;
@@ -19,6 +22,7 @@ final class DoubleNetwork {
     DoubleNetwork(Mlp mlp) {
         this.sizes = mlp.layerSizes();
         this.activations = mlp.activations();
+        this.dropout = mlp.dropouts();
         this.loss = mlp.loss();
         this.weightOff = new int[activations.length];
         this.biasOff = new int[activations.length];
@@ -36,8 +40,16 @@ final class DoubleNetwork {
         return sizes[sizes.length - 1];
     }
 
-    /** Returns {z_L, a_L} for one input row x (length n_0). */
+    /** Returns {z_L, a_L} for one input row x (length n_0) in an inference pass. */
     double[][] forwardRow(double[] theta, double[] x) {
+        return forwardRow(theta, x, null, 0);
+    }
+
+    /**
+     * Returns {z_L, a_L} for one input row x (length n_0); with {@code pass} = {seed, step}, a training pass in
+     * which the row has id {@code row}.
+     */
+    double[][] forwardRow(double[] theta, double[] x, long[] pass, int row) {
         double[] a = x;
         double[] z = null;
         for (int l = 0; l < activations.length; l++) {
@@ -52,6 +64,14 @@ final class DoubleNetwork {
                 z[j] = s;
             }
             a = activate(activations[l], z);
+            if (pass != null && dropout[l] > 0f) {
+                int key = Mlp.dropoutRowKey(pass[0], pass[1], l, row);
+                int threshold = Kernels.dropoutThreshold(dropout[l]);
+                double scale = Kernels.dropoutScale(dropout[l]);
+                for (int j = 0; j < n; j++) {
+                    a[j] = Kernels.dropoutKeeps(key, j, threshold) ? a[j] * scale : 0.0;
+                }
+            }
         }
         return new double[][] {z, a};
     }
@@ -104,8 +124,11 @@ final class DoubleNetwork {
         return a;
     }
 
-    /** The mean loss over rows, from labels (if not null) or targets. */
-    double loss(double[] theta, float[] x, int rows, int[] labels, float[] targets) {
+    /**
+     * The mean loss over rows, from labels (if not null) or targets; a training pass ({seed, step} in
+     * {@code pass}, rows identified by position) unless {@code pass} is null.
+     */
+    double loss(double[] theta, float[] x, int rows, int[] labels, float[] targets, long[] pass) {
         int n0 = sizes[0];
         int n = outputSize();
         double sum = 0.0;
@@ -114,7 +137,7 @@ final class DoubleNetwork {
             for (int p = 0; p < n0; p++) {
                 xr[p] = x[i * n0 + p];
             }
-            double[][] za = forwardRow(theta, xr);
+            double[][] za = forwardRow(theta, xr, pass, i);
             double[] z = za[0];
             double[] a = za[1];
             double[] y = new double[n];

@@ -8,7 +8,8 @@ import vecmlp.nn.Workspace;
  * Checks an {@link Mlp}'s backpropagation against float64 central differences
  * {@code (L(θ + h e_i) − L(θ − h e_i)) / 2h} of an independent double-precision forward pass, for every
  * parameter, and reports the relative error {@code |a − b| / max(|a| + |b|, tiny)} per layer (weights and
- * bias separately). Cost: two forward passes of the whole batch per parameter: use small networks.
+ * bias separately). Both passes are training passes: dropout applies one fixed mask (seed 0, step 0, rows
+ * by position). Cost: two forward passes of the whole batch per parameter: use small networks.
  * Thread-safe (reads the model only).
  */
 public final class GradientCheck {
@@ -103,6 +104,8 @@ public final class GradientCheck {
             throw new IllegalArgumentException("labels or targets must be given");
         }
         Workspace ws = mlp.newWorkspace(rows);
+        long[] pass = {0L, 0L}; // seed and step of the training pass: dropout's masks stay fixed
+        ws.setTrainingPass(pass[0], pass[1], null, 0);
         float[] grad = mlp.newGradients();
         if (labels != null) {
             mlp.computeGradient(x, 0, rows, labels, 0, grad, ws);
@@ -119,9 +122,9 @@ public final class GradientCheck {
         for (int i = 0; i < p.length; i++) {
             double saved = theta[i];
             theta[i] = saved + h;
-            double plus = net.loss(theta, x, rows, labels, targets);
+            double plus = net.loss(theta, x, rows, labels, targets, pass);
             theta[i] = saved - h;
-            double minus = net.loss(theta, x, rows, labels, targets);
+            double minus = net.loss(theta, x, rows, labels, targets, pass);
             theta[i] = saved;
             numeric[i] = (plus - minus) / (2 * h);
         }

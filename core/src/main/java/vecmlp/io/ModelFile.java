@@ -36,9 +36,11 @@ import vecmlp.nn.Mlp;
  *   vecmlp.layer_sizes     "784,256,10"          n_0, …, n_L
  *   vecmlp.activations     "relu,softmax"        one per layer: identity, relu, leaky_relu(0.01), sigmoid, tanh, softmax
  *   vecmlp.loss            "cross_entropy"       or mse, binary_cross_entropy
+ *   vecmlp.dropout         "0.2,0.2,0"           optional, one drop probability per layer (training only; absent: none)
  *   vecmlp.checksum        "crc32c:89abcdef"     required; "none" for a file written without one (see SafeTensors)
  * </pre>
- * Other metadata keys are kept by {@link SafeTensors} and ignored here. A file written by another tool
+ * A reader that does not know {@code vecmlp.dropout} loads the same network for inference, where dropout
+ * does nothing. Other metadata keys are kept by {@link SafeTensors} and ignored here. A file written by another tool
  * loads if it has these keys (with {@code "vecmlp.checksum": "none"}) and these tensors in {@code F32},
  * {@code F16}, {@code BF16} or {@code F64}.
  *
@@ -70,8 +72,10 @@ public final class ModelFile {
     static final String KEY_LAYER_SIZES = "vecmlp.layer_sizes";
     static final String KEY_ACTIVATIONS = "vecmlp.activations";
     static final String KEY_LOSS = "vecmlp.loss";
+    static final String KEY_DROPOUT = "vecmlp.dropout";
 
     private static final Pattern UNSIGNED = Pattern.compile("[1-9][0-9]{0,9}");
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
     private static final Pattern LEAKY = Pattern.compile("leaky_relu\\((-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?)\\)");
 
     private ModelFile() {
@@ -153,6 +157,8 @@ public final class ModelFile {
         Activation[] acts = parseActivations(require(meta, KEY_ACTIVATIONS, "activations such as \"relu,softmax\""),
                 sizes.length - 1);
         Loss loss = parseLoss(require(meta, KEY_LOSS, "a loss such as \"cross_entropy\""));
+        float[] dropout = meta.containsKey(KEY_DROPOUT) ? parseDropout(meta.get(KEY_DROPOUT), acts.length)
+                : new float[acts.length];
         try {
             loss.checkCompatible(acts[acts.length - 1], sizes[sizes.length - 1]);
         } catch (IllegalArgumentException e) {
@@ -191,22 +197,23 @@ public final class ModelFile {
             at = copy(st.tensor(biasName(l)), params, at, opts);
         }
         try {
-            return build(sizes, acts, loss, params, kernels);
+            return build(sizes, acts, dropout, loss, params, kernels);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("metadata", "an architecture vecmlp can build", e.getMessage(), e);
         }
     }
 
     /** {@link Mlp#of}, but also for parameters that are not finite (which {@code Mlp.of} refuses). */
-    private static Mlp build(int[] sizes, Activation[] acts, Loss loss, float[] params, Kernels kernels) {
-        Mlp mlp = Mlp.of(sizes, acts, loss, new float[params.length], kernels);
+    private static Mlp build(int[] sizes, Activation[] acts, float[] dropout, Loss loss, float[] params,
+                             Kernels kernels) {
+        Mlp mlp = Mlp.of(sizes, acts, dropout, loss, new float[params.length], kernels);
         System.arraycopy(params, 0, mlp.parameters(), 0, params.length);
         return mlp;
     }
 
     /** An independent copy of {@code mlp}, whatever its parameter values ({@link Mlp#copy()} refuses NaN). */
     static Mlp copyOf(Mlp mlp) {
-        return build(mlp.layerSizes(), mlp.activations(), mlp.loss(), mlp.parameters(), mlp.kernels());
+        return build(mlp.layerSizes(), mlp.activations(), mlp.dropouts(), mlp.loss(), mlp.parameters(), mlp.kernels());
     }
 
     // ---------------------------------------------------------------- writing
@@ -226,6 +233,16 @@ public final class ModelFile {
         }
         meta.put(KEY_ACTIVATIONS, acts.toString());
         meta.put(KEY_LOSS, mlp.loss().name().toLowerCase(Locale.ROOT));
+        float[] dropout = mlp.dropouts();
+        boolean any = false;
+        StringBuilder drops = new StringBuilder();
+        for (float p : dropout) {
+            drops.append(drops.length() == 0 ? "" : ",").append(p == 0f ? "0" : Float.toString(p));
+            any |= p > 0f;
+        }
+        if (any) {
+            meta.put(KEY_DROPOUT, drops.toString());
+        }
         return meta;
     }
 
@@ -333,6 +350,23 @@ public final class ModelFile {
         }
         throw bad(KEY_ACTIVATIONS, "identity, relu, leaky_relu(<slope>), sigmoid, tanh or softmax for layer " + l,
                 text);
+    }
+
+    private static float[] parseDropout(String text, int layers) throws ModelFormatException {
+        String[] parts = text.split(",", -1);
+        if (parts.length != layers) {
+            throw bad(KEY_DROPOUT, layers + " drop probabilities, one per layer of " + KEY_LAYER_SIZES, text);
+        }
+        float[] dropout = new float[layers];
+        for (int l = 0; l < layers; l++) {
+            float p = DECIMAL.matcher(parts[l]).matches() ? Float.parseFloat(parts[l]) : Float.NaN;
+            if (!(p >= 0f && p < 1f) || (l == layers - 1 && p != 0f)) {
+                throw bad(KEY_DROPOUT, "a drop probability in [0, 1) for layer " + l
+                        + (l == layers - 1 ? " (0 for the output layer)" : ""), text);
+            }
+            dropout[l] = p;
+        }
+        return dropout;
     }
 
     private static Loss parseLoss(String s) throws ModelFormatException {

@@ -3,7 +3,8 @@ package vecmlp.nn;
 import vecmlp.kernel.Activation;
 
 /**
- * A description of one dense layer of an {@link Mlp}: {@code inputSize → outputSize} with an activation, and
+ * A description of one dense layer of an {@link Mlp}: {@code inputSize → outputSize} with an activation and
+ * the dropout after it, and
  * where its weights ({@code inputSize × outputSize}, row-major) and bias ({@code outputSize}) sit in
  * {@link Mlp#parameters()}. Immutable.
  */
@@ -12,14 +13,17 @@ public final class Layer {
     private final int inputSize;
     private final int outputSize;
     private final Activation activation;
+    private final float dropout;
     private final int weightOffset;
     private final int biasOffset;
 
-    Layer(int index, int inputSize, int outputSize, Activation activation, int weightOffset, int biasOffset) {
+    Layer(int index, int inputSize, int outputSize, Activation activation, float dropout, int weightOffset,
+          int biasOffset) {
         this.index = index;
         this.inputSize = inputSize;
         this.outputSize = outputSize;
         this.activation = activation;
+        this.dropout = dropout;
         this.weightOffset = weightOffset;
         this.biasOffset = biasOffset;
     }
@@ -44,6 +48,11 @@ public final class Layer {
         return activation;
     }
 
+    /** The drop probability applied to this layer's activations in training (0: none). */
+    public float dropout() {
+        return dropout;
+    }
+
     /** Offset of {@code W} in the parameter (and gradient) array. */
     public int weightOffset() {
         return weightOffset;
@@ -61,7 +70,8 @@ public final class Layer {
 
     @Override
     public String toString() {
-        return "Layer[" + index + ": " + inputSize + " -> " + outputSize + " " + activation + ", W@" + weightOffset
+        return "Layer[" + index + ": " + inputSize + " -> " + outputSize + " " + activation
+                + (dropout > 0f ? ", dropout " + dropout : "") + ", W@" + weightOffset
                 + ", b@" + biasOffset + "]";
     }
 }

@@ -25,6 +25,11 @@ import vecmlp.kernel.Transpose;
  * Gradients ({@link #newGradients()}) and optimizer state use the same layout, so clipping, norms and
  * optimizer steps are single passes over one array.
  *
+ * <p><b>Training and inference.</b> {@link #computeGradient computeGradient} is a training pass: layers with
+ * dropout ({@link Builder#dropout}) drop, with masks drawn from what {@link Workspace#setTrainingPass} set.
+ * Every other pass ({@code predict…}, {@link #evaluateLoss evaluateLoss}, {@link #inputJacobian inputJacobian})
+ * is an inference pass and never drops (inverted dropout needs no rescaling there).
+ *
  * <p><b>Batches.</b> Inputs are row-major {@code rows × inputSize()} floats, outputs
  * {@code rows × outputSize()}. Each call uses a {@link Workspace} from {@link #newWorkspace(int)} sized for
  * the largest batch; with one, no call allocates.
@@ -42,15 +47,18 @@ public final class Mlp {
 
     private final int[] sizes;
     private final Activation[] activations;
+    /** The drop probability after each dense layer's activation (0: none; always 0 after the output layer). */
+    private final float[] dropout;
     private final Loss loss;
     private final float[] params;
     private final int[] weightOff;
     private final int[] biasOff;
     private final Kernels kernels;
 
-    private Mlp(int[] sizes, Activation[] activations, Loss loss, float[] params, Kernels kernels) {
+    private Mlp(int[] sizes, Activation[] activations, float[] dropout, Loss loss, float[] params, Kernels kernels) {
         this.sizes = sizes;
         this.activations = activations;
+        this.dropout = dropout;
         this.loss = loss;
         this.params = params;
         this.kernels = kernels;
@@ -82,8 +90,19 @@ public final class Mlp {
      * @throws IllegalArgumentException naming the bad argument and value
      */
     public static Mlp of(int[] layerSizes, Activation[] activations, Loss loss, float[] parameters, Kernels kernels) {
+        Objects.requireNonNull(activations, "activations");
+        return of(layerSizes, activations, new float[activations.length], loss, parameters, kernels);
+    }
+
+    /**
+     * As {@link #of(int[], Activation[], Loss, float[], Kernels)}, with dropout: {@code dropout[l]} is the drop
+     * probability applied to dense layer {@code l}'s activations in training passes, in {@code [0, 1)}, and 0
+     * for the output layer.
+     */
+    public static Mlp of(int[] layerSizes, Activation[] activations, float[] dropout, Loss loss, float[] parameters,
+                         Kernels kernels) {
         Objects.requireNonNull(parameters, "parameters");
-        Mlp mlp = create(layerSizes, activations, loss, kernels);
+        Mlp mlp = create(layerSizes, activations, dropout, loss, kernels);
         if (parameters.length != mlp.params.length) {
             throw new IllegalArgumentException("parameters.length must be " + mlp.params.length + " for layer sizes "
                     + Arrays.toString(layerSizes) + ": " + parameters.length);
@@ -93,9 +112,11 @@ public final class Mlp {
         return mlp;
     }
 
-    private static Mlp create(int[] layerSizes, Activation[] activations, Loss loss, Kernels kernels) {
+    private static Mlp create(int[] layerSizes, Activation[] activations, float[] dropout, Loss loss,
+                              Kernels kernels) {
         Objects.requireNonNull(layerSizes, "layerSizes");
         Objects.requireNonNull(activations, "activations");
+        Objects.requireNonNull(dropout, "dropout");
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(kernels, "kernels");
         if (layerSizes.length < 2) {
@@ -114,12 +135,25 @@ public final class Mlp {
         for (int l = 0; l < activations.length; l++) {
             Objects.requireNonNull(activations[l], "activations[" + l + "]");
         }
+        if (dropout.length != activations.length) {
+            throw new IllegalArgumentException("dropout.length must be activations.length = " + activations.length
+                    + ": " + dropout.length);
+        }
+        for (int l = 0; l < dropout.length; l++) {
+            if (!(dropout[l] >= 0f && dropout[l] < 1f)) {
+                throw new IllegalArgumentException("dropout of layer " + l + " must be in [0, 1): " + dropout[l]);
+            }
+        }
+        if (dropout[dropout.length - 1] != 0f) {
+            throw new IllegalArgumentException("dropout of the output layer " + (dropout.length - 1)
+                    + " must be 0 (dropout applies between layers): " + dropout[dropout.length - 1]);
+        }
         loss.checkCompatible(activations[activations.length - 1], layerSizes[layerSizes.length - 1]);
         long count = parameterCount(layerSizes);
         if (count > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("too many parameters for one array: " + count);
         }
-        return new Mlp(layerSizes.clone(), activations.clone(), loss, new float[(int) count], kernels);
+        return new Mlp(layerSizes.clone(), activations.clone(), dropout.clone(), loss, new float[(int) count], kernels);
     }
 
     /** The number of parameters {@code Σ_l (n_l·n_{l+1} + n_{l+1})} of a network with these layer sizes. */
@@ -161,6 +195,19 @@ public final class Mlp {
     /** The activation of dense layer {@code layer} (0-based). */
     public Activation activation(int layer) {
         return activations[checkLayer(layer)];
+    }
+
+    /**
+     * The drop probability applied to dense layer {@code layer}'s activations in training passes (0: no
+     * dropout); inference ({@code predict}, {@code evaluateLoss}) never drops.
+     */
+    public float dropout(int layer) {
+        return dropout[checkLayer(layer)];
+    }
+
+    /** The drop probability after each dense layer (a copy). */
+    public float[] dropouts() {
+        return dropout.clone();
     }
 
     /** The loss. */
@@ -207,7 +254,8 @@ public final class Mlp {
     /** A description of dense layer {@code layer}: sizes, activation and offsets. */
     public Layer layer(int layer) {
         checkLayer(layer);
-        return new Layer(layer, sizes[layer], sizes[layer + 1], activations[layer], weightOff[layer], biasOff[layer]);
+        return new Layer(layer, sizes[layer], sizes[layer + 1], activations[layer], dropout[layer], weightOff[layer],
+                biasOff[layer]);
     }
 
     /** All dense layers, in order. */
@@ -236,7 +284,7 @@ public final class Mlp {
 
     /** An independent copy of this network that computes with other kernels. */
     public Mlp withKernels(Kernels kernels) {
-        return of(sizes, activations, loss, params, kernels);
+        return of(sizes, activations, dropout, loss, params, kernels);
     }
 
     /** A zeroed buffer for gradients, the layout of {@link #parameters()}. */
@@ -261,7 +309,7 @@ public final class Mlp {
     public void predict(float[] x, int xOff, int rows, float[] out, int outOff, Workspace ws) {
         checkInput(x, xOff, rows, ws);
         checkRegion("out", out, outOff, rows, outputSize());
-        forward(x, xOff, rows, ws, false);
+        forward(x, xOff, rows, ws, false, false);
         System.arraycopy(ws.act[activations.length - 1], 0, out, outOff, rows * outputSize());
     }
 
@@ -302,7 +350,7 @@ public final class Mlp {
             throw new IllegalArgumentException("classes: " + rows + " values from offset " + cOff
                     + " exceed length " + classes.length);
         }
-        forward(x, xOff, rows, ws, false);
+        forward(x, xOff, rows, ws, false, false);
         float[] a = ws.act[activations.length - 1];
         int n = outputSize();
         for (int i = 0; i < rows; i++) {
@@ -323,6 +371,7 @@ public final class Mlp {
         checkInput(x, xOff, rows, ws);
         checkLabels(labels, lOff, rows);
         checkGrad(grad);
+        checkTrainingPass(ws, rows);
         return lossAndGradient(x, xOff, rows, labels, lOff, null, 0, grad, ws);
     }
 
@@ -335,6 +384,7 @@ public final class Mlp {
         checkInput(x, xOff, rows, ws);
         checkTargets(targets, tOff, rows);
         checkGrad(grad);
+        checkTrainingPass(ws, rows);
         return lossAndGradient(x, xOff, rows, null, 0, targets, tOff, grad, ws);
     }
 
@@ -387,7 +437,7 @@ public final class Mlp {
                 System.arraycopy(x, xOff + s * n0, rep, (s * nL + r) * n0, n0);
             }
         }
-        forward(rep, 0, batch, ws, false);
+        forward(rep, 0, batch, ws, false, false);
         // G_L = D_L: the identity block of each sample times the output activation's Jacobian.
         int last = activations.length - 1;
         float[] g = ws.deltaA;
@@ -396,14 +446,15 @@ public final class Mlp {
             g[i * nL + i % nL] = 1f;
         }
         kernels.activationBackward(activations[last], batch, nL, ws.act[last], 0, nL, g, 0, nL);
-        backward(rep, 0, batch, null, ws, jac, jOff);
+        backward(rep, 0, batch, null, ws, jac, jOff, false);
     }
 
     // ------------------------------------------------------------------ passes (unchecked)
 
     private float lossAndGradient(float[] x, int xOff, int rows, int[] labels, int lOff, float[] targets, int tOff,
                                   float[] grad, Workspace ws) {
-        forward(x, xOff, rows, ws, true);
+        boolean training = grad != null;
+        forward(x, xOff, rows, ws, true, training);
         int last = activations.length - 1;
         int n = outputSize();
         float[] delta = grad == null ? null : ws.deltaA;
@@ -415,13 +466,18 @@ public final class Mlp {
                 // G_L = 2(A − Y)/(B·n) ⊙ σ'(Z_L); cross-entropy and BCE deltas are already ∂L/∂Z_L.
                 kernels.activationBackward(activations[last], rows, n, ws.act[last], 0, n, delta, 0, n);
             }
-            backward(x, xOff, rows, grad, ws, null, 0);
+            backward(x, xOff, rows, grad, ws, null, 0, true);
+            ws.step++;
+            ws.rowIds = null;
         }
         return (float) (sum / loss.divisor(rows, n));
     }
 
-    /** Z_l = A_{l−1}·W_l + b_l, A_l = σ_l(Z_l), fused; the output's Z_L is kept when the loss needs it. */
-    private void forward(float[] x, int xOff, int rows, Workspace ws, boolean keepOutputZ) {
+    /**
+     * Z_l = A_{l−1}·W_l + b_l, A_l = σ_l(Z_l), fused; the output's Z_L is kept when the loss needs it. In
+     * training, a layer with dropout passes {@code A_l} with its mask applied ({@code ws.dropped[l]}) on.
+     */
+    private void forward(float[] x, int xOff, int rows, Workspace ws, boolean keepOutputZ, boolean training) {
         float[] in = x;
         int inOff = xOff;
         int last = activations.length - 1;
@@ -438,21 +494,59 @@ public final class Mlp {
             }
             in = ws.act[l];
             inOff = 0;
+            if (training && dropout[l] > 0f) {
+                if (ws.dropped[l] == null) {
+                    ws.dropped[l] = new float[ws.maxBatch * n];
+                }
+                dropoutRowKeys(ws, l, rows);
+                kernels.dropout(rows, n, dropout[l], ws.rowKeys, 0, ws.act[l], 0, n, ws.dropped[l], 0, n);
+                in = ws.dropped[l];
+            }
         }
+    }
+
+    /** The row keys of dense layer {@code layer}'s dropout in the current training pass into {@code ws.rowKeys}. */
+    private static void dropoutRowKeys(Workspace ws, int layer, int rows) {
+        long base = layerKey(ws.seed, ws.step, layer);
+        for (int r = 0; r < rows; r++) {
+            ws.rowKeys[r] = rowKey(base, ws.rowIds == null ? r : ws.rowIds[ws.rowIdsOff + r]);
+        }
+    }
+
+    private static long layerKey(long seed, long step, int layer) {
+        return Rng.mix(Rng.mix(Rng.mix(seed) + step) + layer);
+    }
+
+    private static int rowKey(long layerKey, int rowId) {
+        return (int) (Rng.mix(layerKey + rowId) >>> 32);
+    }
+
+    /**
+     * The key of a row's dropout mask ({@link Kernels#dropout}) in dense layer {@code layer} of a training pass:
+     * {@code mix(mix(mix(mix(seed) + step) + layer) + rowId)}, the top 32 bits, where {@code mix} is SplitMix64's
+     * output function of {@code z + 0x9E3779B97F4A7C15}. Column {@code j} of the row is kept when
+     * {@link Kernels#dropoutKeeps}{@code (key, j, Kernels.dropoutThreshold(p))}.
+     */
+    public static int dropoutRowKey(long seed, long step, int layer, int rowId) {
+        return rowKey(layerKey(seed, step, layer), rowId);
     }
 
     /**
      * Backpropagation from {@code G_L} in {@code ws.deltaA} (MATH.md): {@code dW_l = A_{l−1}ᵀ·G_l} (TN),
-     * {@code db_l = Σ_rows G_l}, {@code G_{l−1} = (G_l·W_lᵀ) ⊙ σ'_{l−1}} (NT). Parameter gradients go to
+     * {@code db_l = Σ_rows G_l}, {@code G_{l−1} = (G_l·W_lᵀ) ⊙ σ'_{l−1}} (NT); in training, where dropout
+     * follows layer {@code l−1}, {@code A_{l−1}} is its dropped output and {@code G_l·W_lᵀ} gets the same mask
+     * before {@code σ'}. Parameter gradients go to
      * {@code grad} unless null; the input's signal {@code G_0} is computed only if {@code inputGrad != null}.
      */
-    private void backward(float[] x, int xOff, int rows, float[] grad, Workspace ws, float[] inputGrad, int igOff) {
+    private void backward(float[] x, int xOff, int rows, float[] grad, Workspace ws, float[] inputGrad, int igOff,
+                          boolean training) {
         float[] g = ws.deltaA;
         float[] other = ws.deltaB;
         for (int l = activations.length - 1; l >= 0; l--) {
             int k = sizes[l];
             int n = sizes[l + 1];
-            float[] aPrev = l == 0 ? x : ws.act[l - 1];
+            boolean droppedBefore = l > 0 && training && dropout[l - 1] > 0f;
+            float[] aPrev = l == 0 ? x : droppedBefore ? ws.dropped[l - 1] : ws.act[l - 1];
             int aPrevOff = l == 0 ? xOff : 0;
             if (grad != null) {
                 // dW_l = A_{l−1}ᵀ · G_l (TN: A read transposed, no copy)
@@ -465,6 +559,11 @@ public final class Mlp {
                 // G_{l−1} = (G_l · W_lᵀ) ⊙ σ'_{l−1}(A_{l−1}) (NT: W read transposed)
                 kernels.sgemm(Transpose.NO, Transpose.YES, rows, k, n, 1f, g, 0, n, params, weightOff[l], n,
                         0f, other, 0, k);
+                if (droppedBefore) {
+                    // the same mask, from the same keys, on the signal: ∂/∂A = ∂/∂D ⊙ mask / (1 − p)
+                    dropoutRowKeys(ws, l - 1, rows);
+                    kernels.dropout(rows, k, dropout[l - 1], ws.rowKeys, 0, other, 0, k, other, 0, k);
+                }
                 kernels.activationBackward(activations[l - 1], rows, k, ws.act[l - 1], 0, k, other, 0, k);
                 float[] t = g;
                 g = other;
@@ -550,6 +649,13 @@ public final class Mlp {
         }
     }
 
+    private static void checkTrainingPass(Workspace ws, int rows) {
+        if (ws.rowIds != null && (long) ws.rowIdsOff + rows > ws.rowIds.length) {
+            throw new IllegalArgumentException("the row ids set by ws.setTrainingPass: " + rows + " ids from offset "
+                    + ws.rowIdsOff + " exceed length " + ws.rowIds.length);
+        }
+    }
+
     private void checkGrad(float[] grad) {
         Objects.requireNonNull(grad, "grad");
         if (grad.length != params.length) {
@@ -591,6 +697,9 @@ public final class Mlp {
         StringBuilder sb = new StringBuilder("Mlp[").append(sizes[0]);
         for (int l = 0; l < activations.length; l++) {
             sb.append(" -> ").append(sizes[l + 1]).append(' ').append(activations[l]);
+            if (dropout[l] > 0f) {
+                sb.append(" dropout ").append(dropout[l]);
+            }
         }
         return sb.append(", ").append(loss).append(", ").append(params.length).append(" parameters]").toString();
     }
@@ -607,6 +716,7 @@ public final class Mlp {
         private final List<Integer> widths = new ArrayList<>();
         private final List<Activation> acts = new ArrayList<>();
         private final List<Init> inits = new ArrayList<>();
+        private final List<Float> drops = new ArrayList<>();
         private Loss loss;
         private Init init;
         private long seed;
@@ -638,6 +748,27 @@ public final class Mlp {
             widths.add(units);
             acts.add(activation);
             inits.add(layerInit);
+            drops.add(0f);
+            return this;
+        }
+
+        /**
+         * Inverted dropout after the last dense layer added: in training passes each of its activations is
+         * zeroed with probability {@code p} and the others scaled by {@code 1 / (1 − p)}; inference passes
+         * leave them unchanged. Not allowed after the output layer ({@link #build} says so).
+         *
+         * @param p the drop probability, in {@code [0, 1)}
+         * @throws IllegalStateException if no dense layer was added yet
+         */
+        public Builder dropout(float p) {
+            if (widths.isEmpty()) {
+                throw new IllegalStateException("dropout(" + p + ") needs a dense layer before it");
+            }
+            if (!(p >= 0f && p < 1f)) {
+                throw new IllegalArgumentException("dropout p of layer " + (widths.size() - 1)
+                        + " must be in [0, 1): " + p);
+            }
+            drops.set(drops.size() - 1, p);
             return this;
         }
 
@@ -685,7 +816,11 @@ public final class Mlp {
             }
             Activation[] a = acts.toArray(new Activation[0]);
             Loss chosen = loss != null ? loss : Loss.defaultFor(a[a.length - 1]);
-            Mlp mlp = create(sizes, a, chosen, kernels != null ? kernels : Kernels.get());
+            float[] d = new float[a.length];
+            for (int l = 0; l < d.length; l++) {
+                d[l] = drops.get(l);
+            }
+            Mlp mlp = create(sizes, a, d, chosen, kernels != null ? kernels : Kernels.get());
             Rng rng = new Rng(seed);
             for (int l = 0; l < a.length; l++) {
                 Init li = inits.get(l) != null ? inits.get(l) : init != null ? init : Init.defaultFor(a[l]);

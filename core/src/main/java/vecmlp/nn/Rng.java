@@ -91,4 +91,12 @@ public final class Rng {
         r.nextLong();
         return r.nextLong();
     }
+
+    /** SplitMix64's output function of {@code z + γ}: a bijective mix of all 64 bits, without state. */
+    static long mix(long z) {
+        z += GOLDEN_GAMMA;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
 }

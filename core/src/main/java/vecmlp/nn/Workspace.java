@@ -3,8 +3,9 @@ package vecmlp.nn;
 /**
  * The scratch memory of one thread's forward and backward passes through networks of one architecture,
  * sized once for at most {@link #maxBatch()} rows: the activations {@code A_l} of every layer, the output
- * pre-activations {@code Z_L} (for the stable losses) and two error-signal buffers {@code G} that the
- * backward pass alternates between. Hidden pre-activations are never stored: every σ' is evaluated from
+ * pre-activations {@code Z_L} (for the stable losses), two error-signal buffers {@code G} that the
+ * backward pass alternates between, and, for a network with dropout, its layers' outputs after dropout and
+ * what the next training pass draws its masks from ({@link #setTrainingPass}). Hidden pre-activations are never stored: every σ' is evaluated from
  * {@code A} (see {@link vecmlp.kernel.Activation}).
  *
  * <p>Not thread-safe: give each thread its own workspace. A workspace may be shared by several
@@ -22,6 +23,14 @@ public final class Workspace {
     final float[] deltaB;
     /** Replicated inputs for Jacobians, allocated at first use. */
     float[] jacobianInput;
+    /** {@code dropped[l]}: layer {@code l}'s activations after dropout, allocated at the first training pass with it. */
+    final float[][] dropped;
+    /** One layer's dropout row keys ({@link Mlp#dropoutRowKey}) for the current pass. */
+    final int[] rowKeys;
+    long seed;
+    long step;
+    int[] rowIds;
+    int rowIdsOff;
     final int[] correct = new int[1];
     int lastCorrect;
     int lastRows;
@@ -49,6 +58,37 @@ public final class Workspace {
         this.z = new float[maxBatch * sizes[layers]];
         this.deltaA = new float[(int) cells];
         this.deltaB = new float[(int) cells];
+        this.dropped = new float[layers][];
+        this.rowKeys = new int[maxBatch];
+    }
+
+    /**
+     * Sets what the dropout masks of the next training pass ({@code Mlp.computeGradient}) with this workspace
+     * are drawn from: the masks are a function of {@code seed}, {@code step}, the layer and each row's id
+     * alone ({@link Mlp#dropoutRowKey}), never of the thread count, the batch split or the timing. Row
+     * {@code r} of the batch has id {@code rowIds[off + r]} (e.g. its index in the data set, so that any
+     * partitioning of the data draws the same mask for it), or its position {@code r} if {@code rowIds} is null.
+     * After each training pass the step advances by one and the ids revert to positions, so a loop that never
+     * calls this still draws new masks at every step. The array is read by the next pass, not copied.
+     *
+     * @throws IllegalArgumentException if {@code off < 0} or {@code step < 0}
+     */
+    public void setTrainingPass(long seed, long step, int[] rowIds, int off) {
+        if (off < 0) {
+            throw new IllegalArgumentException("off must be >= 0: " + off);
+        }
+        if (step < 0) {
+            throw new IllegalArgumentException("step must be >= 0: " + step);
+        }
+        this.seed = seed;
+        this.step = step;
+        this.rowIds = rowIds;
+        this.rowIdsOff = off;
+    }
+
+    /** The step of the next training pass's dropout masks (see {@link #setTrainingPass}). */
+    public long trainingStep() {
+        return step;
     }
 
     /** The largest batch (rows) this workspace holds. */

@@ -17,7 +17,9 @@ import vecmlp.optim.Optimizer;
  *
  * <p><b>Determinism.</b> The order of epoch {@code e} is a function of the seed and {@code e} only
  * ({@link #epochOrderSeed(long, int)}), and every update is a fixed sequence of kernel calls, so the same seed,
- * data, model and optimizer give bit-identical parameters. A run restored from a checkpoint (parameters and
+ * data, model and optimizer give bit-identical parameters. Dropout masks are drawn from the seed, the step
+ * {@code epoch · batchesPerEpoch + batch} and each row's index in the training set
+ * ({@link Workspace#setTrainingPass}), never from the thread count or the timing. A run restored from a checkpoint (parameters and
  * optimizer state, taken at the end of batch {@code j} of epoch {@code e}) continues bit-identically with
  * {@link Builder#startAt(int, int) startAt(e, j + 1)} (or {@code startAt(e + 1, 0)} after an epoch's last batch);
  * only the resumed epoch's running loss and accuracy then cover fewer batches.
@@ -153,6 +155,7 @@ public final class Trainer {
                 int b = Math.min(batchSize, rows - from);
                 gather(trainSet, order, from, b, xBatch, lBatch, tBatch);
                 float lr = optimizer.learningRate();
+                ws.setTrainingPass(seed, (long) epoch * batchesPerEpoch + batch, order, from);
                 float loss = lBatch != null
                         ? mlp.computeGradient(xBatch, 0, b, lBatch, 0, grad, ws)
                         : mlp.computeGradient(xBatch, 0, b, tBatch, 0, grad, ws);

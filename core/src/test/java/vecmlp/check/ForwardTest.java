@@ -48,7 +48,7 @@ class ForwardTest {
                         assertEquals(a[j], out[i * 5 + j], 1e-4, k + " " + h + " row " + i + " output " + j);
                     }
                 }
-                double expected = net.loss(theta, x, rows, labels, null);
+                double expected = net.loss(theta, x, rows, labels, null, null);
                 assertEquals(expected, mlp.evaluateLoss(x, 0, rows, labels, 0, ws), 1e-4 * Math.max(1, expected));
                 float[] one = new float[5];
                 for (int i = 0; i < rows; i++) {

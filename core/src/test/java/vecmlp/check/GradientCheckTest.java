@@ -112,6 +112,41 @@ class GradientCheckTest {
         return tests;
     }
 
+    /**
+     * Dropout after both hidden layers (one fixed mask: the check's training passes all use seed 0, step 0),
+     * for the activations whose derivative is evaluated from the activation the mask must not touch. The
+     * gradient must differ from the same network's without dropout, or the mask dropped nothing.
+     */
+    @TestFactory
+    List<DynamicTest> dropoutWithAFixedMask() {
+        List<DynamicTest> tests = new ArrayList<>();
+        List<Kernels> kernels = new ArrayList<>();
+        kernels.add(Kernels.scalar());
+        if (Kernels.isSimdAvailable()) {
+            kernels.add(Kernels.simd().withThreads(1));
+        }
+        int rows = 6;
+        for (Kernels k : kernels) {
+            for (Activation h : new Activation[] {Activation.RELU, Activation.leakyRelu(0.1f), Activation.SIGMOID,
+                Activation.TANH}) {
+                for (float p : new float[] {0.3f, 0.6f}) {
+                    tests.add(DynamicTest.dynamicTest((k.isSimd() ? "simd " : "scalar ") + h + " p=" + p, () -> {
+                        Mlp plain = net(k, 21, h, Activation.SOFTMAX, Loss.CROSS_ENTROPY, 4, 7, 5, 3);
+                        Mlp dropped = Mlp.of(plain.layerSizes(), plain.activations(), new float[] {p, p, 0f},
+                                plain.loss(), plain.parameters(), k);
+                        float[] x = randomInputs(8, rows * 4);
+                        int[] labels = {0, 1, 2, 2, 1, 0};
+                        GradientCheck.Result r = GradientCheck.check(dropped, x, rows, labels, null, 1e-6, TINY);
+                        assertPasses(r);
+                        float[] without = GradientCheck.check(plain, x, rows, labels, null, 1e-6, TINY).analytic();
+                        assertTrue(!java.util.Arrays.equals(without, r.analytic()), "dropout changed nothing");
+                    }));
+                }
+            }
+        }
+        return tests;
+    }
+
     private static void assertPasses(GradientCheck.Result r) {
         assertTrue(r.maxError() < TOLERANCE, r::toString);
         // The check must be able to fail: a gradient off by 1% in one entry is reported.

@@ -85,12 +85,17 @@ class CheckpointTest {
         }
     }
 
-    /** A checkpoint taken inside an epoch (after batch 6 of epoch 1) resumes with startAt(epoch, batch). */
+    /**
+     * A checkpoint taken inside an epoch (after batch 6 of epoch 1) resumes with startAt(epoch, batch), with
+     * dropout on both hidden layers: the file carries it, and the resumed run draws the same masks.
+     */
     @Test
     void resumingInsideAnEpochIsBitIdentical() throws Exception {
         Dataset data = ModelFileTestSupport.blobs(230, 4);
         Path file = dir.resolve("mid.safetensors");
-        Mlp uninterrupted = ModelFileTestSupport.classifier(12);
+        Mlp plain = ModelFileTestSupport.classifier(12);
+        Mlp uninterrupted = Mlp.of(plain.layerSizes(), plain.activations(), new float[] {0.25f, 0.1f, 0f},
+                plain.loss(), plain.parameters(), plain.kernels());
         Optimizer opt = Optimizer.momentum(0.05f, 0.9f);
         TrainingListener saveMidEpoch = new TrainingListener() {
             @Override
@@ -111,6 +116,7 @@ class CheckpointTest {
         assertEquals(7, c.batch());
         assertEquals(15 + 7, c.step());
         Mlp resumed = c.model();
+        assertArrayEquals(new float[] {0.25f, 0.1f, 0f}, resumed.dropouts());
         Trainer.builder(resumed, c.optimizer()).epochs(3).batchSize(16).seed(c.seed()).startAt(c.epoch(), c.batch())
                 .build().fit(data);
         assertArrayEquals(bits(uninterrupted.parameters()), bits(resumed.parameters()));

@@ -2,6 +2,7 @@ package vecmlp.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static vecmlp.io.ModelFileTestSupport.assertSameModel;
@@ -124,6 +125,26 @@ class ModelFileTest {
         return SafeTensors.of(meta, ts);
     }
 
+    /**
+     * Dropout is saved as {@code vecmlp.dropout} (absent without it, so a file without dropout is as before)
+     * and loaded back; the loaded network predicts like the saved one.
+     */
+    @Test
+    void dropoutIsSavedAndLoaded() throws Exception {
+        Mlp plain = ModelFileTestSupport.trained(4);
+        Mlp mlp = Mlp.of(plain.layerSizes(), plain.activations(), new float[] {0.5f, 0.125f, 0f}, plain.loss(),
+                plain.parameters(), plain.kernels());
+        Path file = dir.resolve("d.safetensors");
+        ModelFile.save(mlp, file);
+        assertEquals("0.5,0.125,0", SafeTensors.read(file).metadata().get("vecmlp.dropout"));
+        Mlp back = ModelFile.load(file);
+        assertArrayEquals(mlp.dropouts(), back.dropouts());
+        assertArrayEquals(bits(mlp.parameters()), bits(back.parameters()));
+        ModelFile.save(plain, file);
+        assertFalse(SafeTensors.read(file).metadata().containsKey("vecmlp.dropout"));
+        assertArrayEquals(new float[3], ModelFile.load(file).dropouts());
+    }
+
     private static void rejects(SafeTensors st, String field, String found) throws Exception {
         SafeTensors read = SafeTensors.read(st.toBytes());
         ModelFormatException e = assertThrows(ModelFormatException.class,
@@ -154,6 +175,11 @@ class ModelFileTest {
                 "vecmlp.activations", "1.5");
         rejects(edited(mlp, m -> m.put("vecmlp.activations", "RELU,relu,softmax"), same), "vecmlp.activations",
                 "RELU");
+        rejects(edited(mlp, m -> m.put("vecmlp.dropout", "0.2,0.2"), same), "vecmlp.dropout", "0.2,0.2");
+        rejects(edited(mlp, m -> m.put("vecmlp.dropout", "0.2,1,0"), same), "vecmlp.dropout", "0.2,1,0");
+        rejects(edited(mlp, m -> m.put("vecmlp.dropout", "0.2,-0.1,0"), same), "vecmlp.dropout", "-0.1");
+        rejects(edited(mlp, m -> m.put("vecmlp.dropout", "0.2,NaN,0"), same), "vecmlp.dropout", "NaN");
+        rejects(edited(mlp, m -> m.put("vecmlp.dropout", "0.2,0.2,0.5"), same), "vecmlp.dropout", "0.5");
         rejects(edited(mlp, m -> m.put("vecmlp.loss", "hinge"), same), "vecmlp.loss", "hinge");
         rejects(edited(mlp, m -> m.put("vecmlp.loss", "mse"), same), "vecmlp.loss", "mse");
         SafeTensors noChecksum = SafeTensors.read(ModelFile.toTensors(mlp).toBytes());
