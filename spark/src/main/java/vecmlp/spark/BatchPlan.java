@@ -88,6 +88,24 @@ final class BatchPlan implements Serializable {
         return r;
     }
 
+    /**
+     * The id of partition {@code p}'s first row: the rows before it in partition order. Row {@code i} of the
+     * partition has id {@code rowOffset(p) + i}, its index in the whole data set, which keys its dropout masks
+     * (so one partition draws core's masks).
+     */
+    int rowOffset(int p) {
+        int offset = 0;
+        for (int q = 0; q < p; q++) {
+            offset += counts[q];
+        }
+        return offset;
+    }
+
+    /** The step number of step {@code step} of epoch {@code epoch}, counted from the run's first: dropout's key. */
+    long globalStep(int epoch, int step) {
+        return (long) epoch * stepsPerEpoch + step;
+    }
+
     /** The seed of partition {@code p}'s shuffling stream. */
     long partitionSeed(int p) {
         return p == 0 ? seed : Rng.derive(seed, p);

@@ -10,19 +10,22 @@ import vecmlp.nn.Mlp;
 
 /**
  * The architecture of a network, in a form Spark can ship to executors: layer sizes {@code n_0, …, n_L}, one
- * activation per dense layer (kind and leaky-ReLU slope) and the loss. Immutable and thread-safe.
+ * activation per dense layer (kind and leaky-ReLU slope), the dropout after each and the loss. Immutable and
+ * thread-safe.
  */
 public final class NetworkSpec implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private final int[] layers;
     private final Activation.Kind[] kinds;
     private final float[] slopes;
+    private final float[] dropout;
     private final Loss loss;
 
-    private NetworkSpec(int[] layers, Activation[] activations, Loss loss) {
+    private NetworkSpec(int[] layers, Activation[] activations, float[] dropout, Loss loss) {
         this.layers = layers.clone();
+        this.dropout = dropout.clone();
         this.kinds = new Activation.Kind[activations.length];
         this.slopes = new float[activations.length];
         for (int l = 0; l < activations.length; l++) {
@@ -39,18 +42,30 @@ public final class NetworkSpec implements Serializable {
      * @throws IllegalArgumentException naming the bad argument and value
      */
     public static NetworkSpec of(int[] layers, Activation[] activations, Loss loss) {
+        Objects.requireNonNull(activations, "activations");
+        return of(layers, activations, new float[activations.length], loss);
+    }
+
+    /**
+     * A specification with dropout: {@code dropout[l]} after dense layer {@code l} in training, in {@code [0, 1)},
+     * 0 for the output layer (see {@link Mlp#of(int[], Activation[], float[], Loss, float[], Kernels)}).
+     *
+     * @throws IllegalArgumentException naming the bad argument and value
+     */
+    public static NetworkSpec of(int[] layers, Activation[] activations, float[] dropout, Loss loss) {
         Objects.requireNonNull(layers, "layers");
         Objects.requireNonNull(activations, "activations");
+        Objects.requireNonNull(dropout, "dropout");
         Objects.requireNonNull(loss, "loss");
-        NetworkSpec spec = new NetworkSpec(layers, activations, loss);
-        Mlp.of(layers, activations, loss, new float[Math.toIntExact(Mlp.parameterCount(layers))], Kernels.scalar());
-        return spec;
+        Mlp.of(layers, activations, dropout, loss, new float[Math.toIntExact(Mlp.parameterCount(layers))],
+                Kernels.scalar());
+        return new NetworkSpec(layers, activations, dropout, loss);
     }
 
     /** The specification of an existing network. */
     public static NetworkSpec of(Mlp mlp) {
         Objects.requireNonNull(mlp, "mlp");
-        return new NetworkSpec(mlp.layerSizes(), mlp.activations(), mlp.loss());
+        return new NetworkSpec(mlp.layerSizes(), mlp.activations(), mlp.dropouts(), mlp.loss());
     }
 
     /** The layer sizes {@code n_0, …, n_L} (a copy). */
@@ -69,6 +84,11 @@ public final class NetworkSpec implements Serializable {
 
     private static Activation activation(Activation.Kind kind, float slope) {
         return kind == Activation.Kind.LEAKY_RELU ? Activation.leakyRelu(slope) : Activation.of(kind.name());
+    }
+
+    /** The drop probability after each dense layer (a copy). */
+    public float[] dropout() {
+        return dropout.clone();
     }
 
     /** The loss. */
@@ -96,21 +116,21 @@ public final class NetworkSpec implements Serializable {
         Mlp.Builder b = Mlp.builder().input(layers[0]).loss(loss).seed(seed).kernels(kernels);
         Activation[] acts = activations();
         for (int l = 0; l < acts.length; l++) {
-            b.dense(layers[l + 1], acts[l]);
+            b.dense(layers[l + 1], acts[l]).dropout(dropout[l]);
         }
         return b.build();
     }
 
     /** A network of this architecture with the given parameters (copied). */
     public Mlp withParameters(float[] parameters, Kernels kernels) {
-        return Mlp.of(layers, activations(), loss, parameters, kernels);
+        return Mlp.of(layers, activations(), dropout, loss, parameters, kernels);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof NetworkSpec && Arrays.equals(layers, ((NetworkSpec) o).layers)
                 && Arrays.equals(kinds, ((NetworkSpec) o).kinds) && Arrays.equals(slopes, ((NetworkSpec) o).slopes)
-                && loss == ((NetworkSpec) o).loss;
+                && Arrays.equals(dropout, ((NetworkSpec) o).dropout) && loss == ((NetworkSpec) o).loss;
     }
 
     @Override
@@ -120,6 +140,7 @@ public final class NetworkSpec implements Serializable {
 
     @Override
     public String toString() {
-        return "NetworkSpec" + Arrays.toString(layers) + " " + Arrays.toString(activations()) + " " + loss;
+        return "NetworkSpec" + Arrays.toString(layers) + " " + Arrays.toString(activations()) + " dropout "
+                + Arrays.toString(dropout) + " " + loss;
     }
 }

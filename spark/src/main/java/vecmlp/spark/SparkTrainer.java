@@ -276,9 +276,9 @@ public final class SparkTrainer {
             return new RoundResult(data.partition, 0, 0.0, 0, null, null);
         }
         int[] order = w.order(plan, data, epoch);
-        w.gather(data, order, plan.from(data.partition, step), rows);
+        w.gather(data, order, plan.from(data.partition, step), rows, plan.rowOffset(data.partition));
         w.load(ds.params);
-        float loss = w.gradient(rows);
+        float loss = w.gradient(rows, plan.seed, plan.globalStep(epoch, step));
         float[] g = w.grad.clone();
         if (rows != globalRows) {
             // Σ_p (b_p/B)·mean_p = the mean over the global batch of B rows.
@@ -307,8 +307,8 @@ public final class SparkTrainer {
             if (rows == 0) {
                 break;
             }
-            w.gather(data, order, plan.from(p, s), rows);
-            float loss = w.gradient(rows);
+            w.gather(data, order, plan.from(p, s), rows, plan.rowOffset(p));
+            float loss = w.gradient(rows, plan.seed, plan.globalStep(epoch, s));
             opt.step(params, w.grad);
             total += rows;
             lossSum += (double) loss * rows;

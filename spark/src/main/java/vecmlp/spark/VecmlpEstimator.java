@@ -26,7 +26,7 @@ import vecmlp.optim.Optimizer;
  *
  * <p>Params (Spark ML style, {@code setX}/{@code getX}): {@code layers} (input width, hidden widths, output
  * width, e.g. {@code [784, 256, 128, 10]}, required), {@code activations} (one per hidden layer, default relu;
- * the output layer and loss are fixed by the subclass), {@code optimizer} ({@code sgd, momentum, nesterov,
+ * the output layer and loss are fixed by the subclass), {@code dropout} (after each hidden layer, 0: none), {@code optimizer} ({@code sgd, momentum, nesterov,
  * adam, adamw}, default adam), {@code learningRate} (1e-3), {@code momentum} (0.9, momentum rules),
  * {@code weightDecay} (0), {@code clipNorm} (0: off), {@code batchSize} (128, global), {@code epochs} (10),
  * {@code localSteps} (1: synchronous; K &gt; 1: average every K local steps), {@code seed} (0),
@@ -45,6 +45,7 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
 
     private final IntArrayParam layers;
     private final StringArrayParam activations;
+    private final DoubleParam dropout;
     private final Param<String> optimizer;
     private final DoubleParam learningRate;
     private final DoubleParam momentum;
@@ -63,6 +64,7 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
         this.uid = uid;
         layers = new IntArrayParam(this, "layers", layersDoc);
         activations = new StringArrayParam(this, "activations", "activation of each hidden layer");
+        dropout = new DoubleParam(this, "dropout", "drop probability after each hidden layer in training, in [0, 1)");
         optimizer = new Param<>(this, "optimizer", "sgd, momentum, nesterov, adam or adamw");
         learningRate = new DoubleParam(this, "learningRate", "base learning rate (> 0)");
         momentum = new DoubleParam(this, "momentum", "momentum of the momentum and nesterov rules, in [0, 1)");
@@ -76,6 +78,7 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
         labelCol = new Param<>(this, "labelCol", "label column name");
         predictionCol = new Param<>(this, "predictionCol", "prediction column name");
         setDefault(activations, new String[0]);
+        setDefault(dropout, 0.0);
         setDefault(optimizer, "adam");
         setDefault(learningRate, 1e-3);
         setDefault(momentum, 0.9);
@@ -103,6 +106,14 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
     /** Param: activations of the hidden layers (relu, leaky_relu, tanh, sigmoid, identity). */
     public StringArrayParam activations() {
         return activations;
+    }
+
+    /**
+     * Param: inverted dropout after each hidden layer in training (0: none); masks keyed by the seed, the step
+     * and each row's index in the data, as in core's {@code Trainer}.
+     */
+    public DoubleParam dropout() {
+        return dropout;
     }
 
     /** Param: the update rule. */
@@ -181,6 +192,12 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
     /** Sets {@code activations}. */
     public E setActivations(String... value) {
         set(activations, value);
+        return self();
+    }
+
+    /** Sets {@code dropout}. */
+    public E setDropout(double value) {
+        set(dropout, value);
         return self();
     }
 
@@ -313,7 +330,13 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
             acts[i] = names.length == 0 ? Activation.RELU : Activation.of(names[i]);
         }
         acts[acts.length - 1] = outputActivation();
-        return NetworkSpec.of(l, acts, loss());
+        double p = (Double) $(dropout);
+        if (!(p >= 0.0 && p < 1.0)) {
+            throw new IllegalArgumentException("param dropout must be in [0, 1): " + p);
+        }
+        float[] drops = new float[acts.length];
+        Arrays.fill(drops, 0, drops.length - 1, (float) p);
+        return NetworkSpec.of(l, acts, drops, loss());
     }
 
     /** A serializable factory of the optimizer these params describe (checked by building one now). */

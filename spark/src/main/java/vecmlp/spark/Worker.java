@@ -26,6 +26,8 @@ final class Worker {
     final float[] x;
     final int[] y;
     final float[] t;
+    /** The gathered rows' ids in the data set (dropout's keys). */
+    final int[] ids;
     private int[] order = new int[0];
     private int orderPartition = -1;
     private int orderEpoch = -1;
@@ -37,6 +39,7 @@ final class Worker {
         this.grad = mlp.newGradients();
         this.x = new float[maxBatch * spec.inputSize()];
         this.y = new int[maxBatch];
+        this.ids = new int[maxBatch];
         this.t = spec.loss() == vecmlp.nn.Loss.CROSS_ENTROPY ? null : new float[maxBatch * spec.outputSize()];
     }
 
@@ -70,14 +73,15 @@ final class Worker {
 
     /**
      * Gathers rows {@code order[from, from + rows)} of {@code data} into {@link #x} and {@link #y} (class labels)
-     * or {@link #t} (real targets).
+     * or {@link #t} (real targets), and their ids ({@code rowOffset} + index in the partition) into {@link #ids}.
      */
-    void gather(PackedPartition data, int[] order, int from, int rows) {
+    void gather(PackedPartition data, int[] order, int from, int rows, int rowOffset) {
         Objects.checkFromIndexSize(from, rows, data.rows);
         int cols = data.cols;
         int tc = data.targetCols;
         for (int r = 0; r < rows; r++) {
             int i = order[from + r];
+            ids[r] = rowOffset + i;
             System.arraycopy(data.features, i * cols, x, r * cols, cols);
             if (data.labels != null) {
                 y[r] = data.labels[i];
@@ -87,8 +91,12 @@ final class Worker {
         }
     }
 
-    /** The mean loss of the gathered {@code rows} and its gradient into {@link #grad}. */
-    float gradient(int rows) {
+    /**
+     * The mean loss of the gathered {@code rows} and its gradient into {@link #grad}, a training pass whose
+     * dropout masks are keyed by {@code seed}, {@code step} and the rows' {@link #ids}.
+     */
+    float gradient(int rows, long seed, long step) {
+        ws.setTrainingPass(seed, step, ids, 0);
         return t == null ? mlp.computeGradient(x, 0, rows, y, 0, grad, ws)
                 : mlp.computeGradient(x, 0, rows, t, 0, grad, ws);
     }

@@ -35,9 +35,18 @@ class SparkTrainerTest {
         return b.build().fit(frame, "features", "label").model().parameters();
     }
 
+    /** Dropout after the hidden layer: its masks are keyed by the row's index in the data, as in core. */
+    static final NetworkSpec DIGITS_DROPOUT = NetworkSpec.of(new int[] {64, 32, 10},
+            new Activation[] {Activation.RELU, Activation.SOFTMAX}, new float[] {0.3f, 0f}, Loss.CROSS_ENTROPY);
+
     /** Core's single-machine trainer over the same batch order (executors compute single-threaded too). */
     private static float[] coreTrainer(Dataset train, OptimizerFactory opt, int batch, int epochs, long seed) {
-        Mlp mlp = DIGITS_NET.initial(seed, Kernels.get().withThreads(1));
+        return coreTrainer(DIGITS_NET, train, opt, batch, epochs, seed);
+    }
+
+    private static float[] coreTrainer(NetworkSpec net, Dataset train, OptimizerFactory opt, int batch, int epochs,
+                                       long seed) {
+        Mlp mlp = net.initial(seed, Kernels.get().withThreads(1));
         Trainer.builder(mlp, opt.create()).batchSize(batch).epochs(epochs).seed(seed).build().fit(train);
         return mlp.parameters();
     }
@@ -54,6 +63,18 @@ class SparkTrainerTest {
         assertArrayEquals(expected, avg);
         float[] init = DIGITS_NET.initial(5L, Kernels.scalar()).parameters();
         assertFalse(Arrays.equals(init, expected), "training changed nothing");
+    }
+
+    @Test
+    void onePartitionWithDropoutEqualsCoreTrainerBitForBit() {
+        Dataset train = digitsSplit().train();
+        org.apache.spark.sql.Dataset<Row> one = TestData.frame(train, 1);
+        float[] expected = coreTrainer(DIGITS_DROPOUT, train, ADAM, 50, 2, 5L);
+        assertArrayEquals(expected, fit(SparkTrainer.builder(DIGITS_DROPOUT, ADAM).batchSize(50).epochs(2).seed(5L),
+                one));
+        assertArrayEquals(expected, fit(SparkTrainer.builder(DIGITS_DROPOUT, ADAM).batchSize(50).epochs(2).seed(5L)
+                .averaging(7), one));
+        assertFalse(Arrays.equals(coreTrainer(train, ADAM, 50, 2, 5L), expected), "dropout changed the run");
     }
 
     @Test

@@ -90,6 +90,11 @@ class VecmlpClassifierTest {
         m = assertThrows(IllegalArgumentException.class,
                 () -> new VecmlpClassifier().setLayers(64, 10).setOptimizer("lbfgs").fit(frame)).getMessage();
         assertTrue(m.contains("optimizer") && m.contains("lbfgs"), m);
+        m = assertThrows(IllegalArgumentException.class,
+                () -> new VecmlpClassifier().setLayers(64, 32, 10).setDropout(1.0).fit(frame)).getMessage();
+        assertTrue(m.contains("param dropout") && m.contains("1.0"), m);
+        assertArrayEquals(new float[] {0.25f, 0f},
+                new VecmlpClassifier().setLayers(64, 32, 10).setDropout(0.25).networkSpec().dropout());
         m = assertThrows(InvalidInputException.class,
                 () -> new VecmlpClassifier().setLayers(64, 10).setFeaturesCol("pixels").fit(frame)).getMessage();
         assertTrue(m.contains("'pixels'"), m);
