@@ -22,7 +22,8 @@ import vecmlp.optim.Optimizer;
  * ({@code Optimizer.step}), on a mini-batch drawn in turn from a fixed set of {@value #SAMPLES} random
  * samples (so the inputs stream through the caches as in an epoch). In samples/s (secondary metric
  * {@code samples}). Network, workspace, gradient buffer and data are made in {@code @Setup}; a step
- * allocates nothing ({@code -prof gc}).
+ * allocates nothing ({@code -prof gc}). With {@code -p dropout=P}, dropout after every hidden layer (its masks
+ * drawn anew each step).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -44,6 +45,10 @@ public class TrainBenchmark {
     @Param({"scalar", "simd", "simd-2t"})
     public String impl;
 
+    /** Dropout after every hidden layer (0: none): its cost is {@code -p dropout=0,0.2} side by side. */
+    @Param({"0"})
+    public float dropout;
+
     private Mlp mlp;
     private Optimizer sgd;
     private Workspace ws;
@@ -57,6 +62,11 @@ public class TrainBenchmark {
     @Setup
     public void setUp() {
         mlp = Networks.classifier(net, Impls.kernels(impl));
+        if (dropout > 0f) {
+            float[] p = new float[mlp.layerCount()];
+            java.util.Arrays.fill(p, 0, p.length - 1, dropout);
+            mlp = Mlp.of(mlp.layerSizes(), mlp.activations(), p, mlp.loss(), mlp.parameters(), mlp.kernels());
+        }
         sgd = Optimizer.sgd(0.01f).kernels(mlp.kernels());
         ws = mlp.newWorkspace(batch);
         grad = mlp.newGradients();

@@ -78,8 +78,12 @@ final class Options {
         hidden = w;
     }
 
+    @Option(names = "--dropout", paramLabel = "P",
+            description = "drop probability after each hidden layer, in [0, 1) (default 0: none)")
+    float dropout;
+
     @Option(names = "--seed", paramLabel = "N",
-            description = "seed of the split, the initial weights and the shuffling (default 42)")
+            description = "seed of the split, the initial weights, the shuffling and dropout (default 42)")
     long seed = 42;
 
     @Option(names = "--threads", paramLabel = "N", description = "threads for the matrix products (default 1)")
@@ -188,6 +192,9 @@ final class Options {
         positive("--threads", threads);
         if (!(lr > 0) || !Float.isFinite(lr)) {
             throw bad("--lr expects a positive number: '" + lr + "'");
+        }
+        if (!(dropout >= 0f && dropout < 1f)) {
+            throw bad("--dropout expects a probability in [0, 1): '" + dropout + "'");
         }
         optimizer = oneOf("--optimizer", optimizer, "sgd", "momentum", "adam", "adamw");
         kernels = oneOf("--kernels", kernels, "scalar", "simd", "auto");

@@ -95,7 +95,7 @@ final class TrainCommand {
 
         Mlp.Builder b = Mlp.builder().input(features);
         for (int h : o.hidden) {
-            b.dense(h, Activation.RELU);
+            b.dense(h, Activation.RELU).dropout(o.dropout);
         }
         Mlp mlp = b.dense(classes, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(o.seed)
                 .kernels(kernels).build();
@@ -223,7 +223,9 @@ final class TrainCommand {
         for (int n : mlp.layerSizes()) {
             s.append(s.length() == 0 ? "" : "-").append(n);
         }
-        return s.append(" MLP").toString();
+        s.append(" MLP");
+        float p = mlp.dropout(0);
+        return p > 0f ? s.append(", dropout ").append(p).append(" after each hidden layer").toString() : s.toString();
     }
 
     static ConfusionMatrix confusion(Mlp mlp, Dataset data) {
