@@ -4,31 +4,51 @@ import vecmlp.kernel.Activation;
 import vecmlp.kernel.Kernels;
 import vecmlp.nn.Loss;
 import vecmlp.nn.Mlp;
+import vecmlp.nn.Normalization;
 
 /**
  * An independent float64 forward pass of an {@link Mlp}'s architecture: plain loops, the activations and
  * losses written from their definitions (not from the kernels), for central differences. A training pass
- * applies dropout with the masks of {@link Mlp#dropoutRowKey} for (seed, step) and each row's position.
+ * normalizes with the batch's statistics and applies dropout with the masks of {@link Mlp#dropoutRowKey} for
+ * (seed, step) and each row's position; an inference pass uses the running statistics (as they were when this
+ * was made).
  */
 final class DoubleNetwork {
 
     private final int[] sizes;
     private final Activation[] activations;
     private final float[] dropout;
+    private final Normalization[] norms;
     private final Loss loss;
     private final int[] weightOff;
     private final int[] biasOff;
+    private final int[] gammaOff;
+    private final int[] betaOff;
+    private final int[] runMeanOff;
+    private final int[] runVarOff;
+    private final float[] running;
 
     DoubleNetwork(Mlp mlp) {
         this.sizes = mlp.layerSizes();
         this.activations = mlp.activations();
         this.dropout = mlp.dropouts();
+        this.norms = mlp.normalizations();
         this.loss = mlp.loss();
-        this.weightOff = new int[activations.length];
-        this.biasOff = new int[activations.length];
-        for (int l = 0; l < activations.length; l++) {
+        this.running = mlp.runningStatistics().clone();
+        int layers = activations.length;
+        this.weightOff = new int[layers];
+        this.biasOff = new int[layers];
+        this.gammaOff = new int[layers];
+        this.betaOff = new int[layers];
+        this.runMeanOff = new int[layers];
+        this.runVarOff = new int[layers];
+        for (int l = 0; l < layers; l++) {
             weightOff[l] = mlp.weightOffset(l);
             biasOff[l] = mlp.biasOffset(l);
+            gammaOff[l] = mlp.gammaOffset(l);
+            betaOff[l] = mlp.betaOffset(l);
+            runMeanOff[l] = mlp.runningMeanOffset(l);
+            runVarOff[l] = mlp.runningVarianceOffset(l);
         }
     }
 
@@ -42,38 +62,73 @@ final class DoubleNetwork {
 
     /** Returns {z_L, a_L} for one input row x (length n_0) in an inference pass. */
     double[][] forwardRow(double[] theta, double[] x) {
-        return forwardRow(theta, x, null, 0);
+        double[][][] za = forwardBatch(theta, new double[][] {x}, null);
+        return new double[][] {za[0][0], za[1][0]};
     }
 
     /**
-     * Returns {z_L, a_L} for one input row x (length n_0); with {@code pass} = {seed, step}, a training pass in
-     * which the row has id {@code row}.
+     * Returns {z_L, a_L}, each {@code rows × n_L}, for the rows of {@code x}; with {@code pass} = {seed, step}, a
+     * training pass (batch statistics, dropout with row {@code i} identified by its position), else an inference
+     * pass (running statistics, no dropout).
      */
-    double[][] forwardRow(double[] theta, double[] x, long[] pass, int row) {
-        double[] a = x;
-        double[] z = null;
+    double[][][] forwardBatch(double[] theta, double[][] x, long[] pass) {
+        int rows = x.length;
+        double[][] a = x;
+        double[][] z = null;
         for (int l = 0; l < activations.length; l++) {
             int k = sizes[l];
             int n = sizes[l + 1];
-            z = new double[n];
-            for (int j = 0; j < n; j++) {
-                double s = theta[biasOff[l] + j];
-                for (int p = 0; p < k; p++) {
-                    s += a[p] * theta[weightOff[l] + p * n + j];
-                }
-                z[j] = s;
-            }
-            a = activate(activations[l], z);
-            if (pass != null && dropout[l] > 0f) {
-                int key = Mlp.dropoutRowKey(pass[0], pass[1], l, row);
-                int threshold = Kernels.dropoutThreshold(dropout[l]);
-                double scale = Kernels.dropoutScale(dropout[l]);
+            z = new double[rows][n];
+            for (int i = 0; i < rows; i++) {
                 for (int j = 0; j < n; j++) {
-                    a[j] = Kernels.dropoutKeeps(key, j, threshold) ? a[j] * scale : 0.0;
+                    double s = theta[biasOff[l] + j];
+                    for (int p = 0; p < k; p++) {
+                        s += a[i][p] * theta[weightOff[l] + p * n + j];
+                    }
+                    z[i][j] = s;
+                }
+            }
+            double[][] y = z;
+            if (norms[l] == Normalization.BATCH) {
+                y = new double[rows][n];
+                for (int j = 0; j < n; j++) {
+                    double mean;
+                    double var;
+                    if (pass != null) {
+                        mean = 0;
+                        for (int i = 0; i < rows; i++) {
+                            mean += z[i][j];
+                        }
+                        mean /= rows;
+                        var = 0;
+                        for (int i = 0; i < rows; i++) {
+                            var += (z[i][j] - mean) * (z[i][j] - mean);
+                        }
+                        var /= rows;
+                    } else {
+                        mean = running[runMeanOff[l] + j];
+                        var = running[runVarOff[l] + j];
+                    }
+                    double scale = theta[gammaOff[l] + j] / Math.sqrt(var + Mlp.BATCH_NORM_EPSILON);
+                    for (int i = 0; i < rows; i++) {
+                        y[i][j] = (z[i][j] - mean) * scale + theta[betaOff[l] + j];
+                    }
+                }
+            }
+            a = new double[rows][];
+            for (int i = 0; i < rows; i++) {
+                a[i] = activate(activations[l], y[i]);
+                if (pass != null && dropout[l] > 0f) {
+                    int key = Mlp.dropoutRowKey(pass[0], pass[1], l, i);
+                    int threshold = Kernels.dropoutThreshold(dropout[l]);
+                    double keepScale = Kernels.dropoutScale(dropout[l]);
+                    for (int j = 0; j < n; j++) {
+                        a[i][j] = Kernels.dropoutKeeps(key, j, threshold) ? a[i][j] * keepScale : 0.0;
+                    }
                 }
             }
         }
-        return new double[][] {z, a};
+        return new double[][][] {z, a};
     }
 
     static double[] activate(Activation act, double[] z) {
@@ -132,14 +187,16 @@ final class DoubleNetwork {
         int n0 = sizes[0];
         int n = outputSize();
         double sum = 0.0;
-        double[] xr = new double[n0];
+        double[][] xs = new double[rows][n0];
         for (int i = 0; i < rows; i++) {
             for (int p = 0; p < n0; p++) {
-                xr[p] = x[i * n0 + p];
+                xs[i][p] = x[i * n0 + p];
             }
-            double[][] za = forwardRow(theta, xr, pass, i);
-            double[] z = za[0];
-            double[] a = za[1];
+        }
+        double[][][] za = forwardBatch(theta, xs, pass);
+        for (int i = 0; i < rows; i++) {
+            double[] z = za[0][i];
+            double[] a = za[1][i];
             double[] y = new double[n];
             if (labels != null) {
                 if (n == 1) {

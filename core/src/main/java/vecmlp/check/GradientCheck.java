@@ -7,8 +7,8 @@ import vecmlp.nn.Workspace;
 /**
  * Checks an {@link Mlp}'s backpropagation against float64 central differences
  * {@code (L(θ + h e_i) − L(θ − h e_i)) / 2h} of an independent double-precision forward pass, for every
- * parameter, and reports the relative error {@code |a − b| / max(|a| + |b|, tiny)} per layer (weights and
- * bias separately). Both passes are training passes: dropout applies one fixed mask (seed 0, step 0, rows
+ * parameter, and reports the relative error {@code |a − b| / max(|a| + |b|, tiny)} per layer (weights,
+ * bias and normalization parameters separately). Both passes are training passes: dropout applies one fixed mask (seed 0, step 0, rows
  * by position). Cost: two forward passes of the whole batch per parameter: use small networks.
  * Thread-safe (reads the model only).
  */
@@ -22,16 +22,18 @@ public final class GradientCheck {
     private GradientCheck() {
     }
 
-    /** The result: the largest relative error of each layer's weights and bias. */
+    /** The result: the largest relative error of each layer's weights, bias, and normalization parameters. */
     public static final class Result {
         private final double[] weightErrors;
         private final double[] biasErrors;
+        private final double[] normErrors;
         private final float[] analytic;
         private final double[] numeric;
 
-        Result(double[] weightErrors, double[] biasErrors, float[] analytic, double[] numeric) {
+        Result(double[] weightErrors, double[] biasErrors, double[] normErrors, float[] analytic, double[] numeric) {
             this.weightErrors = weightErrors;
             this.biasErrors = biasErrors;
+            this.normErrors = normErrors;
             this.analytic = analytic;
             this.numeric = numeric;
         }
@@ -51,11 +53,16 @@ public final class GradientCheck {
             return biasErrors[l];
         }
 
+        /** The largest relative error among layer {@code l}'s normalization parameters {@code γ}, {@code β} (0 without). */
+        public double normalizationError(int l) {
+            return normErrors[l];
+        }
+
         /** The largest relative error of all parameters. */
         public double maxError() {
             double m = 0.0;
             for (int l = 0; l < weightErrors.length; l++) {
-                m = Math.max(m, Math.max(weightErrors[l], biasErrors[l]));
+                m = Math.max(m, Math.max(weightErrors[l], Math.max(biasErrors[l], normErrors[l])));
             }
             return m;
         }
@@ -76,6 +83,9 @@ public final class GradientCheck {
             for (int l = 0; l < weightErrors.length; l++) {
                 sb.append(l == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "layer %d: W %.2e b %.2e",
                         l, weightErrors[l], biasErrors[l]));
+                if (normErrors[l] > 0) {
+                    sb.append(String.format(java.util.Locale.ROOT, " γβ %.2e", normErrors[l]));
+                }
             }
             return sb.append(']').toString();
         }
@@ -131,14 +141,17 @@ public final class GradientCheck {
         int layers = mlp.layerCount();
         double[] we = new double[layers];
         double[] be = new double[layers];
+        double[] ne = new double[layers];
         for (int l = 0; l < layers; l++) {
             int w0 = mlp.weightOffset(l);
             int b0 = mlp.biasOffset(l);
             int n = mlp.layer(l).outputSize();
             we[l] = maxRelativeError(grad, numeric, w0, b0, tiny);
             be[l] = maxRelativeError(grad, numeric, b0, b0 + n, tiny);
+            int g0 = mlp.gammaOffset(l);
+            ne[l] = g0 < 0 ? 0.0 : maxRelativeError(grad, numeric, g0, g0 + 2 * n, tiny);
         }
-        return new Result(we, be, grad, numeric);
+        return new Result(we, be, ne, grad, numeric);
     }
 
     /** {@code |a − b| / max(|a| + |b|, tiny)}. */

@@ -17,6 +17,7 @@ import vecmlp.kernel.Activation;
 import vecmlp.kernel.Kernels;
 import vecmlp.nn.Loss;
 import vecmlp.nn.Mlp;
+import vecmlp.nn.Normalization;
 
 /**
  * Saves and loads an {@link Mlp} as a {@link SafeTensors} file: one {@code F32} tensor per weight matrix and
@@ -27,7 +28,10 @@ import vecmlp.nn.Mlp;
  * {@code layers.l.bias}, shape {@code [n_{l+1}]}. PyTorch's {@code nn.Linear.weight} is the transpose,
  * {@code [out, in]} with {@code y = x·Wᵀ + b}: to move a layer to PyTorch use
  * {@code linear.weight.data = tensors["layers.0.weight"].T.contiguous()}, and back,
- * {@code tensors["layers.0.weight"] = linear.weight.detach().T.contiguous()}.
+ * {@code tensors["layers.0.weight"] = linear.weight.detach().T.contiguous()}. A batch-normalized layer adds
+ * {@code layers.l.norm.weight} ({@code γ}), {@code layers.l.norm.bias} ({@code β}),
+ * {@code layers.l.norm.running_mean} and {@code layers.l.norm.running_var}, each {@code [n_{l+1}]}: PyTorch's
+ * {@code BatchNorm1d} tensors of those names.
  *
  * <p><b>Metadata</b> (all strings, as safetensors requires):
  * <pre>
@@ -37,6 +41,7 @@ import vecmlp.nn.Mlp;
  *   vecmlp.activations     "relu,softmax"        one per layer: identity, relu, leaky_relu(0.01), sigmoid, tanh, softmax
  *   vecmlp.loss            "cross_entropy"       or mse, binary_cross_entropy
  *   vecmlp.dropout         "0.2,0.2,0"           optional, one drop probability per layer (training only; absent: none)
+ *   vecmlp.normalization   "batch,none,none"     optional, one per layer: none or batch (absent: none)
  *   vecmlp.checksum        "crc32c:89abcdef"     required; "none" for a file written without one (see SafeTensors)
  * </pre>
  * A reader that does not know {@code vecmlp.dropout} loads the same network for inference, where dropout
@@ -73,6 +78,7 @@ public final class ModelFile {
     static final String KEY_ACTIVATIONS = "vecmlp.activations";
     static final String KEY_LOSS = "vecmlp.loss";
     static final String KEY_DROPOUT = "vecmlp.dropout";
+    static final String KEY_NORMALIZATION = "vecmlp.normalization";
 
     private static final Pattern UNSIGNED = Pattern.compile("[1-9][0-9]{0,9}");
     private static final Pattern DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
@@ -90,6 +96,13 @@ public final class ModelFile {
     public static String biasName(int layer) {
         return "layers." + layer + ".bias";
     }
+
+    /** The name of batch-normalized layer {@code layer}'s tensor {@code part} (weight, bias, running_mean, running_var). */
+    public static String normName(int layer, String part) {
+        return "layers." + layer + ".norm." + part;
+    }
+
+    private static final String[] NORM_PARTS = {"weight", "bias", "running_mean", "running_var"};
 
     /**
      * Saves {@code mlp} to {@code file} atomically: the previous file, if any, stays intact until the new one
@@ -159,13 +172,15 @@ public final class ModelFile {
         Loss loss = parseLoss(require(meta, KEY_LOSS, "a loss such as \"cross_entropy\""));
         float[] dropout = meta.containsKey(KEY_DROPOUT) ? parseDropout(meta.get(KEY_DROPOUT), acts.length)
                 : new float[acts.length];
+        Normalization[] norms = meta.containsKey(KEY_NORMALIZATION)
+                ? parseNorms(meta.get(KEY_NORMALIZATION), acts.length) : none(acts.length);
         try {
             loss.checkCompatible(acts[acts.length - 1], sizes[sizes.length - 1]);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("metadata '" + KEY_LOSS + "'", "a loss compatible with the output layer "
                     + acts[acts.length - 1] + " of " + sizes[sizes.length - 1] + " units", loss.toString(), e);
         }
-        long count = Mlp.parameterCount(sizes);
+        long count = Mlp.parameterCount(sizes, norms);
         if (count > Integer.MAX_VALUE - 16) {
             throw bad(KEY_LAYER_SIZES, "sizes with at most " + (Integer.MAX_VALUE - 16) + " parameters in all",
                     meta.get(KEY_LAYER_SIZES) + " (" + count + " parameters)");
@@ -175,6 +190,11 @@ public final class ModelFile {
         for (int l = 0; l < acts.length; l++) {
             expected.add(weightName(l));
             expected.add(biasName(l));
+            for (String part : NORM_PARTS) {
+                if (norms[l] == Normalization.BATCH) {
+                    expected.add(normName(l, part));
+                }
+            }
         }
         for (SafeTensors.Tensor t : st.tensors()) {
             boolean checkpointState = format.equals(FORMAT_CHECKPOINT) && t.name().startsWith(Checkpoint.STATE_PREFIX);
@@ -189,31 +209,59 @@ public final class ModelFile {
         for (int l = 0; l < acts.length; l++) {
             tensor(st, weightName(l), new long[] {sizes[l], sizes[l + 1]}, sizes);
             tensor(st, biasName(l), new long[] {sizes[l + 1]}, sizes);
+            for (String part : NORM_PARTS) {
+                if (norms[l] == Normalization.BATCH) {
+                    tensor(st, normName(l, part), new long[] {sizes[l + 1]}, sizes);
+                }
+            }
         }
         float[] params = new float[(int) count];
+        float[] running = new float[(int) (count - Mlp.parameterCount(sizes)) ];
         int at = 0;
+        int run = 0;
         for (int l = 0; l < acts.length; l++) {
             at = copy(st.tensor(weightName(l)), params, at, opts);
             at = copy(st.tensor(biasName(l)), params, at, opts);
+            if (norms[l] == Normalization.BATCH) {
+                at = copy(st.tensor(normName(l, "weight")), params, at, opts);
+                at = copy(st.tensor(normName(l, "bias")), params, at, opts);
+                checkFiniteTensor(st.tensor(normName(l, "running_mean")));
+                run = copy(st.tensor(normName(l, "running_mean")), running, run, opts);
+                SafeTensors.Tensor var = st.tensor(normName(l, "running_var"));
+                checkFiniteTensor(var);
+                float[] v = var.data();
+                for (int j = 0; j < v.length; j++) {
+                    if (!(v[j] >= 0f)) {
+                        throw new ModelFormatException("tensor '" + var.name() + "' element " + j,
+                                "a variance >= 0", Float.toString(v[j]));
+                    }
+                }
+                run = copy(var, running, run, opts);
+            }
         }
         try {
-            return build(sizes, acts, dropout, loss, params, kernels);
+            Mlp mlp = build(sizes, acts, dropout, norms, loss, params, kernels);
+            System.arraycopy(running, 0, mlp.runningStatistics(), 0, run);
+            return mlp;
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("metadata", "an architecture vecmlp can build", e.getMessage(), e);
         }
     }
 
     /** {@link Mlp#of}, but also for parameters that are not finite (which {@code Mlp.of} refuses). */
-    private static Mlp build(int[] sizes, Activation[] acts, float[] dropout, Loss loss, float[] params,
-                             Kernels kernels) {
-        Mlp mlp = Mlp.of(sizes, acts, dropout, loss, new float[params.length], kernels);
+    private static Mlp build(int[] sizes, Activation[] acts, float[] dropout, Normalization[] norms, Loss loss,
+                             float[] params, Kernels kernels) {
+        Mlp mlp = Mlp.of(sizes, acts, dropout, norms, loss, new float[params.length], kernels);
         System.arraycopy(params, 0, mlp.parameters(), 0, params.length);
         return mlp;
     }
 
     /** An independent copy of {@code mlp}, whatever its parameter values ({@link Mlp#copy()} refuses NaN). */
     static Mlp copyOf(Mlp mlp) {
-        return build(mlp.layerSizes(), mlp.activations(), mlp.dropouts(), mlp.loss(), mlp.parameters(), mlp.kernels());
+        Mlp copy = build(mlp.layerSizes(), mlp.activations(), mlp.dropouts(), mlp.normalizations(), mlp.loss(),
+                mlp.parameters(), mlp.kernels());
+        System.arraycopy(mlp.runningStatistics(), 0, copy.runningStatistics(), 0, mlp.runningStatistics().length);
+        return copy;
     }
 
     // ---------------------------------------------------------------- writing
@@ -243,6 +291,15 @@ public final class ModelFile {
         if (any) {
             meta.put(KEY_DROPOUT, drops.toString());
         }
+        StringBuilder norms = new StringBuilder();
+        any = false;
+        for (Normalization n : mlp.normalizations()) {
+            norms.append(norms.length() == 0 ? "" : ",").append(n.name().toLowerCase(Locale.ROOT));
+            any |= n != Normalization.NONE;
+        }
+        if (any) {
+            meta.put(KEY_NORMALIZATION, norms.toString());
+        }
         return meta;
     }
 
@@ -261,6 +318,20 @@ public final class ModelFile {
             }
             out.add(SafeTensors.Tensor.matrix(weightName(l), n[l], n[l + 1], w));
             out.add(SafeTensors.Tensor.vector(biasName(l), b));
+            if (mlp.normalization(l) == Normalization.BATCH) {
+                int w1 = n[l + 1];
+                float[] r = mlp.runningStatistics();
+                float[][] parts = {Arrays.copyOfRange(p, mlp.gammaOffset(l), mlp.gammaOffset(l) + w1),
+                    Arrays.copyOfRange(p, mlp.betaOffset(l), mlp.betaOffset(l) + w1),
+                    Arrays.copyOfRange(r, mlp.runningMeanOffset(l), mlp.runningMeanOffset(l) + w1),
+                    Arrays.copyOfRange(r, mlp.runningVarianceOffset(l), mlp.runningVarianceOffset(l) + w1)};
+                for (int k = 0; k < NORM_PARTS.length; k++) {
+                    if (!opts.contains(Option.ALLOW_NON_FINITE) || k >= 2) {
+                        checkFinite(normName(l, NORM_PARTS[k]), parts[k], w1);
+                    }
+                    out.add(SafeTensors.Tensor.vector(normName(l, NORM_PARTS[k]), parts[k]));
+                }
+            }
         }
         return out;
     }
@@ -268,7 +339,8 @@ public final class ModelFile {
     private static void checkFinite(String name, float[] v, int cols) {
         for (int i = 0; i < v.length; i++) {
             if (!Float.isFinite(v[i])) {
-                throw new IllegalArgumentException("mlp parameter " + name + (name.endsWith("weight")
+                throw new IllegalArgumentException("mlp parameter " + name + (name.endsWith("weight") && cols > 0
+                        && v.length > cols
                         ? "[" + i / cols + ", " + i % cols + "]" : "[" + i + "]") + " must be finite to be saved: " + v[i]
                         + " (pass ModelFile.Option.ALLOW_NON_FINITE to save it anyway)");
             }
@@ -367,6 +439,31 @@ public final class ModelFile {
             dropout[l] = p;
         }
         return dropout;
+    }
+
+    private static Normalization[] none(int layers) {
+        Normalization[] n = new Normalization[layers];
+        Arrays.fill(n, Normalization.NONE);
+        return n;
+    }
+
+    private static Normalization[] parseNorms(String text, int layers) throws ModelFormatException {
+        String[] parts = text.split(",", -1);
+        if (parts.length != layers) {
+            throw bad(KEY_NORMALIZATION, layers + " normalizations, one per layer of " + KEY_LAYER_SIZES, text);
+        }
+        Normalization[] norms = new Normalization[layers];
+        for (int l = 0; l < layers; l++) {
+            if (parts[l].equals("none")) {
+                norms[l] = Normalization.NONE;
+            } else if (parts[l].equals("batch") && l < layers - 1) {
+                norms[l] = Normalization.BATCH;
+            } else {
+                throw bad(KEY_NORMALIZATION, "none or batch for layer " + l
+                        + (l == layers - 1 ? " (none for the output layer)" : ""), text);
+            }
+        }
+        return norms;
     }
 
     private static Loss parseLoss(String s) throws ModelFormatException {

@@ -311,6 +311,82 @@ public abstract class Kernels {
     static final int DROPOUT_M1 = 0x85EBCA6B;
     static final int DROPOUT_M2 = 0xC2B2AE35;
 
+    // ------------------------------------------------------------------ batch normalization
+
+    /**
+     * The batch statistics of an {@code m × n} matrix {@code Z} ({@code m ≥ 1}), column by column:
+     * {@code mean[j] = (Σ_i z_ij) / m} and the biased variance {@code var[j] = (Σ_i (z_ij − mean_j)²) / m}, the
+     * sums taken in row order (so every implementation and vector width gives the same bits).
+     */
+    public final void columnMeanAndVariance(int m, int n, float[] z, int zOff, int ldz, float[] mean, int mOff,
+                                            float[] var, int vOff) {
+        if (m < 1) {
+            throw new IllegalArgumentException("m must be >= 1: " + m);
+        }
+        nonNegative("n", n);
+        matrix("z", z, zOff, ldz, m, n);
+        vector("mean", mean, mOff, n);
+        vector("var", var, vOff, n);
+        if (n == 0) {
+            return;
+        }
+        columnMeanAndVarianceK(m, n, z, zOff, ldz, mean, mOff, var, vOff);
+    }
+
+    /**
+     * Column-wise normalization and affine map of an {@code m × n} matrix: {@code x̂_ij = (z_ij − mean_j) · rstd_j}
+     * and {@code y_ij = x̂_ij · gamma_j + beta_j}, each a rounded product then a rounded sum (no fused
+     * multiply-add, so every implementation gives the same bits). {@code x̂} is stored unless {@code xhat} is
+     * null; {@code y} may be {@code z} itself (same array, offset and leading dimension).
+     */
+    public final void normalizeColumns(int m, int n, float[] z, int zOff, int ldz, float[] mean, int mOff,
+                                       float[] rstd, int rOff, float[] gamma, int gOff, float[] beta, int bOff,
+                                       float[] xhat, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        nonNegative("m", m);
+        nonNegative("n", n);
+        matrix("z", z, zOff, ldz, m, n);
+        vector("mean", mean, mOff, n);
+        vector("rstd", rstd, rOff, n);
+        vector("gamma", gamma, gOff, n);
+        vector("beta", beta, bOff, n);
+        if (xhat != null) {
+            matrix("xhat", xhat, xOff, ldx, m, n);
+        }
+        matrix("y", y, yOff, ldy, m, n);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        normalizeColumnsK(m, n, z, zOff, ldz, mean, mOff, rstd, rOff, gamma, gOff, beta, bOff, xhat, xOff, ldx,
+                y, yOff, ldy);
+    }
+
+    /**
+     * The training-mode backward pass of {@link #normalizeColumns} with batch statistics, from
+     * {@code G = ∂L/∂Y} ({@code m ≥ 1} rows): {@code dBeta[j] = Σ_i g_ij} and {@code dGamma[j] = Σ_i g_ij · x̂_ij}
+     * (row order, overwritten), then {@code G} is overwritten with
+     * {@code ∂L/∂Z = (gamma_j · rstd_j / m) · (m · g_ij − dBeta_j − x̂_ij · dGamma_j)} (MATH.md's batch-norm
+     * backward, the mean's and the variance's paths included), evaluated in that order.
+     */
+    public final void normalizeColumnsBackward(int m, int n, float[] xhat, int xOff, int ldx, float[] gamma,
+                                               int gOff, float[] rstd, int rOff, float[] g, int gradOff, int ldg,
+                                               float[] dGamma, int dgOff, float[] dBeta, int dbOff) {
+        if (m < 1) {
+            throw new IllegalArgumentException("m must be >= 1: " + m);
+        }
+        nonNegative("n", n);
+        matrix("xhat", xhat, xOff, ldx, m, n);
+        vector("gamma", gamma, gOff, n);
+        vector("rstd", rstd, rOff, n);
+        matrix("g", g, gradOff, ldg, m, n);
+        vector("dGamma", dGamma, dgOff, n);
+        vector("dBeta", dBeta, dbOff, n);
+        if (n == 0) {
+            return;
+        }
+        normalizeColumnsBackwardK(m, n, xhat, xOff, ldx, gamma, gOff, rstd, rOff, g, gradOff, ldg, dGamma, dgOff,
+                dBeta, dbOff);
+    }
+
     // ------------------------------------------------------------------ optimizer updates
 
     /**
@@ -425,6 +501,17 @@ public abstract class Kernels {
     protected abstract float dotK(int n, float[] x, int xOff, float[] y, int yOff);
 
     protected abstract float sumOfSquaresK(int n, float[] x, int xOff);
+
+    protected abstract void columnMeanAndVarianceK(int m, int n, float[] z, int zOff, int ldz, float[] mean,
+                                                   int mOff, float[] var, int vOff);
+
+    protected abstract void normalizeColumnsK(int m, int n, float[] z, int zOff, int ldz, float[] mean, int mOff,
+                                              float[] rstd, int rOff, float[] gamma, int gOff, float[] beta, int bOff,
+                                              float[] xhat, int xOff, int ldx, float[] y, int yOff, int ldy);
+
+    protected abstract void normalizeColumnsBackwardK(int m, int n, float[] xhat, int xOff, int ldx, float[] gamma,
+                                                      int gOff, float[] rstd, int rOff, float[] g, int gradOff,
+                                                      int ldg, float[] dGamma, int dgOff, float[] dBeta, int dbOff);
 
     /** {@link #dropout} with {@code p} resolved to its threshold and scale. */
     protected abstract void dropoutK(int m, int n, int threshold, float scale, int[] rowKeys, int kOff,

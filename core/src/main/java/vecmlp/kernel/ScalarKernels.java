@@ -273,4 +273,61 @@ final class ScalarKernels extends Kernels {
             }
         }
     }
+
+    @Override
+    protected void columnMeanAndVarianceK(int m, int n, float[] z, int zOff, int ldz, float[] mean, int mOff,
+                                          float[] var, int vOff) {
+        for (int j = 0; j < n; j++) {
+            float sum = 0f;
+            for (int i = 0; i < m; i++) {
+                sum += z[zOff + i * ldz + j];
+            }
+            float mu = sum / m;
+            float squares = 0f;
+            for (int i = 0; i < m; i++) {
+                float d = z[zOff + i * ldz + j] - mu;
+                squares += d * d;
+            }
+            mean[mOff + j] = mu;
+            var[vOff + j] = squares / m;
+        }
+    }
+
+    @Override
+    protected void normalizeColumnsK(int m, int n, float[] z, int zOff, int ldz, float[] mean, int mOff,
+                                     float[] rstd, int rOff, float[] gamma, int gOff, float[] beta, int bOff,
+                                     float[] xhat, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float x = (z[zOff + i * ldz + j] - mean[mOff + j]) * rstd[rOff + j];
+                if (xhat != null) {
+                    xhat[xOff + i * ldx + j] = x;
+                }
+                y[yOff + i * ldy + j] = x * gamma[gOff + j] + beta[bOff + j];
+            }
+        }
+    }
+
+    @Override
+    protected void normalizeColumnsBackwardK(int m, int n, float[] xhat, int xOff, int ldx, float[] gamma, int gOff,
+                                             float[] rstd, int rOff, float[] g, int gradOff, int ldg,
+                                             float[] dGamma, int dgOff, float[] dBeta, int dbOff) {
+        float rows = m;
+        for (int j = 0; j < n; j++) {
+            float sumG = 0f;
+            float sumGx = 0f;
+            for (int i = 0; i < m; i++) {
+                float gij = g[gradOff + i * ldg + j];
+                sumG += gij;
+                sumGx += gij * xhat[xOff + i * ldx + j];
+            }
+            dBeta[dbOff + j] = sumG;
+            dGamma[dgOff + j] = sumGx;
+            float c = gamma[gOff + j] * rstd[rOff + j] / rows;
+            for (int i = 0; i < m; i++) {
+                int gi = gradOff + i * ldg + j;
+                g[gi] = c * (rows * g[gi] - sumG - xhat[xOff + i * ldx + j] * sumGx);
+            }
+        }
+    }
 }

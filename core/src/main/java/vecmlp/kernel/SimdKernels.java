@@ -550,4 +550,111 @@ final class SimdKernels extends Kernels {
             }
         }
     }
+
+    /**
+     * Row-major passes with the column sums in the output arrays, each lane adding its column's rows in row order:
+     * the scalar reference's bits.
+     */
+    @Override
+    protected void columnMeanAndVarianceK(int m, int n, float[] z, int zOff, int ldz, float[] mean, int mOff,
+                                          float[] var, int vOff) {
+        int bound = SPECIES.loopBound(n);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int j = 0; j < bound; j += LANES) {
+            zero.intoArray(mean, mOff + j);
+            zero.intoArray(var, vOff + j);
+        }
+        for (int i = 0; i < m; i++) {
+            int zr = zOff + i * ldz;
+            for (int j = 0; j < bound; j += LANES) {
+                FloatVector.fromArray(SPECIES, mean, mOff + j).add(FloatVector.fromArray(SPECIES, z, zr + j))
+                        .intoArray(mean, mOff + j);
+            }
+        }
+        float rows = m;
+        for (int j = 0; j < bound; j += LANES) {
+            FloatVector.fromArray(SPECIES, mean, mOff + j).div(rows).intoArray(mean, mOff + j);
+        }
+        for (int i = 0; i < m; i++) {
+            int zr = zOff + i * ldz;
+            for (int j = 0; j < bound; j += LANES) {
+                FloatVector d = FloatVector.fromArray(SPECIES, z, zr + j).sub(FloatVector.fromArray(SPECIES, mean, mOff + j));
+                FloatVector.fromArray(SPECIES, var, vOff + j).add(d.mul(d)).intoArray(var, vOff + j);
+            }
+        }
+        for (int j = 0; j < bound; j += LANES) {
+            FloatVector.fromArray(SPECIES, var, vOff + j).div(rows).intoArray(var, vOff + j);
+        }
+        if (bound < n) {
+            ScalarKernels.INSTANCE.columnMeanAndVarianceK(m, n - bound, z, zOff + bound, ldz, mean, mOff + bound, var,
+                    vOff + bound);
+        }
+    }
+
+    @Override
+    protected void normalizeColumnsK(int m, int n, float[] z, int zOff, int ldz, float[] mean, int mOff,
+                                     float[] rstd, int rOff, float[] gamma, int gOff, float[] beta, int bOff,
+                                     float[] xhat, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        int bound = SPECIES.loopBound(n);
+        for (int i = 0; i < m; i++) {
+            int zr = zOff + i * ldz;
+            int yr = yOff + i * ldy;
+            int j = 0;
+            for (; j < bound; j += LANES) {
+                FloatVector x = FloatVector.fromArray(SPECIES, z, zr + j).sub(FloatVector.fromArray(SPECIES, mean, mOff + j))
+                        .mul(FloatVector.fromArray(SPECIES, rstd, rOff + j));
+                if (xhat != null) {
+                    x.intoArray(xhat, xOff + i * ldx + j);
+                }
+                x.mul(FloatVector.fromArray(SPECIES, gamma, gOff + j)).add(FloatVector.fromArray(SPECIES, beta, bOff + j))
+                        .intoArray(y, yr + j);
+            }
+            for (; j < n; j++) {
+                float x = (z[zr + j] - mean[mOff + j]) * rstd[rOff + j];
+                if (xhat != null) {
+                    xhat[xOff + i * ldx + j] = x;
+                }
+                y[yr + j] = x * gamma[gOff + j] + beta[bOff + j];
+            }
+        }
+    }
+
+    @Override
+    protected void normalizeColumnsBackwardK(int m, int n, float[] xhat, int xOff, int ldx, float[] gamma, int gOff,
+                                             float[] rstd, int rOff, float[] g, int gradOff, int ldg,
+                                             float[] dGamma, int dgOff, float[] dBeta, int dbOff) {
+        int bound = SPECIES.loopBound(n);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int j = 0; j < bound; j += LANES) {
+            zero.intoArray(dBeta, dbOff + j);
+            zero.intoArray(dGamma, dgOff + j);
+        }
+        for (int i = 0; i < m; i++) {
+            int gr = gradOff + i * ldg;
+            int xr = xOff + i * ldx;
+            for (int j = 0; j < bound; j += LANES) {
+                FloatVector gv = FloatVector.fromArray(SPECIES, g, gr + j);
+                FloatVector.fromArray(SPECIES, dBeta, dbOff + j).add(gv).intoArray(dBeta, dbOff + j);
+                FloatVector.fromArray(SPECIES, dGamma, dgOff + j).add(gv.mul(FloatVector.fromArray(SPECIES, xhat, xr + j)))
+                        .intoArray(dGamma, dgOff + j);
+            }
+        }
+        float rows = m;
+        for (int i = 0; i < m; i++) {
+            int gr = gradOff + i * ldg;
+            int xr = xOff + i * ldx;
+            for (int j = 0; j < bound; j += LANES) {
+                FloatVector c = FloatVector.fromArray(SPECIES, gamma, gOff + j)
+                        .mul(FloatVector.fromArray(SPECIES, rstd, rOff + j)).div(rows);
+                FloatVector v = FloatVector.fromArray(SPECIES, g, gr + j).mul(rows)
+                        .sub(FloatVector.fromArray(SPECIES, dBeta, dbOff + j))
+                        .sub(FloatVector.fromArray(SPECIES, xhat, xr + j).mul(FloatVector.fromArray(SPECIES, dGamma, dgOff + j)));
+                c.mul(v).intoArray(g, gr + j);
+            }
+        }
+        if (bound < n) {
+            ScalarKernels.INSTANCE.normalizeColumnsBackwardK(m, n - bound, xhat, xOff + bound, ldx, gamma, gOff + bound,
+                    rstd, rOff + bound, g, gradOff + bound, ldg, dGamma, dgOff + bound, dBeta, dbOff + bound);
+        }
+    }
 }

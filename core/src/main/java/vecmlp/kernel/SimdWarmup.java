@@ -41,8 +41,10 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     static final int MOMENTUM = 1 << 9;
     static final int ADAM = 1 << 10;
     static final int DROPOUT = 1 << 11;
+    /** Batch normalization: statistics, normalization and its backward pass. */
+    static final int BATCH_NORM = 1 << 12;
     static final String[] NAMES = {"gemm-blocked", "gemm-small", "activation-forward", "activation-backward",
-        "column-sums", "axpy", "scale", "dot", "sgd", "momentum", "adam", "dropout"};
+        "column-sums", "axpy", "scale", "dot", "sgd", "momentum", "adam", "dropout", "batch-norm"};
     static final int GROUPS = NAMES.length;
 
     /**
@@ -52,7 +54,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
      * was ready after 1.5–1.7 s of warm-up instead of 2.1–2.2 s, and the first 1,000 steps of 784-256-128-10
      * took 3.6–3.8 s instead of 3.9–4.0 s (three fresh JVMs each, ad hoc, 2 vCPUs).
      */
-    static final int[] PRIORITY = {0, 10, 3, 7, 4, 2, 1, 5, 11, 6, 8, 9};
+    static final int[] PRIORITY = {0, 10, 3, 7, 4, 2, 1, 5, 11, 12, 6, 8, 9};
     /** How long a round runs the SIMD calls of the group being warmed, before timing them: 12 ms. */
     static final long SLICE_NANOS = 12_000_000L;
     /** The longest wait for the twin to be compiled before the SIMD warm-up starts: 400 ms. */
@@ -396,6 +398,14 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             });
             loads[11] = new Load(1, (long) (3 * n * 4) / lanes, k -> k.dropout(3, n, 0.25f, keys, 0, in, 0, ld,
                     out, 0, ld));
+            loads[12] = new Load(3, (long) (3 * n * 12) / lanes, k -> {
+                restore(4 * n + 3 * ld);
+                k.columnMeanAndVariance(3, n, in, 0, ld, out2, 0, out2, n);
+                k.normalizeColumns(3, n, in, 0, ld, out2, 0, pristine, 0, pristine, n, in, 0, out, 0, ld, out2, 4 * n,
+                        ld);
+                k.normalizeColumnsBackward(3, n, pristine, 0, ld, pristine, 1, pristine, 2, out, 0, ld, out2, 2 * n,
+                        out2, 3 * n);
+            });
         }
 
         private static long gemmOps(int lanes, long multiplyAdds) {

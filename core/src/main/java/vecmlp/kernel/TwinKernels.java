@@ -833,4 +833,27 @@ final class TwinKernels extends Kernels {
                             float[] a, int aOff, int lda, float[] out, int outOff, int ldo) {
         ScalarKernels.INSTANCE.dropoutK(m, n, threshold, scale, rowKeys, kOff, a, aOff, lda, out, outOff, ldo);
     }
+
+    /** Column sums in row order, one rounding per operation, in each lane: the scalar reference's bits. */
+    @Override
+    protected void columnMeanAndVarianceK(int m, int n, float[] z, int zOff, int ldz, float[] mean, int mOff,
+                                          float[] var, int vOff) {
+        ScalarKernels.INSTANCE.columnMeanAndVarianceK(m, n, z, zOff, ldz, mean, mOff, var, vOff);
+    }
+
+    @Override
+    protected void normalizeColumnsK(int m, int n, float[] z, int zOff, int ldz, float[] mean, int mOff,
+                                     float[] rstd, int rOff, float[] gamma, int gOff, float[] beta, int bOff,
+                                     float[] xhat, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        ScalarKernels.INSTANCE.normalizeColumnsK(m, n, z, zOff, ldz, mean, mOff, rstd, rOff, gamma, gOff, beta, bOff,
+                xhat, xOff, ldx, y, yOff, ldy);
+    }
+
+    @Override
+    protected void normalizeColumnsBackwardK(int m, int n, float[] xhat, int xOff, int ldx, float[] gamma, int gOff,
+                                             float[] rstd, int rOff, float[] g, int gradOff, int ldg,
+                                             float[] dGamma, int dgOff, float[] dBeta, int dbOff) {
+        ScalarKernels.INSTANCE.normalizeColumnsBackwardK(m, n, xhat, xOff, ldx, gamma, gOff, rstd, rOff, g, gradOff,
+                ldg, dGamma, dgOff, dBeta, dbOff);
+    }
 }

@@ -196,4 +196,26 @@ final class WarmingKernels extends Kernels {
                             float[] a, int aOff, int lda, float[] out, int outOff, int ldo) {
         pick(SimdWarmup.DROPOUT).dropoutK(m, n, threshold, scale, rowKeys, kOff, a, aOff, lda, out, outOff, ldo);
     }
+
+    @Override
+    protected void columnMeanAndVarianceK(int m, int n, float[] z, int zOff, int ldz, float[] mean, int mOff,
+                                          float[] var, int vOff) {
+        pick(SimdWarmup.BATCH_NORM).columnMeanAndVarianceK(m, n, z, zOff, ldz, mean, mOff, var, vOff);
+    }
+
+    @Override
+    protected void normalizeColumnsK(int m, int n, float[] z, int zOff, int ldz, float[] mean, int mOff,
+                                     float[] rstd, int rOff, float[] gamma, int gOff, float[] beta, int bOff,
+                                     float[] xhat, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        pick(SimdWarmup.BATCH_NORM).normalizeColumnsK(m, n, z, zOff, ldz, mean, mOff, rstd, rOff, gamma, gOff, beta,
+                bOff, xhat, xOff, ldx, y, yOff, ldy);
+    }
+
+    @Override
+    protected void normalizeColumnsBackwardK(int m, int n, float[] xhat, int xOff, int ldx, float[] gamma, int gOff,
+                                             float[] rstd, int rOff, float[] g, int gradOff, int ldg,
+                                             float[] dGamma, int dgOff, float[] dBeta, int dbOff) {
+        pick(SimdWarmup.BATCH_NORM).normalizeColumnsBackwardK(m, n, xhat, xOff, ldx, gamma, gOff, rstd, rOff, g,
+                gradOff, ldg, dGamma, dgOff, dBeta, dbOff);
+    }
 }

@@ -3,8 +3,8 @@ package vecmlp.nn;
 import vecmlp.kernel.Activation;
 
 /**
- * A description of one dense layer of an {@link Mlp}: {@code inputSize → outputSize} with an activation and
- * the dropout after it, and
+ * A description of one dense layer of an {@link Mlp}: {@code inputSize → outputSize} with its normalization,
+ * activation and the dropout after it, and
  * where its weights ({@code inputSize × outputSize}, row-major) and bias ({@code outputSize}) sit in
  * {@link Mlp#parameters()}. Immutable.
  */
@@ -13,16 +13,18 @@ public final class Layer {
     private final int inputSize;
     private final int outputSize;
     private final Activation activation;
+    private final Normalization normalization;
     private final float dropout;
     private final int weightOffset;
     private final int biasOffset;
 
-    Layer(int index, int inputSize, int outputSize, Activation activation, float dropout, int weightOffset,
-          int biasOffset) {
+    Layer(int index, int inputSize, int outputSize, Activation activation, Normalization normalization, float dropout,
+          int weightOffset, int biasOffset) {
         this.index = index;
         this.inputSize = inputSize;
         this.outputSize = outputSize;
         this.activation = activation;
+        this.normalization = normalization;
         this.dropout = dropout;
         this.weightOffset = weightOffset;
         this.biasOffset = biasOffset;
@@ -48,6 +50,11 @@ public final class Layer {
         return activation;
     }
 
+    /** The normalization of this layer's pre-activations, before its activation. */
+    public Normalization normalization() {
+        return normalization;
+    }
+
     /** The drop probability applied to this layer's activations in training (0: none). */
     public float dropout() {
         return dropout;
@@ -70,7 +77,8 @@ public final class Layer {
 
     @Override
     public String toString() {
-        return "Layer[" + index + ": " + inputSize + " -> " + outputSize + " " + activation
+        return "Layer[" + index + ": " + inputSize + " -> " + outputSize
+                + (normalization == Normalization.BATCH ? " batch-norm" : "") + " " + activation
                 + (dropout > 0f ? ", dropout " + dropout : "") + ", W@" + weightOffset
                 + ", b@" + biasOffset + "]";
     }

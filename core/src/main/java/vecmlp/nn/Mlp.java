@@ -21,21 +21,25 @@ import vecmlp.kernel.Transpose;
  * <p><b>Layout.</b> Dense layer {@code l} (0-based, {@code 0 ≤ l < layerCount()}) maps
  * {@code n_l = layerSizes()[l]} inputs to {@code n_{l+1}} outputs. All parameters live in one flat array,
  * {@link #parameters()}: layer by layer, first {@code W} ({@code n_l × n_{l+1}}, row-major, at
- * {@link #weightOffset(int)}), then {@code b} ({@code n_{l+1}} values at {@link #biasOffset(int)}).
- * Gradients ({@link #newGradients()}) and optimizer state use the same layout, so clipping, norms and
+ * {@link #weightOffset(int)}), then {@code b} ({@code n_{l+1}} values at {@link #biasOffset(int)}), then for a
+ * batch-normalized layer ({@link Builder#batchNorm}) {@code γ} and {@code β} ({@link #gammaOffset},
+ * {@link #betaOffset}). Batch normalization's running statistics are state, not parameters
+ * ({@link #runningStatistics()}). Gradients ({@link #newGradients()}) and optimizer state use the same layout, so clipping, norms and
  * optimizer steps are single passes over one array.
  *
  * <p><b>Training and inference.</b> {@link #computeGradient computeGradient} is a training pass: layers with
  * dropout ({@link Builder#dropout}) drop, with masks drawn from what {@link Workspace#setTrainingPass} set.
- * Every other pass ({@code predict…}, {@link #evaluateLoss evaluateLoss}, {@link #inputJacobian inputJacobian})
- * is an inference pass and never drops (inverted dropout needs no rescaling there).
+ * Batch-normalized layers normalize with the batch's statistics and update their running statistics (as
+ * PyTorch's training mode), so a training pass of such a network needs 2 rows or more. Every other pass
+ * ({@code predict…}, {@link #evaluateLoss evaluateLoss}, {@link #inputJacobian inputJacobian}) is an inference
+ * pass: it never drops (inverted dropout needs no rescaling there) and normalizes with the running statistics.
  *
  * <p><b>Batches.</b> Inputs are row-major {@code rows × inputSize()} floats, outputs
  * {@code rows × outputSize()}. Each call uses a {@link Workspace} from {@link #newWorkspace(int)} sized for
  * the largest batch; with one, no call allocates.
  *
- * <p><b>Threads.</b> Only {@link #parameters()}'s writers (an optimizer, {@link #setParameters(float[])})
- * change a model. While nobody writes, every method may be called from many threads at once, each thread
+ * <p><b>Threads.</b> Only {@link #parameters()}'s writers (an optimizer, {@link #setParameters(float[])}) and,
+ * with batch normalization, training passes (its running statistics) change a model. While nobody writes, every method may be called from many threads at once, each thread
  * with its own workspace (and its own gradient buffer). The kernels chosen at build time do the arithmetic;
  * this class never knows whether they are SIMD.
  *
@@ -49,28 +53,62 @@ public final class Mlp {
     private final Activation[] activations;
     /** The drop probability after each dense layer's activation (0: none; always 0 after the output layer). */
     private final float[] dropout;
+    private final Normalization[] norms;
     private final Loss loss;
     private final float[] params;
     private final int[] weightOff;
     private final int[] biasOff;
+    /** Offsets of γ and β of each batch-normalized layer in {@link #params} (−1 without). */
+    private final int[] gammaOff;
+    private final int[] betaOff;
+    /** Running means and variances of the batch-normalized layers, and their offsets (−1 without). */
+    private final float[] running;
+    private final int[] runMeanOff;
+    private final int[] runVarOff;
     private final Kernels kernels;
 
-    private Mlp(int[] sizes, Activation[] activations, float[] dropout, Loss loss, float[] params, Kernels kernels) {
+    /** Batch normalization's ε, as PyTorch's {@code BatchNorm1d}: {@value}. */
+    public static final float BATCH_NORM_EPSILON = 1e-5f;
+    /** Batch normalization's running-statistics momentum, as PyTorch's {@code BatchNorm1d}: {@value}. */
+    public static final float BATCH_NORM_MOMENTUM = 0.1f;
+
+    private Mlp(int[] sizes, Activation[] activations, float[] dropout, Normalization[] norms, Loss loss,
+                Kernels kernels) {
         this.sizes = sizes;
         this.activations = activations;
         this.dropout = dropout;
+        this.norms = norms;
         this.loss = loss;
-        this.params = params;
         this.kernels = kernels;
         int layers = activations.length;
         this.weightOff = new int[layers];
         this.biasOff = new int[layers];
+        this.gammaOff = new int[layers];
+        this.betaOff = new int[layers];
+        this.runMeanOff = new int[layers];
+        this.runVarOff = new int[layers];
         int off = 0;
+        int run = 0;
         for (int l = 0; l < layers; l++) {
+            int n = sizes[l + 1];
             weightOff[l] = off;
-            off += sizes[l] * sizes[l + 1];
+            off += sizes[l] * n;
             biasOff[l] = off;
-            off += sizes[l + 1];
+            off += n;
+            boolean bn = norms[l] == Normalization.BATCH;
+            gammaOff[l] = bn ? off : -1;
+            betaOff[l] = bn ? off + n : -1;
+            off += bn ? 2 * n : 0;
+            runMeanOff[l] = bn ? run : -1;
+            runVarOff[l] = bn ? run + n : -1;
+            run += bn ? 2 * n : 0;
+        }
+        this.params = new float[off];
+        this.running = new float[run];
+        for (int l = 0; l < layers; l++) {
+            if (runVarOff[l] >= 0) {
+                Arrays.fill(running, runVarOff[l], runVarOff[l] + sizes[l + 1], 1f);
+            }
         }
     }
 
@@ -101,8 +139,22 @@ public final class Mlp {
      */
     public static Mlp of(int[] layerSizes, Activation[] activations, float[] dropout, Loss loss, float[] parameters,
                          Kernels kernels) {
+        Objects.requireNonNull(activations, "activations");
+        Normalization[] none = new Normalization[activations.length];
+        Arrays.fill(none, Normalization.NONE);
+        return of(layerSizes, activations, dropout, none, loss, parameters, kernels);
+    }
+
+    /**
+     * As {@link #of(int[], Activation[], float[], Loss, float[], Kernels)}, with a normalization per dense layer
+     * ({@link Normalization#NONE} for the output layer); {@code parameters} then hold each normalized layer's
+     * {@code γ} and {@code β} after its bias (see the class comment). The running statistics start at mean 0
+     * and variance 1; set them through {@link #runningStatistics()}.
+     */
+    public static Mlp of(int[] layerSizes, Activation[] activations, float[] dropout, Normalization[] norms, Loss loss,
+                         float[] parameters, Kernels kernels) {
         Objects.requireNonNull(parameters, "parameters");
-        Mlp mlp = create(layerSizes, activations, dropout, loss, kernels);
+        Mlp mlp = create(layerSizes, activations, dropout, norms, loss, kernels);
         if (parameters.length != mlp.params.length) {
             throw new IllegalArgumentException("parameters.length must be " + mlp.params.length + " for layer sizes "
                     + Arrays.toString(layerSizes) + ": " + parameters.length);
@@ -112,11 +164,12 @@ public final class Mlp {
         return mlp;
     }
 
-    private static Mlp create(int[] layerSizes, Activation[] activations, float[] dropout, Loss loss,
-                              Kernels kernels) {
+    private static Mlp create(int[] layerSizes, Activation[] activations, float[] dropout, Normalization[] norms,
+                              Loss loss, Kernels kernels) {
         Objects.requireNonNull(layerSizes, "layerSizes");
         Objects.requireNonNull(activations, "activations");
         Objects.requireNonNull(dropout, "dropout");
+        Objects.requireNonNull(norms, "norms");
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(kernels, "kernels");
         if (layerSizes.length < 2) {
@@ -144,16 +197,27 @@ public final class Mlp {
                 throw new IllegalArgumentException("dropout of layer " + l + " must be in [0, 1): " + dropout[l]);
             }
         }
+        if (norms.length != activations.length) {
+            throw new IllegalArgumentException("norms.length must be activations.length = " + activations.length
+                    + ": " + norms.length);
+        }
+        for (int l = 0; l < norms.length; l++) {
+            Objects.requireNonNull(norms[l], "norms[" + l + "]");
+        }
+        if (norms[norms.length - 1] != Normalization.NONE) {
+            throw new IllegalArgumentException("the output layer " + (norms.length - 1)
+                    + " cannot be normalized (normalization applies to hidden layers): " + norms[norms.length - 1]);
+        }
         if (dropout[dropout.length - 1] != 0f) {
             throw new IllegalArgumentException("dropout of the output layer " + (dropout.length - 1)
                     + " must be 0 (dropout applies between layers): " + dropout[dropout.length - 1]);
         }
         loss.checkCompatible(activations[activations.length - 1], layerSizes[layerSizes.length - 1]);
-        long count = parameterCount(layerSizes);
+        long count = parameterCount(layerSizes, norms);
         if (count > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("too many parameters for one array: " + count);
         }
-        return new Mlp(layerSizes.clone(), activations.clone(), dropout.clone(), loss, new float[(int) count], kernels);
+        return new Mlp(layerSizes.clone(), activations.clone(), dropout.clone(), norms.clone(), loss, kernels);
     }
 
     /** The number of parameters {@code Σ_l (n_l·n_{l+1} + n_{l+1})} of a network with these layer sizes. */
@@ -161,6 +225,15 @@ public final class Mlp {
         long count = 0;
         for (int l = 0; l + 1 < layerSizes.length; l++) {
             count += (long) layerSizes[l] * layerSizes[l + 1] + layerSizes[l + 1];
+        }
+        return count;
+    }
+
+    /** The number of parameters with these normalizations: {@code 2·n_{l+1}} more ({@code γ}, {@code β}) per normalized layer. */
+    public static long parameterCount(int[] layerSizes, Normalization[] norms) {
+        long count = parameterCount(layerSizes);
+        for (int l = 0; l < norms.length && l + 1 < layerSizes.length; l++) {
+            count += norms[l] == Normalization.BATCH ? 2L * layerSizes[l + 1] : 0;
         }
         return count;
     }
@@ -210,6 +283,46 @@ public final class Mlp {
         return dropout.clone();
     }
 
+    /** The normalization of dense layer {@code layer}'s pre-activations. */
+    public Normalization normalization(int layer) {
+        return norms[checkLayer(layer)];
+    }
+
+    /** The normalization of each dense layer (a copy). */
+    public Normalization[] normalizations() {
+        return norms.clone();
+    }
+
+    /** Offset in {@link #parameters()} of batch-normalized layer {@code layer}'s {@code γ} ({@code n_{l+1}} values), −1 without. */
+    public int gammaOffset(int layer) {
+        return gammaOff[checkLayer(layer)];
+    }
+
+    /** Offset in {@link #parameters()} of batch-normalized layer {@code layer}'s {@code β}, −1 without. */
+    public int betaOffset(int layer) {
+        return betaOff[checkLayer(layer)];
+    }
+
+    /**
+     * The running means and variances of the batch-normalized layers (state, not parameters: training passes
+     * update them, inference passes normalize with them): the live array, layer by layer the {@code n_{l+1}}
+     * means at {@link #runningMeanOffset}, then the variances at {@link #runningVarianceOffset}. Empty without
+     * batch normalization.
+     */
+    public float[] runningStatistics() {
+        return running;
+    }
+
+    /** Offset in {@link #runningStatistics()} of layer {@code layer}'s running means, −1 without batch normalization. */
+    public int runningMeanOffset(int layer) {
+        return runMeanOff[checkLayer(layer)];
+    }
+
+    /** Offset in {@link #runningStatistics()} of layer {@code layer}'s running variances, −1 without. */
+    public int runningVarianceOffset(int layer) {
+        return runVarOff[checkLayer(layer)];
+    }
+
     /** The loss. */
     public Loss loss() {
         return loss;
@@ -254,8 +367,8 @@ public final class Mlp {
     /** A description of dense layer {@code layer}: sizes, activation and offsets. */
     public Layer layer(int layer) {
         checkLayer(layer);
-        return new Layer(layer, sizes[layer], sizes[layer + 1], activations[layer], dropout[layer], weightOff[layer],
-                biasOff[layer]);
+        return new Layer(layer, sizes[layer], sizes[layer + 1], activations[layer], norms[layer], dropout[layer],
+                weightOff[layer], biasOff[layer]);
     }
 
     /** All dense layers, in order. */
@@ -282,9 +395,11 @@ public final class Mlp {
         return withKernels(kernels);
     }
 
-    /** An independent copy of this network that computes with other kernels. */
+    /** An independent copy of this network (with its running statistics) that computes with other kernels. */
     public Mlp withKernels(Kernels kernels) {
-        return of(sizes, activations, dropout, loss, params, kernels);
+        Mlp copy = of(sizes, activations, dropout, norms, loss, params, kernels);
+        System.arraycopy(running, 0, copy.running, 0, running.length);
+        return copy;
     }
 
     /** A zeroed buffer for gradients, the layout of {@link #parameters()}. */
@@ -488,6 +603,13 @@ public final class Mlp {
                 kernels.sgemmBiasActivation(Transpose.NO, Transpose.NO, rows, n, k, in, inOff, k,
                         params, weightOff[l], n, params, biasOff[l], Activation.IDENTITY, ws.z, 0, n);
                 kernels.activationForward(activations[l], rows, n, ws.z, 0, n, ws.act[l], 0, n);
+            } else if (norms[l] == Normalization.BATCH) {
+                kernels.sgemmBiasActivation(Transpose.NO, Transpose.NO, rows, n, k, in, inOff, k,
+                        params, weightOff[l], n, params, biasOff[l], Activation.IDENTITY, ws.act[l], 0, n);
+                batchNorm(l, rows, ws, training);
+                if (activations[l].kind() != Activation.Kind.IDENTITY) {
+                    kernels.activationForward(activations[l], rows, n, ws.act[l], 0, n, ws.act[l], 0, n);
+                }
             } else {
                 kernels.sgemmBiasActivation(Transpose.NO, Transpose.NO, rows, n, k, in, inOff, k,
                         params, weightOff[l], n, params, biasOff[l], activations[l], ws.act[l], 0, n);
@@ -502,6 +624,44 @@ public final class Mlp {
                 kernels.dropout(rows, n, dropout[l], ws.rowKeys, 0, ws.act[l], 0, n, ws.dropped[l], 0, n);
                 in = ws.dropped[l];
             }
+        }
+    }
+
+    /**
+     * Batch normalization of layer {@code l}'s {@code Z} in {@code ws.act[l]}, in place: with the batch's
+     * statistics in training (keeping {@code x̂} and {@code 1/√(σ²+ε)} for the backward pass, and updating the
+     * running statistics), with the running statistics in inference.
+     */
+    private void batchNorm(int l, int rows, Workspace ws, boolean training) {
+        int n = sizes[l + 1];
+        if (ws.bnMean[l] == null) {
+            ws.bnMean[l] = new float[n];
+            ws.bnVar[l] = new float[n];
+            ws.bnRstd[l] = new float[n];
+            ws.xhat[l] = new float[ws.maxBatch * n];
+        }
+        float[] mean = ws.bnMean[l];
+        float[] var = ws.bnVar[l];
+        float[] rstd = ws.bnRstd[l];
+        int rm = runMeanOff[l];
+        int rv = runVarOff[l];
+        if (training) {
+            kernels.columnMeanAndVariance(rows, n, ws.act[l], 0, n, mean, 0, var, 0);
+            float keep = 1f - BATCH_NORM_MOMENTUM;
+            float unbias = (float) rows / (rows - 1);
+            for (int j = 0; j < n; j++) {
+                rstd[j] = (float) (1.0 / Math.sqrt((double) var[j] + BATCH_NORM_EPSILON));
+                running[rm + j] = keep * running[rm + j] + BATCH_NORM_MOMENTUM * mean[j];
+                running[rv + j] = keep * running[rv + j] + BATCH_NORM_MOMENTUM * (var[j] * unbias);
+            }
+            kernels.normalizeColumns(rows, n, ws.act[l], 0, n, mean, 0, rstd, 0, params, gammaOff[l], params,
+                    betaOff[l], ws.xhat[l], 0, n, ws.act[l], 0, n);
+        } else {
+            for (int j = 0; j < n; j++) {
+                rstd[j] = (float) (1.0 / Math.sqrt((double) running[rv + j] + BATCH_NORM_EPSILON));
+            }
+            kernels.normalizeColumns(rows, n, ws.act[l], 0, n, running, rm, rstd, 0, params, gammaOff[l], params,
+                    betaOff[l], null, 0, 0, ws.act[l], 0, n);
         }
     }
 
@@ -545,6 +705,21 @@ public final class Mlp {
         for (int l = activations.length - 1; l >= 0; l--) {
             int k = sizes[l];
             int n = sizes[l + 1];
+            if (norms[l] == Normalization.BATCH) {
+                // G arrives as ∂L/∂Y (after the normalization, before σ); make it ∂L/∂Z.
+                if (training) {
+                    kernels.normalizeColumnsBackward(rows, n, ws.xhat[l], 0, n, params, gammaOff[l], ws.bnRstd[l], 0,
+                            g, 0, n, grad, gammaOff[l], grad, betaOff[l]);
+                } else {
+                    // inference (Jacobians): Y is affine in Z, ∂Y/∂Z = γ/√(σ²_running + ε) per column
+                    float[] rstd = ws.bnRstd[l];
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < n; j++) {
+                            g[i * n + j] *= params[gammaOff[l] + j] * rstd[j];
+                        }
+                    }
+                }
+            }
             boolean droppedBefore = l > 0 && training && dropout[l - 1] > 0f;
             float[] aPrev = l == 0 ? x : droppedBefore ? ws.dropped[l - 1] : ws.act[l - 1];
             int aPrevOff = l == 0 ? xOff : 0;
@@ -649,7 +824,15 @@ public final class Mlp {
         }
     }
 
-    private static void checkTrainingPass(Workspace ws, int rows) {
+    private void checkTrainingPass(Workspace ws, int rows) {
+        if (rows < 2) {
+            for (int l = 0; l < norms.length; l++) {
+                if (norms[l] == Normalization.BATCH) {
+                    throw new IllegalArgumentException("rows must be >= 2 in a training pass of a network with batch "
+                            + "normalization (layer " + l + " normalizes with the batch's statistics): " + rows);
+                }
+            }
+        }
         if (ws.rowIds != null && (long) ws.rowIdsOff + rows > ws.rowIds.length) {
             throw new IllegalArgumentException("the row ids set by ws.setTrainingPass: " + rows + " ids from offset "
                     + ws.rowIdsOff + " exceed length " + ws.rowIds.length);
@@ -696,7 +879,8 @@ public final class Mlp {
     public String toString() {
         StringBuilder sb = new StringBuilder("Mlp[").append(sizes[0]);
         for (int l = 0; l < activations.length; l++) {
-            sb.append(" -> ").append(sizes[l + 1]).append(' ').append(activations[l]);
+            sb.append(" -> ").append(sizes[l + 1]).append(norms[l] == Normalization.BATCH ? " batch-norm " : " ")
+                    .append(activations[l]);
             if (dropout[l] > 0f) {
                 sb.append(" dropout ").append(dropout[l]);
             }
@@ -717,6 +901,7 @@ public final class Mlp {
         private final List<Activation> acts = new ArrayList<>();
         private final List<Init> inits = new ArrayList<>();
         private final List<Float> drops = new ArrayList<>();
+        private final List<Normalization> normList = new ArrayList<>();
         private Loss loss;
         private Init init;
         private long seed;
@@ -749,6 +934,23 @@ public final class Mlp {
             acts.add(activation);
             inits.add(layerInit);
             drops.add(0f);
+            normList.add(Normalization.NONE);
+            return this;
+        }
+
+        /**
+         * Batch normalization of the last dense layer added, between its product and its activation (PyTorch's
+         * {@code Linear → BatchNorm1d → activation}; see {@link Normalization#BATCH}): {@code γ} starts at 1,
+         * {@code β} at 0, the running mean at 0 and the running variance at 1. Not allowed on the output layer
+         * ({@link #build} says so).
+         *
+         * @throws IllegalStateException if no dense layer was added yet
+         */
+        public Builder batchNorm() {
+            if (widths.isEmpty()) {
+                throw new IllegalStateException("batchNorm() needs a dense layer before it");
+            }
+            normList.set(normList.size() - 1, Normalization.BATCH);
             return this;
         }
 
@@ -820,11 +1022,15 @@ public final class Mlp {
             for (int l = 0; l < d.length; l++) {
                 d[l] = drops.get(l);
             }
-            Mlp mlp = create(sizes, a, d, chosen, kernels != null ? kernels : Kernels.get());
+            Mlp mlp = create(sizes, a, d, normList.toArray(new Normalization[0]), chosen,
+                    kernels != null ? kernels : Kernels.get());
             Rng rng = new Rng(seed);
             for (int l = 0; l < a.length; l++) {
                 Init li = inits.get(l) != null ? inits.get(l) : init != null ? init : Init.defaultFor(a[l]);
                 li.fill(mlp.params, mlp.weightOff[l], sizes[l], sizes[l + 1], rng);
+                if (mlp.gammaOff[l] >= 0) {
+                    Arrays.fill(mlp.params, mlp.gammaOff[l], mlp.gammaOff[l] + sizes[l + 1], 1f);
+                }
             }
             return mlp;
         }

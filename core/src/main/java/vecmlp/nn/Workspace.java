@@ -25,6 +25,11 @@ public final class Workspace {
     float[] jacobianInput;
     /** {@code dropped[l]}: layer {@code l}'s activations after dropout, allocated at the first training pass with it. */
     final float[][] dropped;
+    /** Per batch-normalized layer, allocated at first use: batch mean, variance, 1/√(σ²+ε), and x̂ (maxBatch × n). */
+    final float[][] bnMean;
+    final float[][] bnVar;
+    final float[][] bnRstd;
+    final float[][] xhat;
     /** One layer's dropout row keys ({@link Mlp#dropoutRowKey}) for the current pass. */
     final int[] rowKeys;
     long seed;
@@ -59,6 +64,10 @@ public final class Workspace {
         this.deltaA = new float[(int) cells];
         this.deltaB = new float[(int) cells];
         this.dropped = new float[layers][];
+        this.bnMean = new float[layers][];
+        this.bnVar = new float[layers][];
+        this.bnRstd = new float[layers][];
+        this.xhat = new float[layers][];
         this.rowKeys = new int[maxBatch];
     }
 

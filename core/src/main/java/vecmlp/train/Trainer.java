@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import vecmlp.nn.Loss;
 import vecmlp.nn.Mlp;
+import vecmlp.nn.Normalization;
 import vecmlp.nn.Rng;
 import vecmlp.nn.Workspace;
 import vecmlp.optim.Optimizer;
@@ -117,6 +118,15 @@ public final class Trainer {
         if (startBatch >= batchesPerEpoch) {
             throw new IllegalArgumentException("startBatch must be < batches per epoch " + batchesPerEpoch + ": "
                     + startBatch);
+        }
+        if (rows % batchSize == 1 || rows == 1) {
+            for (int l = 0; l < mlp.layerCount(); l++) {
+                if (mlp.normalization(l) == Normalization.BATCH) {
+                    throw new IllegalArgumentException("the last batch of an epoch would have 1 row (" + rows
+                            + " training rows, batch size " + batchSize + "), which batch normalization (layer " + l
+                            + ") cannot normalize with its own statistics: choose another batch size");
+                }
+            }
         }
         int maxBatch = Math.min(batchSize, Math.max(rows, validSet == null ? 1 : validSet.rows()));
         Workspace ws = mlp.newWorkspace(Math.max(1, maxBatch));

@@ -147,6 +147,53 @@ class GradientCheckTest {
         return tests;
     }
 
+    /**
+     * Batch normalization on both hidden layers, in training mode (through the batch statistics), with and
+     * without dropout, for every hidden activation but softmax; γ and β moved away from 1 and 0.
+     */
+    @TestFactory
+    List<DynamicTest> batchNormThroughTheBatchStatistics() {
+        List<DynamicTest> tests = new ArrayList<>();
+        List<Kernels> kernels = new ArrayList<>();
+        kernels.add(Kernels.scalar());
+        if (Kernels.isSimdAvailable()) {
+            kernels.add(Kernels.simd().withThreads(1));
+        }
+        int rows = 7;
+        for (Kernels k : kernels) {
+            for (Activation h : new Activation[] {Activation.IDENTITY, Activation.RELU, Activation.leakyRelu(0.1f),
+                Activation.SIGMOID, Activation.TANH}) {
+                for (float p : new float[] {0f, 0.3f}) {
+                    tests.add(DynamicTest.dynamicTest((k.isSimd() ? "simd " : "scalar ") + h + " dropout " + p, () -> {
+                        Mlp plain = net(k, 23, h, Activation.SOFTMAX, Loss.CROSS_ENTROPY, 4, 6, 5, 3);
+                        vecmlp.nn.Normalization bn = vecmlp.nn.Normalization.BATCH;
+                        vecmlp.nn.Normalization none = vecmlp.nn.Normalization.NONE;
+                        vecmlp.nn.Normalization[] norms = {bn, bn, none};
+                        float[] params = new float[(int) Mlp.parameterCount(plain.layerSizes(), norms)];
+                        Mlp mlp = Mlp.of(plain.layerSizes(), plain.activations(), new float[] {p, p, 0f}, norms,
+                                plain.loss(), params, k);
+                        Rng rng = new Rng(41);
+                        float[] theta = mlp.parameters();
+                        for (int l = 0; l < 3; l++) { // the plain net's W and b, then γ ~ 1 ± 0.5, β ~ ±0.3
+                            System.arraycopy(plain.parameters(), plain.weightOffset(l), theta, mlp.weightOffset(l),
+                                    plain.layer(l).weightCount() + plain.layer(l).outputSize());
+                            for (int j = 0; l < 2 && j < mlp.layer(l).outputSize(); j++) {
+                                theta[mlp.gammaOffset(l) + j] = (float) (1 + 0.5 * rng.nextGaussian());
+                                theta[mlp.betaOffset(l) + j] = (float) (0.3 * rng.nextGaussian());
+                            }
+                        }
+                        float[] x = randomInputs(9, rows * 4);
+                        int[] labels = {0, 1, 2, 2, 1, 0, 1};
+                        GradientCheck.Result r = GradientCheck.check(mlp, x, rows, labels, null, 1e-6, TINY);
+                        assertPasses(r);
+                        assertTrue(r.normalizationError(0) > 0 || r.normalizationError(1) > 0, "γ, β were checked");
+                    }));
+                }
+            }
+        }
+        return tests;
+    }
+
     private static void assertPasses(GradientCheck.Result r) {
         assertTrue(r.maxError() < TOLERANCE, r::toString);
         // The check must be able to fail: a gradient off by 1% in one entry is reported.

@@ -91,11 +91,22 @@ class CheckpointTest {
      */
     @Test
     void resumingInsideAnEpochIsBitIdentical() throws Exception {
+        Mlp plain = ModelFileTestSupport.classifier(12);
+        resumeInsideAnEpoch(Mlp.of(plain.layerSizes(), plain.activations(), new float[] {0.25f, 0.1f, 0f},
+                plain.loss(), plain.parameters(), plain.kernels()));
+    }
+
+    /** The same with batch normalization too: the checkpoint carries γ, β and the running statistics. */
+    @Test
+    void resumingInsideAnEpochWithBatchNormIsBitIdentical() throws Exception {
+        resumeInsideAnEpoch(Mlp.builder().input(6).dense(16, vecmlp.kernel.Activation.RELU).batchNorm().dropout(0.25f)
+                .dense(8, vecmlp.kernel.Activation.TANH).batchNorm()
+                .dense(3, vecmlp.kernel.Activation.SOFTMAX).seed(12).build());
+    }
+
+    private void resumeInsideAnEpoch(Mlp uninterrupted) throws Exception {
         Dataset data = ModelFileTestSupport.blobs(230, 4);
         Path file = dir.resolve("mid.safetensors");
-        Mlp plain = ModelFileTestSupport.classifier(12);
-        Mlp uninterrupted = Mlp.of(plain.layerSizes(), plain.activations(), new float[] {0.25f, 0.1f, 0f},
-                plain.loss(), plain.parameters(), plain.kernels());
         Optimizer opt = Optimizer.momentum(0.05f, 0.9f);
         TrainingListener saveMidEpoch = new TrainingListener() {
             @Override
@@ -116,10 +127,12 @@ class CheckpointTest {
         assertEquals(7, c.batch());
         assertEquals(15 + 7, c.step());
         Mlp resumed = c.model();
-        assertArrayEquals(new float[] {0.25f, 0.1f, 0f}, resumed.dropouts());
+        assertArrayEquals(uninterrupted.dropouts(), resumed.dropouts());
+        assertArrayEquals(uninterrupted.normalizations(), resumed.normalizations());
         Trainer.builder(resumed, c.optimizer()).epochs(3).batchSize(16).seed(c.seed()).startAt(c.epoch(), c.batch())
                 .build().fit(data);
         assertArrayEquals(bits(uninterrupted.parameters()), bits(resumed.parameters()));
+        assertArrayEquals(bits(uninterrupted.runningStatistics()), bits(resumed.runningStatistics()));
     }
 
     /** A hand-written loop that samples batches with an Rng, checkpointed mid-way: the Rng state matters. */

@@ -145,6 +145,54 @@ class ModelFileTest {
         assertArrayEquals(new float[3], ModelFile.load(file).dropouts());
     }
 
+    /**
+     * Batch normalization is saved as {@code vecmlp.normalization} and PyTorch's {@code BatchNorm1d} tensors
+     * ({@code norm.weight}, {@code norm.bias}, {@code norm.running_mean}, {@code norm.running_var}); the loaded
+     * network has the same parameters and running statistics, bit for bit. A running variance below 0, a
+     * non-finite running mean, a missing tensor or a normalized output layer is refused, naming the tensor or key.
+     */
+    @Test
+    void batchNormIsSavedAndLoadedAndBadRunningStatisticsAreRefused() throws Exception {
+        Mlp mlp = Mlp.builder().input(6).dense(16, Activation.RELU).batchNorm().dense(8, Activation.TANH).batchNorm()
+                .dense(3, Activation.SOFTMAX).seed(5).build();
+        vecmlp.train.Trainer.builder(mlp, vecmlp.optim.Optimizer.adam(0.01f)).epochs(2).batchSize(16).seed(5).build()
+                .fit(ModelFileTestSupport.blobs(100, 5));
+        Path file = dir.resolve("bn.safetensors");
+        ModelFile.save(mlp, file);
+        SafeTensors st = SafeTensors.read(file);
+        assertEquals("batch,batch,none", st.metadata().get("vecmlp.normalization"));
+        assertTrue(names(st).containsAll(List.of("layers.0.norm.weight", "layers.0.norm.bias",
+                "layers.0.norm.running_mean", "layers.0.norm.running_var", "layers.1.norm.running_var")), names(st)
+                .toString());
+        Mlp back = ModelFile.load(file);
+        assertArrayEquals(bits(mlp.parameters()), bits(back.parameters()));
+        assertArrayEquals(bits(mlp.runningStatistics()), bits(back.runningStatistics()));
+        assertArrayEquals(mlp.normalizations(), back.normalizations());
+
+        Consumer<Map<String, String>> sameMeta = m -> { };
+        rejects(edited(mlp, sameMeta, t -> replace(t, "layers.1.norm.running_var", -0.5f)),
+                "layers.1.norm.running_var", "-0.5");
+        rejects(edited(mlp, sameMeta, t -> replace(t, "layers.0.norm.running_mean", Float.NaN)),
+                "layers.0.norm.running_mean", "NaN");
+        rejects(edited(mlp, sameMeta, t -> t.removeIf(x -> x.name().equals("layers.0.norm.bias"))),
+                "layers.0.norm.bias", "no such tensor");
+        rejects(edited(mlp, m -> m.put("vecmlp.normalization", "batch,batch,batch"), t -> { }),
+                "vecmlp.normalization", "batch,batch,batch");
+        rejects(edited(mlp, m -> m.put("vecmlp.normalization", "batch,layer,none"), t -> { }),
+                "vecmlp.normalization", "layer");
+        rejects(edited(mlp, m -> m.remove("vecmlp.normalization"), t -> { }), "layers.0.norm", "unexpected");
+    }
+
+    private static void replace(List<SafeTensors.Tensor> tensors, String name, float first) {
+        for (int i = 0; i < tensors.size(); i++) {
+            if (tensors.get(i).name().equals(name)) {
+                float[] d = tensors.get(i).data().clone();
+                d[0] = first;
+                tensors.set(i, SafeTensors.Tensor.vector(name, d));
+            }
+        }
+    }
+
     private static void rejects(SafeTensors st, String field, String found) throws Exception {
         SafeTensors read = SafeTensors.read(st.toBytes());
         ModelFormatException e = assertThrows(ModelFormatException.class,
