@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import vecmlp.nn.Mlp;
+import vecmlp.nn.Normalization;
 import vecmlp.nn.Workspace;
 import vecmlp.optim.Optimizer;
 
@@ -23,7 +24,7 @@ import vecmlp.optim.Optimizer;
  * samples (so the inputs stream through the caches as in an epoch). In samples/s (secondary metric
  * {@code samples}). Network, workspace, gradient buffer and data are made in {@code @Setup}; a step
  * allocates nothing ({@code -prof gc}). With {@code -p dropout=P}, dropout after every hidden layer (its masks
- * drawn anew each step).
+ * drawn anew each step); with {@code -p norm=batch}, batch normalization of every hidden layer.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -49,6 +50,10 @@ public class TrainBenchmark {
     @Param({"0"})
     public float dropout;
 
+    /** Normalization of every hidden layer: {@code none} or {@code batch} ({@code -p norm=none,batch}). */
+    @Param({"none"})
+    public String norm;
+
     private Mlp mlp;
     private Optimizer sgd;
     private Workspace ws;
@@ -62,10 +67,24 @@ public class TrainBenchmark {
     @Setup
     public void setUp() {
         mlp = Networks.classifier(net, Impls.kernels(impl));
-        if (dropout > 0f) {
-            float[] p = new float[mlp.layerCount()];
-            java.util.Arrays.fill(p, 0, p.length - 1, dropout);
-            mlp = Mlp.of(mlp.layerSizes(), mlp.activations(), p, mlp.loss(), mlp.parameters(), mlp.kernels());
+        if (dropout > 0f || !norm.equals("none")) {
+            int layers = mlp.layerCount();
+            float[] p = new float[layers];
+            java.util.Arrays.fill(p, 0, layers - 1, dropout);
+            Normalization[] norms = new Normalization[layers];
+            java.util.Arrays.fill(norms, Normalization.valueOf(norm.toUpperCase(java.util.Locale.ROOT)));
+            norms[layers - 1] = Normalization.NONE;
+            float[] params = new float[(int) Mlp.parameterCount(mlp.layerSizes(), norms)];
+            Mlp with = Mlp.of(mlp.layerSizes(), mlp.activations(), p, norms, mlp.loss(), params, mlp.kernels());
+            for (int l = 0; l < layers; l++) { // the same W and b; γ = 1, β = 0
+                int n = mlp.layer(l).outputSize();
+                System.arraycopy(mlp.parameters(), mlp.weightOffset(l), params, with.weightOffset(l),
+                        mlp.layer(l).weightCount() + n);
+                if (with.gammaOffset(l) >= 0) {
+                    java.util.Arrays.fill(params, with.gammaOffset(l), with.gammaOffset(l) + n, 1f);
+                }
+            }
+            mlp = with;
         }
         sgd = Optimizer.sgd(0.01f).kernels(mlp.kernels());
         ws = mlp.newWorkspace(batch);

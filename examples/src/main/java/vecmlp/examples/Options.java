@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
             "  calculus   print MATH.md's worked examples A, B, C computed by vecmlp",
             "  xor        train a 2-8-1 network on XOR and print the truth table it learned",
             "  help       this text (also --help, -h)", "", "Options:"},
-        footer = {"", "Your own data: features are standardized with the training split's statistics."},
+        footer = {"", "Your own data: features are standardized with the training split's statistics (--normalize)."},
         sortOptions = false)
 final class Options {
 
@@ -78,9 +78,18 @@ final class Options {
         hidden = w;
     }
 
+    @Option(names = "--norm", paramLabel = "KIND",
+            description = "normalization of each hidden layer before its ReLU: none | batch (default none)")
+    String norm = "none";
+
     @Option(names = "--dropout", paramLabel = "P",
             description = "drop probability after each hidden layer, in [0, 1) (default 0: none)")
     float dropout;
+
+    @Option(names = "--normalize", paramLabel = "HOW", description = {"standard: each feature to mean 0 and "
+        + "standard deviation 1 (default); minmax: each feature's range to [0, 1]; pixels: every value / 255 (8-bit"
+        + " images); the statistics come from the training split"})
+    String normalize = "standard";
 
     @Option(names = "--seed", paramLabel = "N",
             description = "seed of the split, the initial weights, the shuffling and dropout (default 42)")
@@ -127,6 +136,13 @@ final class Options {
 
     @Option(names = "--idx-labels", paramLabel = "PATH", description = "MNIST-style IDX labels (raw or .gz)")
     Path idxLabels;
+
+    @Option(names = "--idx-test-images", paramLabel = "PATH",
+            description = "a separate IDX test set (e.g. MNIST's t10k) instead of --test's fraction; needs --idx-test-labels")
+    Path idxTestImages;
+
+    @Option(names = "--idx-test-labels", paramLabel = "PATH", description = "the separate test set's IDX labels")
+    Path idxTestLabels;
 
     /**
      * The options of {@code args}, checked.
@@ -196,6 +212,8 @@ final class Options {
         if (!(dropout >= 0f && dropout < 1f)) {
             throw bad("--dropout expects a probability in [0, 1): '" + dropout + "'");
         }
+        normalize = oneOf("--normalize", normalize, "standard", "minmax", "pixels");
+        norm = oneOf("--norm", norm, "none", "batch");
         optimizer = oneOf("--optimizer", optimizer, "sgd", "momentum", "adam", "adamw");
         kernels = oneOf("--kernels", kernels, "scalar", "simd", "auto");
         fraction("--validation", validation);
@@ -207,12 +225,21 @@ final class Options {
             throw bad("--idx-images and --idx-labels go together: "
                     + (idxImages == null ? "--idx-images" : "--idx-labels") + " is missing");
         }
+        if ((idxTestImages == null) != (idxTestLabels == null)) {
+            throw bad("--idx-test-images and --idx-test-labels go together: "
+                    + (idxTestImages == null ? "--idx-test-images" : "--idx-test-labels") + " is missing");
+        }
+        if (idxTestImages != null && idxImages == null) {
+            throw bad("--idx-test-images needs --idx-images and --idx-labels for training");
+        }
         if (csv != null && idxImages != null) {
             throw bad("--csv and --idx-images exclude each other");
         }
         exists("--csv", csv);
         exists("--idx-images", idxImages);
         exists("--idx-labels", idxLabels);
+        exists("--idx-test-images", idxTestImages);
+        exists("--idx-test-labels", idxTestLabels);
     }
 
     private void positive(String option, long value) {

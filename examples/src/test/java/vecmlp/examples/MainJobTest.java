@@ -49,7 +49,11 @@ class MainJobTest {
     }
 
     private static double testAccuracy(String out) {
-        Matcher m = Pattern.compile("test accuracy: ([0-9.]+)% \\((\\d+) of 360\\)").matcher(out);
+        return testAccuracy(out, 360);
+    }
+
+    private static double testAccuracy(String out, int testRows) {
+        Matcher m = Pattern.compile("test accuracy: ([0-9.]+)% \\((\\d+) of " + testRows + "\\)").matcher(out);
         assertTrue(m.find(), out);
         return Double.parseDouble(m.group(1));
     }
@@ -158,6 +162,26 @@ class MainJobTest {
                 dir.resolve("idx").toString());
         assertEquals(0, r.status, r.err);
         assertTrue(testAccuracy(r.out) >= 90.0, r.out);
+
+        // A separate test set (as MNIST's t10k files): here the last 297 digits, written as IDX files too.
+        int from = d.rows() - 297;
+        ByteBuffer testImages = ByteBuffer.allocate(16 + 297 * 64).putInt(0x00000803).putInt(297).putInt(8).putInt(8);
+        ByteBuffer testLabels = ByteBuffer.allocate(8 + 297).putInt(0x00000801).putInt(297);
+        for (int i = from; i < d.rows(); i++) {
+            for (int j = 0; j < 64; j++) {
+                testImages.put((byte) d.features()[i * 64 + j]);
+            }
+            testLabels.put((byte) d.labels()[i]);
+        }
+        Path tx = Files.write(dir.resolve("t-images-idx3-ubyte"), testImages.array());
+        Path ty = Files.write(dir.resolve("t-labels-idx1-ubyte"), testLabels.array());
+        r = main("--idx-images", x.toString(), "--idx-labels", y.toString(), "--idx-test-images", tx.toString(),
+                "--idx-test-labels", ty.toString(), "--dropout", "0.1", "--norm", "batch", "--epochs", "5", "--out",
+                dir.resolve("idx-test").toString());
+        assertEquals(0, r.status, r.err);
+        assertTrue(r.out.contains("/ test 297 (test: t-images-idx3-ubyte"), r.out);
+        assertTrue(r.out.contains("batch norm, dropout 0.1 after each hidden layer"), r.out);
+        assertTrue(testAccuracy(r.out, 297) >= 90.0, r.out);
     }
 
     @Test
