@@ -51,6 +51,42 @@ class NetworkJacobianTest {
         }
     }
 
+    /** Batch normalization in inference (running statistics moved away from 0 and 1, γ and β from 1 and 0). */
+    @Test
+    void batchNormalizedHiddenLayers() {
+        for (Kernels k : Kernels.isSimdAvailable()
+                ? new Kernels[] {Kernels.scalar(), Kernels.simd().withThreads(1)} : new Kernels[] {Kernels.scalar()}) {
+            Mlp mlp = Mlp.builder().input(7).dense(6, Activation.TANH).batchNorm().dense(5, Activation.RELU).batchNorm()
+                    .dropout(0.5f).dense(4, Activation.SOFTMAX).seed(3).kernels(k).build();
+            vecmlp.nn.Rng rng = new vecmlp.nn.Rng(2);
+            float[] p = mlp.parameters();
+            float[] run = mlp.runningStatistics();
+            for (int l = 0; l < 2; l++) {
+                for (int j = 0; j < mlp.layer(l).outputSize(); j++) {
+                    p[mlp.gammaOffset(l) + j] = (float) (1 + 0.5 * rng.nextGaussian());
+                    p[mlp.betaOffset(l) + j] = (float) (0.3 * rng.nextGaussian());
+                    run[mlp.runningMeanOffset(l) + j] = (float) (0.3 * rng.nextGaussian());
+                    run[mlp.runningVarianceOffset(l) + j] = (float) (0.5 + rng.nextDouble());
+                }
+            }
+            float[] x = GradientCheckTest.randomInputs(8, 7);
+            float[] jac = NetworkJacobian.of(mlp, x);
+            double[][] num = NetworkJacobian.numerical(mlp, x, 1e-6);
+            double scale = 0;
+            for (double[] row : num) {
+                for (double v : row) {
+                    scale = Math.max(scale, Math.abs(v));
+                }
+            }
+            assertTrue(scale > 1e-3, "a Jacobian that is all zeros tests nothing: " + scale);
+            for (int i = 0; i < 4; i++) {
+                for (int j = 0; j < 7; j++) {
+                    assertEquals(num[i][j], jac[i * 7 + j], 1e-4 * Math.max(1, scale), k + " J[" + i + "][" + j + "]");
+                }
+            }
+        }
+    }
+
     @Test
     void batchOfInputsEqualsOneAtATime() {
         Mlp mlp = GradientCheckTest.net(Kernels.scalar(), 5, Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY, 4, 6, 3);

@@ -59,6 +59,10 @@ final class Options {
     @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd | momentum | adam | adamw (default adam)")
     String optimizer = "adam";
 
+    @Option(names = "--schedule", paramLabel = "NAME",
+            description = "learning rate schedule: constant | cosine (annealed to 0 over the run; default constant)")
+    String schedule = "constant";
+
     int[] hidden = {128};
 
     @Option(names = "--hidden", paramLabel = "N[,N...]", description = "hidden layer widths, ReLU (default 128)")
@@ -214,6 +218,7 @@ final class Options {
         }
         normalize = oneOf("--normalize", normalize, "standard", "minmax", "pixels");
         norm = oneOf("--norm", norm, "none", "batch");
+        schedule = oneOf("--schedule", schedule, "constant", "cosine");
         optimizer = oneOf("--optimizer", optimizer, "sgd", "momentum", "adam", "adamw");
         kernels = oneOf("--kernels", kernels, "scalar", "simd", "auto");
         fraction("--validation", validation);

@@ -19,6 +19,7 @@ import vecmlp.nn.Loss;
 import vecmlp.nn.Mlp;
 import vecmlp.nn.Normalization;
 import vecmlp.nn.Workspace;
+import vecmlp.optim.LearningRateSchedule;
 import vecmlp.optim.Optimizer;
 import vecmlp.train.BatchEvent;
 import vecmlp.train.Dataset;
@@ -112,6 +113,10 @@ final class TrainCommand {
         Mlp mlp = b.dense(classes, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(o.seed)
                 .kernels(kernels).build();
         Optimizer optimizer = optimizer(o.optimizer, o.lr).kernels(kernels);
+        if (o.schedule.equals("cosine")) {
+            long steps = (long) o.epochs * ((train.rows() + o.batch - 1) / o.batch);
+            optimizer.schedule(LearningRateSchedule.cosine(steps, 0.0));
+        }
 
         out.printf(Locale.ROOT, "data:      %s: %d samples, %d features, %d classes%n", source, samples,
                 features, classes);
@@ -121,7 +126,8 @@ final class TrainCommand {
                 o.normalize.equals("pixels") ? "values / 255" : (o.normalize.equals("minmax") ? "scaled to [0, 1]"
                         : "standardized") + " with training statistics");
         out.printf(Locale.ROOT, "model:     %s, %,d parameters, cross-entropy%n", shape(mlp), mlp.parameterCount());
-        out.printf(Locale.ROOT, "training:  %s lr %s, %d epochs, batch %d%n", o.optimizer, o.lr, o.epochs, o.batch);
+        out.printf(Locale.ROOT, "training:  %s lr %s%s, %d epochs, batch %d%n", o.optimizer, o.lr,
+                o.schedule.equals("cosine") ? " (cosine schedule)" : "", o.epochs, o.batch);
         out.printf(Locale.ROOT, "kernels:   %s%n", kernels.description());
         out.flush();
 

@@ -7,6 +7,7 @@ import vecmlp.kernel.Activation;
 import vecmlp.kernel.Kernels;
 import vecmlp.nn.Loss;
 import vecmlp.nn.Mlp;
+import vecmlp.nn.Normalization;
 
 /**
  * The architecture of a network, in a form Spark can ship to executors: layer sizes {@code n_0, …, n_L}, one
@@ -62,9 +63,19 @@ public final class NetworkSpec implements Serializable {
         return new NetworkSpec(layers, activations, dropout, loss);
     }
 
-    /** The specification of an existing network. */
+    /**
+     * The specification of an existing network.
+     *
+     * @throws IllegalArgumentException if a layer is batch-normalized (not in the Spark trainer yet)
+     */
     public static NetworkSpec of(Mlp mlp) {
         Objects.requireNonNull(mlp, "mlp");
+        for (int l = 0; l < mlp.layerCount(); l++) {
+            if (mlp.normalization(l) != Normalization.NONE) {
+                throw new IllegalArgumentException("the Spark trainer does not support normalization yet: layer " + l
+                        + " of " + mlp + " is " + mlp.normalization(l));
+            }
+        }
         return new NetworkSpec(mlp.layerSizes(), mlp.activations(), mlp.dropouts(), mlp.loss());
     }
 

@@ -78,6 +78,15 @@ class SparkTrainerTest {
     }
 
     @Test
+    void aBatchNormalizedNetworkIsRefusedNotSilentlyChanged() {
+        Mlp bn = Mlp.builder().input(64).dense(32, Activation.RELU).batchNorm().dense(10, Activation.SOFTMAX)
+                .kernels(Kernels.scalar()).build();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> NetworkSpec.of(bn));
+        assertTrue(e.getMessage().contains("layer 0") && e.getMessage().contains("BATCH"), e.getMessage());
+    }
+
+    @Test
     void sameSeedDataAndPartitioningGiveIdenticalWeights() {
         org.apache.spark.sql.Dataset<Row> three = TestData.frame(digitsSplit().train(), 3);
         SparkTrainer.Builder sync = SparkTrainer.builder(DIGITS_NET, ADAM).batchSize(64).epochs(2).seed(9L);
