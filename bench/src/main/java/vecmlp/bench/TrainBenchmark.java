@@ -50,7 +50,7 @@ public class TrainBenchmark {
     @Param({"0"})
     public float dropout;
 
-    /** Normalization of every hidden layer: {@code none} or {@code batch} ({@code -p norm=none,batch}). */
+    /** Normalization of every hidden layer: {@code none}, {@code batch} or {@code layer} ({@code -p norm=none,batch}). */
     @Param({"none"})
     public String norm;
 

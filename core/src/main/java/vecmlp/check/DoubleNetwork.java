@@ -9,7 +9,7 @@ import vecmlp.nn.Normalization;
 /**
  * An independent float64 forward pass of an {@link Mlp}'s architecture: plain loops, the activations and
  * losses written from their definitions (not from the kernels), for central differences. A training pass
- * normalizes with the batch's statistics and applies dropout with the masks of {@link Mlp#dropoutRowKey} for
+ * normalizes with the batch's statistics (layer normalization: each row's, in both) and applies dropout with the masks of {@link Mlp#dropoutRowKey} for
  * (seed, step) and each row's position; an inference pass uses the running statistics (as they were when this
  * was made).
  */
@@ -112,6 +112,24 @@ final class DoubleNetwork {
                     double scale = theta[gammaOff[l] + j] / Math.sqrt(var + Mlp.BATCH_NORM_EPSILON);
                     for (int i = 0; i < rows; i++) {
                         y[i][j] = (z[i][j] - mean) * scale + theta[betaOff[l] + j];
+                    }
+                }
+            }
+            if (norms[l] == Normalization.LAYER) {
+                y = new double[rows][n];
+                for (int i = 0; i < rows; i++) {
+                    double mean = 0;
+                    for (int j = 0; j < n; j++) {
+                        mean += z[i][j];
+                    }
+                    mean /= n;
+                    double var = 0;
+                    for (int j = 0; j < n; j++) {
+                        var += (z[i][j] - mean) * (z[i][j] - mean);
+                    }
+                    double r = 1 / Math.sqrt(var / n + Mlp.LAYER_NORM_EPSILON);
+                    for (int j = 0; j < n; j++) {
+                        y[i][j] = (z[i][j] - mean) * r * theta[gammaOff[l] + j] + theta[betaOff[l] + j];
                     }
                 }
             }

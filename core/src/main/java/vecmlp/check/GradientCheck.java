@@ -8,8 +8,8 @@ import vecmlp.nn.Workspace;
  * Checks an {@link Mlp}'s backpropagation against float64 central differences
  * {@code (L(θ + h e_i) − L(θ − h e_i)) / 2h} of an independent double-precision forward pass, for every
  * parameter, and reports the relative error {@code |a − b| / max(|a| + |b|, tiny)} per layer (weights,
- * bias and normalization parameters separately). Both passes are training passes: dropout applies one fixed mask (seed 0, step 0, rows
- * by position). Cost: two forward passes of the whole batch per parameter: use small networks.
+ * bias and normalization parameters separately). Both passes are training passes: batch normalization uses
+ * the batch's statistics, dropout one fixed mask (seed 0, step 0, rows by position). Cost: two forward passes of the whole batch per parameter: use small networks.
  * Thread-safe (reads the model only).
  */
 public final class GradientCheck {
@@ -53,7 +53,7 @@ public final class GradientCheck {
             return biasErrors[l];
         }
 
-        /** The largest relative error among layer {@code l}'s normalization parameters {@code γ}, {@code β} (0 without). */
+        /** The largest relative error among layer {@code l}'s {@code γ} and {@code β} (0 without normalization). */
         public double normalizationError(int l) {
             return normErrors[l];
         }

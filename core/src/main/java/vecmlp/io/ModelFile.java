@@ -31,7 +31,7 @@ import vecmlp.nn.Normalization;
  * {@code tensors["layers.0.weight"] = linear.weight.detach().T.contiguous()}. A batch-normalized layer adds
  * {@code layers.l.norm.weight} ({@code γ}), {@code layers.l.norm.bias} ({@code β}),
  * {@code layers.l.norm.running_mean} and {@code layers.l.norm.running_var}, each {@code [n_{l+1}]}: PyTorch's
- * {@code BatchNorm1d} tensors of those names.
+ * {@code BatchNorm1d} tensors of those names; a layer-normalized layer the first two ({@code LayerNorm}'s).
  *
  * <p><b>Metadata</b> (all strings, as safetensors requires):
  * <pre>
@@ -41,7 +41,7 @@ import vecmlp.nn.Normalization;
  *   vecmlp.activations     "relu,softmax"        one per layer: identity, relu, leaky_relu(0.01), sigmoid, tanh, softmax
  *   vecmlp.loss            "cross_entropy"       or mse, binary_cross_entropy
  *   vecmlp.dropout         "0.2,0.2,0"           optional, one drop probability per layer (training only; absent: none)
- *   vecmlp.normalization   "batch,none,none"     optional, one per layer: none or batch (absent: none)
+ *   vecmlp.normalization   "batch,none,none"     optional, one per layer: none, batch or layer (absent: none)
  *   vecmlp.checksum        "crc32c:89abcdef"     required; "none" for a file written without one (see SafeTensors)
  * </pre>
  * A reader that does not know {@code vecmlp.dropout} loads the same network for inference, where dropout
@@ -97,7 +97,7 @@ public final class ModelFile {
         return "layers." + layer + ".bias";
     }
 
-    /** The name of batch-normalized layer {@code layer}'s tensor {@code part} (weight, bias, running_mean, running_var). */
+    /** The name of a batch-normalized layer's tensor: {@code part} is weight, bias, running_mean or running_var. */
     public static String normName(int layer, String part) {
         return "layers." + layer + ".norm." + part;
     }
@@ -190,10 +190,8 @@ public final class ModelFile {
         for (int l = 0; l < acts.length; l++) {
             expected.add(weightName(l));
             expected.add(biasName(l));
-            for (String part : NORM_PARTS) {
-                if (norms[l] == Normalization.BATCH) {
-                    expected.add(normName(l, part));
-                }
+            for (int k = 0; k < partsOf(norms[l]); k++) {
+                expected.add(normName(l, NORM_PARTS[k]));
             }
         }
         for (SafeTensors.Tensor t : st.tensors()) {
@@ -209,22 +207,22 @@ public final class ModelFile {
         for (int l = 0; l < acts.length; l++) {
             tensor(st, weightName(l), new long[] {sizes[l], sizes[l + 1]}, sizes);
             tensor(st, biasName(l), new long[] {sizes[l + 1]}, sizes);
-            for (String part : NORM_PARTS) {
-                if (norms[l] == Normalization.BATCH) {
-                    tensor(st, normName(l, part), new long[] {sizes[l + 1]}, sizes);
-                }
+            for (int k = 0; k < partsOf(norms[l]); k++) {
+                tensor(st, normName(l, NORM_PARTS[k]), new long[] {sizes[l + 1]}, sizes);
             }
         }
         float[] params = new float[(int) count];
-        float[] running = new float[(int) (count - Mlp.parameterCount(sizes)) ];
+        float[] running = new float[(int) (count - Mlp.parameterCount(sizes))]; // ≥ 2 values per normalized unit
         int at = 0;
         int run = 0;
         for (int l = 0; l < acts.length; l++) {
             at = copy(st.tensor(weightName(l)), params, at, opts);
             at = copy(st.tensor(biasName(l)), params, at, opts);
-            if (norms[l] == Normalization.BATCH) {
+            if (norms[l] != Normalization.NONE) {
                 at = copy(st.tensor(normName(l, "weight")), params, at, opts);
                 at = copy(st.tensor(normName(l, "bias")), params, at, opts);
+            }
+            if (norms[l] == Normalization.BATCH) {
                 checkFiniteTensor(st.tensor(normName(l, "running_mean")));
                 run = copy(st.tensor(normName(l, "running_mean")), running, run, opts);
                 SafeTensors.Tensor var = st.tensor(normName(l, "running_var"));
@@ -318,14 +316,15 @@ public final class ModelFile {
             }
             out.add(SafeTensors.Tensor.matrix(weightName(l), n[l], n[l + 1], w));
             out.add(SafeTensors.Tensor.vector(biasName(l), b));
-            if (mlp.normalization(l) == Normalization.BATCH) {
+            if (mlp.normalization(l) != Normalization.NONE) {
                 int w1 = n[l + 1];
                 float[] r = mlp.runningStatistics();
+                boolean bn = mlp.normalization(l) == Normalization.BATCH;
                 float[][] parts = {Arrays.copyOfRange(p, mlp.gammaOffset(l), mlp.gammaOffset(l) + w1),
                     Arrays.copyOfRange(p, mlp.betaOffset(l), mlp.betaOffset(l) + w1),
-                    Arrays.copyOfRange(r, mlp.runningMeanOffset(l), mlp.runningMeanOffset(l) + w1),
-                    Arrays.copyOfRange(r, mlp.runningVarianceOffset(l), mlp.runningVarianceOffset(l) + w1)};
-                for (int k = 0; k < NORM_PARTS.length; k++) {
+                    bn ? Arrays.copyOfRange(r, mlp.runningMeanOffset(l), mlp.runningMeanOffset(l) + w1) : null,
+                    bn ? Arrays.copyOfRange(r, mlp.runningVarianceOffset(l), mlp.runningVarianceOffset(l) + w1) : null};
+                for (int k = 0; k < partsOf(mlp.normalization(l)); k++) {
                     if (!opts.contains(Option.ALLOW_NON_FINITE) || k >= 2) {
                         checkFinite(normName(l, NORM_PARTS[k]), parts[k], w1);
                     }
@@ -441,6 +440,11 @@ public final class ModelFile {
         return dropout;
     }
 
+    /** How many of {@link #NORM_PARTS} a normalization has: 4 for batch (with running statistics), 2 for layer. */
+    private static int partsOf(Normalization n) {
+        return n == Normalization.BATCH ? 4 : n == Normalization.LAYER ? 2 : 0;
+    }
+
     private static Normalization[] none(int layers) {
         Normalization[] n = new Normalization[layers];
         Arrays.fill(n, Normalization.NONE);
@@ -458,8 +462,10 @@ public final class ModelFile {
                 norms[l] = Normalization.NONE;
             } else if (parts[l].equals("batch") && l < layers - 1) {
                 norms[l] = Normalization.BATCH;
+            } else if (parts[l].equals("layer") && l < layers - 1) {
+                norms[l] = Normalization.LAYER;
             } else {
-                throw bad(KEY_NORMALIZATION, "none or batch for layer " + l
+                throw bad(KEY_NORMALIZATION, "none, batch or layer for layer " + l
                         + (l == layers - 1 ? " (none for the output layer)" : ""), text);
             }
         }

@@ -364,8 +364,8 @@ public abstract class Kernels {
      * The training-mode backward pass of {@link #normalizeColumns} with batch statistics, from
      * {@code G = ∂L/∂Y} ({@code m ≥ 1} rows): {@code dBeta[j] = Σ_i g_ij} and {@code dGamma[j] = Σ_i g_ij · x̂_ij}
      * (row order, overwritten), then {@code G} is overwritten with
-     * {@code ∂L/∂Z = (gamma_j · rstd_j / m) · (m · g_ij − dBeta_j − x̂_ij · dGamma_j)} (MATH.md's batch-norm
-     * backward, the mean's and the variance's paths included), evaluated in that order.
+     * {@code ∂L/∂Z = (gamma_j · rstd_j / m) · (m · g_ij − dBeta_j − x̂_ij · dGamma_j)} (the derivative through
+     * the batch's mean and variance included; Ioffe and Szegedy 2015), evaluated in that order.
      */
     public final void normalizeColumnsBackward(int m, int n, float[] xhat, int xOff, int ldx, float[] gamma,
                                                int gOff, float[] rstd, int rOff, float[] g, int gradOff, int ldg,
@@ -385,6 +385,106 @@ public abstract class Kernels {
         }
         normalizeColumnsBackwardK(m, n, xhat, xOff, ldx, gamma, gOff, rstd, rOff, g, gradOff, ldg, dGamma, dgOff,
                 dBeta, dbOff);
+    }
+
+    // ------------------------------------------------------------------ layer normalization
+
+    /**
+     * Layer normalization of each row of an {@code m × n} matrix ({@code n ≥ 1}): {@code μ_i = Σ_j z_ij / n},
+     * {@code σ²_i = Σ_j (z_ij − μ_i)² / n}, {@code rstd_i = 1/√(σ²_i + eps)} (rounded once from double),
+     * {@code x̂_ij = (z_ij − μ_i) · rstd_i} and {@code y_ij = x̂_ij · gamma_j + beta_j}. The row sums are this
+     * implementation's {@link #dot} and {@link #sumOfSquares} (so the SIMD kernels and their twin agree bit for
+     * bit; the scalar reference may differ in the last bits); everything else is one rounding per operation, in
+     * the order written. {@code x̂} and {@code rstd} are kept for {@link #layerNormBackward}; {@code y} may be
+     * {@code z} itself (same array, offset and leading dimension).
+     */
+    public final void layerNorm(int m, int n, float eps, float[] z, int zOff, int ldz, float[] gamma, int gOff,
+                                float[] beta, int bOff, float[] xhat, int xOff, int ldx, float[] rstd, int rOff,
+                                float[] y, int yOff, int ldy) {
+        nonNegative("m", m);
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be >= 1: " + n);
+        }
+        if (!(eps > 0f) || !Float.isFinite(eps)) {
+            throw new IllegalArgumentException("eps must be finite and > 0: " + eps);
+        }
+        matrix("z", z, zOff, ldz, m, n);
+        vector("gamma", gamma, gOff, n);
+        vector("beta", beta, bOff, n);
+        matrix("xhat", xhat, xOff, ldx, m, n);
+        vector("rstd", rstd, rOff, m);
+        matrix("y", y, yOff, ldy, m, n);
+        float[] ones = ones(n);
+        for (int i = 0; i < m; i++) {
+            int zr = zOff + i * ldz;
+            int xr = xOff + i * ldx;
+            int yr = yOff + i * ldy;
+            float mean = dotK(n, z, zr, ones, 0) / n;
+            for (int j = 0; j < n; j++) {
+                xhat[xr + j] = z[zr + j] - mean;
+            }
+            float r = (float) (1.0 / Math.sqrt((double) (sumOfSquaresK(n, xhat, xr) / n) + eps));
+            rstd[rOff + i] = r;
+            for (int j = 0; j < n; j++) {
+                float x = xhat[xr + j] * r;
+                xhat[xr + j] = x;
+                y[yr + j] = x * gamma[gOff + j] + beta[bOff + j];
+            }
+        }
+    }
+
+    /**
+     * The backward pass of {@link #layerNorm}, from {@code G = ∂L/∂Y}: {@code dBeta[j] = Σ_i g_ij} and
+     * {@code dGamma[j] = Σ_i g_ij · x̂_ij} (row order, overwritten), then, with {@code g'_ij = g_ij · gamma_j},
+     * {@code G} is overwritten with {@code ∂L/∂Z = (rstd_i / n) · (n · g'_ij − Σ_j g'_ij − x̂_ij · Σ_j g'_ij x̂_ij)}
+     * (the row sums by {@link #dot}).
+     */
+    public final void layerNormBackward(int m, int n, float[] xhat, int xOff, int ldx, float[] gamma, int gOff,
+                                        float[] rstd, int rOff, float[] g, int gradOff, int ldg, float[] dGamma,
+                                        int dgOff, float[] dBeta, int dbOff) {
+        nonNegative("m", m);
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be >= 1: " + n);
+        }
+        matrix("xhat", xhat, xOff, ldx, m, n);
+        vector("gamma", gamma, gOff, n);
+        vector("rstd", rstd, rOff, m);
+        matrix("g", g, gradOff, ldg, m, n);
+        vector("dGamma", dGamma, dgOff, n);
+        vector("dBeta", dBeta, dbOff, n);
+        java.util.Arrays.fill(dGamma, dgOff, dgOff + n, 0f);
+        java.util.Arrays.fill(dBeta, dbOff, dbOff + n, 0f);
+        float[] ones = ones(n);
+        float width = n;
+        for (int i = 0; i < m; i++) {
+            int xr = xOff + i * ldx;
+            int gr = gradOff + i * ldg;
+            for (int j = 0; j < n; j++) {
+                float gij = g[gr + j];
+                dBeta[dbOff + j] += gij;
+                dGamma[dgOff + j] += gij * xhat[xr + j];
+                g[gr + j] = gij * gamma[gOff + j];
+            }
+            float s1 = dotK(n, g, gr, ones, 0);
+            float s2 = dotK(n, g, gr, xhat, xr);
+            float c = rstd[rOff + i] / width;
+            for (int j = 0; j < n; j++) {
+                g[gr + j] = c * (width * g[gr + j] - s1 - xhat[xr + j] * s2);
+            }
+        }
+    }
+
+    private static volatile float[] ones = new float[0];
+
+    /** At least {@code n} ones (shared, never written after publication): a dot product with it is a sum. */
+    private static float[] ones(int n) {
+        float[] o = ones;
+        if (o.length < n) {
+            o = new float[Math.max(n, 2 * o.length)];
+            java.util.Arrays.fill(o, 1f);
+            ones = o;
+        }
+        return o;
     }
 
     // ------------------------------------------------------------------ optimizer updates

@@ -78,7 +78,8 @@ public final class Layer {
     @Override
     public String toString() {
         return "Layer[" + index + ": " + inputSize + " -> " + outputSize
-                + (normalization == Normalization.BATCH ? " batch-norm" : "") + " " + activation
+                + (normalization == Normalization.BATCH ? " batch-norm" : normalization == Normalization.LAYER
+                        ? " layer-norm" : "") + " " + activation
                 + (dropout > 0f ? ", dropout " + dropout : "") + ", W@" + weightOffset
                 + ", b@" + biasOffset + "]";
     }

@@ -24,8 +24,8 @@ import vecmlp.kernel.Transpose;
  * {@link #weightOffset(int)}), then {@code b} ({@code n_{l+1}} values at {@link #biasOffset(int)}), then for a
  * batch-normalized layer ({@link Builder#batchNorm}) {@code γ} and {@code β} ({@link #gammaOffset},
  * {@link #betaOffset}). Batch normalization's running statistics are state, not parameters
- * ({@link #runningStatistics()}). Gradients ({@link #newGradients()}) and optimizer state use the same layout, so clipping, norms and
- * optimizer steps are single passes over one array.
+ * ({@link #runningStatistics()}). Gradients ({@link #newGradients()}) and optimizer state use the same layout,
+ * so clipping, norms and optimizer steps are single passes over one array.
  *
  * <p><b>Training and inference.</b> {@link #computeGradient computeGradient} is a training pass: layers with
  * dropout ({@link Builder#dropout}) drop, with masks drawn from what {@link Workspace#setTrainingPass} set.
@@ -39,8 +39,9 @@ import vecmlp.kernel.Transpose;
  * the largest batch; with one, no call allocates.
  *
  * <p><b>Threads.</b> Only {@link #parameters()}'s writers (an optimizer, {@link #setParameters(float[])}) and,
- * with batch normalization, training passes (its running statistics) change a model. While nobody writes, every method may be called from many threads at once, each thread
- * with its own workspace (and its own gradient buffer). The kernels chosen at build time do the arithmetic;
+ * with batch normalization, training passes (its running statistics) change a model. While nobody writes,
+ * every method may be called from many threads at once, each thread with its own workspace (and its own
+ * gradient buffer). The kernels chosen at build time do the arithmetic;
  * this class never knows whether they are SIMD.
  *
  * <p><b>Errors.</b> Every public method validates its arguments first and throws
@@ -71,6 +72,8 @@ public final class Mlp {
     public static final float BATCH_NORM_EPSILON = 1e-5f;
     /** Batch normalization's running-statistics momentum, as PyTorch's {@code BatchNorm1d}: {@value}. */
     public static final float BATCH_NORM_MOMENTUM = 0.1f;
+    /** Layer normalization's ε, as PyTorch's {@code LayerNorm}: {@value}. */
+    public static final float LAYER_NORM_EPSILON = 1e-5f;
 
     private Mlp(int[] sizes, Activation[] activations, float[] dropout, Normalization[] norms, Loss loss,
                 Kernels kernels) {
@@ -96,9 +99,10 @@ public final class Mlp {
             biasOff[l] = off;
             off += n;
             boolean bn = norms[l] == Normalization.BATCH;
-            gammaOff[l] = bn ? off : -1;
-            betaOff[l] = bn ? off + n : -1;
-            off += bn ? 2 * n : 0;
+            boolean affine = norms[l] != Normalization.NONE;
+            gammaOff[l] = affine ? off : -1;
+            betaOff[l] = affine ? off + n : -1;
+            off += affine ? 2 * n : 0;
             runMeanOff[l] = bn ? run : -1;
             runVarOff[l] = bn ? run + n : -1;
             run += bn ? 2 * n : 0;
@@ -203,6 +207,10 @@ public final class Mlp {
         }
         for (int l = 0; l < norms.length; l++) {
             Objects.requireNonNull(norms[l], "norms[" + l + "]");
+            if (norms[l] == Normalization.LAYER && layerSizes[l + 1] < 2) {
+                throw new IllegalArgumentException("layer normalization of layer " + l
+                        + " needs a width >= 2 (a single value normalizes to 0): " + layerSizes[l + 1]);
+            }
         }
         if (norms[norms.length - 1] != Normalization.NONE) {
             throw new IllegalArgumentException("the output layer " + (norms.length - 1)
@@ -229,11 +237,11 @@ public final class Mlp {
         return count;
     }
 
-    /** The number of parameters with these normalizations: {@code 2·n_{l+1}} more ({@code γ}, {@code β}) per normalized layer. */
+    /** The number of parameters with these normalizations: {@code 2·n_{l+1}} more ({@code γ}, {@code β}) per one. */
     public static long parameterCount(int[] layerSizes, Normalization[] norms) {
         long count = parameterCount(layerSizes);
         for (int l = 0; l < norms.length && l + 1 < layerSizes.length; l++) {
-            count += norms[l] == Normalization.BATCH ? 2L * layerSizes[l + 1] : 0;
+            count += norms[l] != Normalization.NONE ? 2L * layerSizes[l + 1] : 0;
         }
         return count;
     }
@@ -293,7 +301,7 @@ public final class Mlp {
         return norms.clone();
     }
 
-    /** Offset in {@link #parameters()} of batch-normalized layer {@code layer}'s {@code γ} ({@code n_{l+1}} values), −1 without. */
+    /** Offset in {@link #parameters()} of layer {@code layer}'s {@code γ} ({@code n_{l+1}} values), −1 without. */
     public int gammaOffset(int layer) {
         return gammaOff[checkLayer(layer)];
     }
@@ -603,10 +611,14 @@ public final class Mlp {
                 kernels.sgemmBiasActivation(Transpose.NO, Transpose.NO, rows, n, k, in, inOff, k,
                         params, weightOff[l], n, params, biasOff[l], Activation.IDENTITY, ws.z, 0, n);
                 kernels.activationForward(activations[l], rows, n, ws.z, 0, n, ws.act[l], 0, n);
-            } else if (norms[l] == Normalization.BATCH) {
+            } else if (norms[l] != Normalization.NONE) {
                 kernels.sgemmBiasActivation(Transpose.NO, Transpose.NO, rows, n, k, in, inOff, k,
                         params, weightOff[l], n, params, biasOff[l], Activation.IDENTITY, ws.act[l], 0, n);
-                batchNorm(l, rows, ws, training);
+                if (norms[l] == Normalization.BATCH) {
+                    batchNorm(l, rows, ws, training);
+                } else {
+                    layerNorm(l, rows, ws);
+                }
                 if (activations[l].kind() != Activation.Kind.IDENTITY) {
                     kernels.activationForward(activations[l], rows, n, ws.act[l], 0, n, ws.act[l], 0, n);
                 }
@@ -665,6 +677,19 @@ public final class Mlp {
         }
     }
 
+    /** Layer normalization of layer {@code l}'s {@code Z} in {@code ws.act[l]}, in place, keeping x̂ and each row's 1/σ. */
+    private void layerNorm(int l, int rows, Workspace ws) {
+        int n = sizes[l + 1];
+        if (ws.xhat[l] == null) {
+            ws.bnMean[l] = new float[n];
+            ws.bnVar[l] = new float[n];
+            ws.bnRstd[l] = new float[ws.maxBatch];
+            ws.xhat[l] = new float[ws.maxBatch * n];
+        }
+        kernels.layerNorm(rows, n, LAYER_NORM_EPSILON, ws.act[l], 0, n, params, gammaOff[l], params, betaOff[l],
+                ws.xhat[l], 0, n, ws.bnRstd[l], 0, ws.act[l], 0, n);
+    }
+
     /** The row keys of dense layer {@code layer}'s dropout in the current training pass into {@code ws.rowKeys}. */
     private static void dropoutRowKeys(Workspace ws, int layer, int rows) {
         long base = layerKey(ws.seed, ws.step, layer);
@@ -705,7 +730,12 @@ public final class Mlp {
         for (int l = activations.length - 1; l >= 0; l--) {
             int k = sizes[l];
             int n = sizes[l + 1];
-            if (norms[l] == Normalization.BATCH) {
+            if (norms[l] == Normalization.LAYER) {
+                // ∂L/∂Y → ∂L/∂Z; an inference pass (Jacobians) puts dγ, dβ in scratch
+                kernels.layerNormBackward(rows, n, ws.xhat[l], 0, n, params, gammaOff[l], ws.bnRstd[l], 0, g, 0, n,
+                        training ? grad : ws.bnMean[l], training ? gammaOff[l] : 0, training ? grad : ws.bnVar[l],
+                        training ? betaOff[l] : 0);
+            } else if (norms[l] == Normalization.BATCH) {
                 // G arrives as ∂L/∂Y (after the normalization, before σ); make it ∂L/∂Z.
                 if (training) {
                     kernels.normalizeColumnsBackward(rows, n, ws.xhat[l], 0, n, params, gammaOff[l], ws.bnRstd[l], 0,
@@ -879,7 +909,8 @@ public final class Mlp {
     public String toString() {
         StringBuilder sb = new StringBuilder("Mlp[").append(sizes[0]);
         for (int l = 0; l < activations.length; l++) {
-            sb.append(" -> ").append(sizes[l + 1]).append(norms[l] == Normalization.BATCH ? " batch-norm " : " ")
+            sb.append(" -> ").append(sizes[l + 1]).append(norms[l] == Normalization.BATCH ? " batch-norm "
+                    : norms[l] == Normalization.LAYER ? " layer-norm " : " ")
                     .append(activations[l]);
             if (dropout[l] > 0f) {
                 sb.append(" dropout ").append(dropout[l]);
@@ -951,6 +982,28 @@ public final class Mlp {
                 throw new IllegalStateException("batchNorm() needs a dense layer before it");
             }
             normList.set(normList.size() - 1, Normalization.BATCH);
+            return this;
+        }
+
+        /**
+         * Layer normalization of the last dense layer added, between its product and its activation (PyTorch's
+         * {@code Linear → LayerNorm → activation}; see {@link Normalization#LAYER}): {@code γ} starts at 1,
+         * {@code β} at 0. Not allowed on the output layer, nor on a layer of width 1 (whose normalized value is
+         * always 0).
+         *
+         * @throws IllegalStateException if no dense layer was added yet
+         * @throws IllegalArgumentException if the last dense layer has width 1
+         */
+        public Builder layerNorm() {
+            if (widths.isEmpty()) {
+                throw new IllegalStateException("layerNorm() needs a dense layer before it");
+            }
+            int width = widths.get(widths.size() - 1);
+            if (width < 2) {
+                throw new IllegalArgumentException("layerNorm() of layer " + (widths.size() - 1)
+                        + " needs a width >= 2 (a single value normalizes to 0): " + width);
+            }
+            normList.set(normList.size() - 1, Normalization.LAYER);
             return this;
         }
 

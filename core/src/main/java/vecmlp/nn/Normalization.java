@@ -14,5 +14,12 @@ public enum Normalization {
      * ({@code ε = }{@value Mlp#BATCH_NORM_EPSILON}, {@code momentum = }{@value Mlp#BATCH_NORM_MOMENTUM}).
      * {@code γ} and {@code β} are parameters.
      */
-    BATCH
+    BATCH,
+    /**
+     * Layer normalization (PyTorch's {@code LayerNorm(n)} between {@code Linear} and the activation): each row
+     * normalized with its own mean and biased variance, {@code A = σ(γ ⊙ (Z − μ_row) / √(σ²_row + ε) + β)}, the
+     * same in training and inference ({@code ε = }{@value Mlp#LAYER_NORM_EPSILON}). {@code γ} and {@code β} are
+     * parameters.
+     */
+    LAYER
 }

@@ -194,6 +194,44 @@ class GradientCheckTest {
         return tests;
     }
 
+    /** Layer normalization on both hidden layers, with and without dropout; γ and β moved from 1 and 0. */
+    @TestFactory
+    List<DynamicTest> layerNorm() {
+        List<DynamicTest> tests = new ArrayList<>();
+        List<Kernels> kernels = new ArrayList<>();
+        kernels.add(Kernels.scalar());
+        if (Kernels.isSimdAvailable()) {
+            kernels.add(Kernels.simd().withThreads(1));
+        }
+        for (Kernels k : kernels) {
+            for (Activation h : new Activation[] {Activation.IDENTITY, Activation.RELU, Activation.SIGMOID,
+                Activation.TANH}) {
+                for (float p : new float[] {0f, 0.3f}) {
+                    tests.add(DynamicTest.dynamicTest((k.isSimd() ? "simd " : "scalar ") + h + " dropout " + p, () -> {
+                        Mlp.Builder b = Mlp.builder().input(4).seed(29).kernels(k).init(Init.GLOROT_NORMAL);
+                        Mlp mlp = b.dense(6, h).layerNorm().dropout(p).dense(5, h).layerNorm().dropout(p)
+                                .dense(3, Activation.SOFTMAX).build();
+                        Rng rng = new Rng(43);
+                        float[] theta = mlp.parameters();
+                        for (int l = 0; l < 2; l++) {
+                            for (int j = 0; j < mlp.layer(l).outputSize(); j++) {
+                                theta[mlp.biasOffset(l) + j] = (float) (0.3 * rng.nextGaussian());
+                                theta[mlp.gammaOffset(l) + j] = (float) (1 + 0.5 * rng.nextGaussian());
+                                theta[mlp.betaOffset(l) + j] = (float) (0.3 * rng.nextGaussian());
+                            }
+                        }
+                        float[] x = randomInputs(10, 5 * 4);
+                        GradientCheck.Result r = GradientCheck.check(mlp, x, 5, new int[] {0, 1, 2, 2, 1}, null, 1e-6,
+                                TINY);
+                        assertPasses(r);
+                        assertTrue(r.normalizationError(0) > 0 || r.normalizationError(1) > 0, "γ, β were checked");
+                    }));
+                }
+            }
+        }
+        return tests;
+    }
+
     private static void assertPasses(GradientCheck.Result r) {
         assertTrue(r.maxError() < TOLERANCE, r::toString);
         // The check must be able to fail: a gradient off by 1% in one entry is reported.

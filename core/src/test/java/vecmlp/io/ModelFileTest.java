@@ -178,9 +178,35 @@ class ModelFileTest {
                 "layers.0.norm.bias", "no such tensor");
         rejects(edited(mlp, m -> m.put("vecmlp.normalization", "batch,batch,batch"), t -> { }),
                 "vecmlp.normalization", "batch,batch,batch");
+        rejects(edited(mlp, m -> m.put("vecmlp.normalization", "batch,group,none"), t -> { }),
+                "vecmlp.normalization", "group");
         rejects(edited(mlp, m -> m.put("vecmlp.normalization", "batch,layer,none"), t -> { }),
-                "vecmlp.normalization", "layer");
+                "layers.1.norm.running_mean", "unexpected");
         rejects(edited(mlp, m -> m.remove("vecmlp.normalization"), t -> { }), "layers.0.norm", "unexpected");
+    }
+
+    /** Layer normalization: {@code "layer"} and the two tensors {@code norm.weight}, {@code norm.bias}. */
+    @Test
+    void layerNormIsSavedAndLoaded() throws Exception {
+        Mlp mlp = Mlp.builder().input(6).dense(16, Activation.RELU).layerNorm().dense(8, Activation.TANH)
+                .dense(3, Activation.SOFTMAX).seed(6).build();
+        vecmlp.train.Trainer.builder(mlp, vecmlp.optim.Optimizer.adam(0.01f)).epochs(2).batchSize(16).seed(6).build()
+                .fit(ModelFileTestSupport.blobs(100, 6));
+        Path file = dir.resolve("ln.safetensors");
+        ModelFile.save(mlp, file);
+        SafeTensors st = SafeTensors.read(file);
+        assertEquals("layer,none,none", st.metadata().get("vecmlp.normalization"));
+        assertTrue(names(st).containsAll(List.of("layers.0.norm.weight", "layers.0.norm.bias")), names(st).toString());
+        assertFalse(names(st).contains("layers.0.norm.running_mean"));
+        Mlp back = ModelFile.load(file);
+        assertArrayEquals(bits(mlp.parameters()), bits(back.parameters()));
+        assertArrayEquals(mlp.normalizations(), back.normalizations());
+        float[] x = java.util.Arrays.copyOf(ModelFileTestSupport.blobs(10, 7).features(), 60);
+        float[] a = new float[30];
+        float[] b = new float[30];
+        mlp.predict(x, 10, a);
+        back.predict(x, 10, b);
+        assertArrayEquals(bits(a), bits(b));
     }
 
     private static void replace(List<SafeTensors.Tensor> tensors, String name, float first) {

@@ -83,7 +83,7 @@ final class Options {
     }
 
     @Option(names = "--norm", paramLabel = "KIND",
-            description = "normalization of each hidden layer before its ReLU: none | batch (default none)")
+            description = "normalization of each hidden layer before its ReLU: none | batch | layer (default none)")
     String norm = "none";
 
     @Option(names = "--dropout", paramLabel = "P",
@@ -217,7 +217,7 @@ final class Options {
             throw bad("--dropout expects a probability in [0, 1): '" + dropout + "'");
         }
         normalize = oneOf("--normalize", normalize, "standard", "minmax", "pixels");
-        norm = oneOf("--norm", norm, "none", "batch");
+        norm = oneOf("--norm", norm, "none", "batch", "layer");
         schedule = oneOf("--schedule", schedule, "constant", "cosine");
         optimizer = oneOf("--optimizer", optimizer, "sgd", "momentum", "adam", "adamw");
         kernels = oneOf("--kernels", kernels, "scalar", "simd", "auto");

@@ -107,6 +107,8 @@ final class TrainCommand {
             b.dense(h, Activation.RELU);
             if (o.norm.equals("batch")) {
                 b.batchNorm();
+            } else if (o.norm.equals("layer")) {
+                b.layerNorm();
             }
             b.dropout(o.dropout);
         }
@@ -255,8 +257,8 @@ final class TrainCommand {
             s.append(s.length() == 0 ? "" : "-").append(n);
         }
         s.append(" MLP");
-        if (mlp.normalization(0) == Normalization.BATCH) {
-            s.append(", batch norm");
+        if (mlp.normalization(0) != Normalization.NONE) {
+            s.append(mlp.normalization(0) == Normalization.BATCH ? ", batch norm" : ", layer norm");
         }
         float p = mlp.dropout(0);
         return p > 0f ? s.append(", dropout ").append(p).append(" after each hidden layer").toString() : s.toString();

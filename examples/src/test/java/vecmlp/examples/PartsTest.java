@@ -217,7 +217,7 @@ class PartsTest {
             "--validation + --test", "exclude each other", "Unknown option: '--epoch'; did you mean --epochs?",
             "--csv: no such file: 'no-such-file.csv'", "--dropout expects a probability in [0, 1): '1.0'",
             "--dropout expects a probability in [0, 1): '-0.5'", "--idx-test-labels is missing",
-            "--norm expects one of none, batch: 'group'", "--normalize expects one of standard, minmax, pixels: 'log'",
+            "--norm expects one of none, batch, layer: 'group'", "--normalize expects one of standard, minmax, pixels: 'log'",
             "--schedule expects one of constant, cosine: 'step'"};
         for (int i = 0; i < bad.length; i++) {
             String[] args = bad[i];

@@ -11,8 +11,8 @@ import vecmlp.nn.Normalization;
 
 /**
  * The architecture of a network, in a form Spark can ship to executors: layer sizes {@code n_0, …, n_L}, one
- * activation per dense layer (kind and leaky-ReLU slope), the dropout after each and the loss. Immutable and
- * thread-safe.
+ * activation per dense layer (kind and leaky-ReLU slope), its normalization (none or layer), the dropout after
+ * each and the loss. Immutable and thread-safe.
  */
 public final class NetworkSpec implements Serializable {
 
@@ -22,11 +22,13 @@ public final class NetworkSpec implements Serializable {
     private final Activation.Kind[] kinds;
     private final float[] slopes;
     private final float[] dropout;
+    private final Normalization[] norms;
     private final Loss loss;
 
-    private NetworkSpec(int[] layers, Activation[] activations, float[] dropout, Loss loss) {
+    private NetworkSpec(int[] layers, Activation[] activations, float[] dropout, Normalization[] norms, Loss loss) {
         this.layers = layers.clone();
         this.dropout = dropout.clone();
+        this.norms = norms.clone();
         this.kinds = new Activation.Kind[activations.length];
         this.slopes = new float[activations.length];
         for (int l = 0; l < activations.length; l++) {
@@ -54,13 +56,38 @@ public final class NetworkSpec implements Serializable {
      * @throws IllegalArgumentException naming the bad argument and value
      */
     public static NetworkSpec of(int[] layers, Activation[] activations, float[] dropout, Loss loss) {
+        Objects.requireNonNull(activations, "activations");
+        Normalization[] none = new Normalization[activations.length];
+        Arrays.fill(none, Normalization.NONE);
+        return of(layers, activations, dropout, none, loss);
+    }
+
+    /**
+     * A specification with dropout and a normalization per dense layer: {@link Normalization#NONE} or
+     * {@link Normalization#LAYER} (batch normalization is not in the Spark trainer yet).
+     *
+     * @throws IllegalArgumentException naming the bad argument and value
+     */
+    public static NetworkSpec of(int[] layers, Activation[] activations, float[] dropout, Normalization[] norms,
+                                 Loss loss) {
         Objects.requireNonNull(layers, "layers");
         Objects.requireNonNull(activations, "activations");
         Objects.requireNonNull(dropout, "dropout");
+        Objects.requireNonNull(norms, "norms");
         Objects.requireNonNull(loss, "loss");
-        Mlp.of(layers, activations, dropout, loss, new float[Math.toIntExact(Mlp.parameterCount(layers))],
-                Kernels.scalar());
-        return new NetworkSpec(layers, activations, dropout, loss);
+        checkNoBatchNorm(norms);
+        Mlp.of(layers, activations, dropout, norms, loss,
+                new float[Math.toIntExact(Mlp.parameterCount(layers, norms))], Kernels.scalar());
+        return new NetworkSpec(layers, activations, dropout, norms, loss);
+    }
+
+    private static void checkNoBatchNorm(Normalization[] norms) {
+        for (int l = 0; l < norms.length; l++) {
+            if (norms[l] == Normalization.BATCH) {
+                throw new IllegalArgumentException("the Spark trainer does not support batch normalization yet"
+                        + " (its running statistics are not combined across partitions): layer " + l + " is BATCH");
+            }
+        }
     }
 
     /**
@@ -70,13 +97,8 @@ public final class NetworkSpec implements Serializable {
      */
     public static NetworkSpec of(Mlp mlp) {
         Objects.requireNonNull(mlp, "mlp");
-        for (int l = 0; l < mlp.layerCount(); l++) {
-            if (mlp.normalization(l) != Normalization.NONE) {
-                throw new IllegalArgumentException("the Spark trainer does not support normalization yet: layer " + l
-                        + " of " + mlp + " is " + mlp.normalization(l));
-            }
-        }
-        return new NetworkSpec(mlp.layerSizes(), mlp.activations(), mlp.dropouts(), mlp.loss());
+        checkNoBatchNorm(mlp.normalizations());
+        return new NetworkSpec(mlp.layerSizes(), mlp.activations(), mlp.dropouts(), mlp.normalizations(), mlp.loss());
     }
 
     /** The layer sizes {@code n_0, …, n_L} (a copy). */
@@ -102,6 +124,11 @@ public final class NetworkSpec implements Serializable {
         return dropout.clone();
     }
 
+    /** The normalization of each dense layer (a copy). */
+    public Normalization[] normalizations() {
+        return norms.clone();
+    }
+
     /** The loss. */
     public Loss loss() {
         return loss;
@@ -119,7 +146,7 @@ public final class NetworkSpec implements Serializable {
 
     /** The number of parameters. */
     public int parameterCount() {
-        return Math.toIntExact(Mlp.parameterCount(layers));
+        return Math.toIntExact(Mlp.parameterCount(layers, norms));
     }
 
     /** A network of this architecture initialised from {@code seed} (as {@link Mlp.Builder#seed}). */
@@ -127,21 +154,26 @@ public final class NetworkSpec implements Serializable {
         Mlp.Builder b = Mlp.builder().input(layers[0]).loss(loss).seed(seed).kernels(kernels);
         Activation[] acts = activations();
         for (int l = 0; l < acts.length; l++) {
-            b.dense(layers[l + 1], acts[l]).dropout(dropout[l]);
+            b.dense(layers[l + 1], acts[l]);
+            if (norms[l] == Normalization.LAYER) {
+                b.layerNorm();
+            }
+            b.dropout(dropout[l]);
         }
         return b.build();
     }
 
     /** A network of this architecture with the given parameters (copied). */
     public Mlp withParameters(float[] parameters, Kernels kernels) {
-        return Mlp.of(layers, activations(), dropout, loss, parameters, kernels);
+        return Mlp.of(layers, activations(), dropout, norms, loss, parameters, kernels);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof NetworkSpec && Arrays.equals(layers, ((NetworkSpec) o).layers)
                 && Arrays.equals(kinds, ((NetworkSpec) o).kinds) && Arrays.equals(slopes, ((NetworkSpec) o).slopes)
-                && Arrays.equals(dropout, ((NetworkSpec) o).dropout) && loss == ((NetworkSpec) o).loss;
+                && Arrays.equals(dropout, ((NetworkSpec) o).dropout) && Arrays.equals(norms, ((NetworkSpec) o).norms)
+                && loss == ((NetworkSpec) o).loss;
     }
 
     @Override
@@ -151,7 +183,7 @@ public final class NetworkSpec implements Serializable {
 
     @Override
     public String toString() {
-        return "NetworkSpec" + Arrays.toString(layers) + " " + Arrays.toString(activations()) + " dropout "
-                + Arrays.toString(dropout) + " " + loss;
+        return "NetworkSpec" + Arrays.toString(layers) + " " + Arrays.toString(activations()) + " "
+                + Arrays.toString(norms) + " dropout " + Arrays.toString(dropout) + " " + loss;
     }
 }

@@ -17,6 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import vecmlp.kernel.Activation;
 import vecmlp.nn.Loss;
+import vecmlp.nn.Normalization;
 import vecmlp.optim.Optimizer;
 
 /**
@@ -26,7 +27,8 @@ import vecmlp.optim.Optimizer;
  *
  * <p>Params (Spark ML style, {@code setX}/{@code getX}): {@code layers} (input width, hidden widths, output
  * width, e.g. {@code [784, 256, 128, 10]}, required), {@code activations} (one per hidden layer, default relu;
- * the output layer and loss are fixed by the subclass), {@code dropout} (after each hidden layer, 0: none), {@code optimizer} ({@code sgd, momentum, nesterov,
+ * the output layer and loss are fixed by the subclass), {@code dropout} (after each hidden layer, 0: none),
+ * {@code normalization} ({@code none} or {@code layer}, each hidden layer), {@code optimizer} ({@code sgd, momentum, nesterov,
  * adam, adamw}, default adam), {@code learningRate} (1e-3), {@code momentum} (0.9, momentum rules),
  * {@code weightDecay} (0), {@code clipNorm} (0: off), {@code batchSize} (128, global), {@code epochs} (10),
  * {@code localSteps} (1: synchronous; K &gt; 1: average every K local steps), {@code seed} (0),
@@ -46,6 +48,7 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
     private final IntArrayParam layers;
     private final StringArrayParam activations;
     private final DoubleParam dropout;
+    private final Param<String> normalization;
     private final Param<String> optimizer;
     private final DoubleParam learningRate;
     private final DoubleParam momentum;
@@ -65,6 +68,7 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
         layers = new IntArrayParam(this, "layers", layersDoc);
         activations = new StringArrayParam(this, "activations", "activation of each hidden layer");
         dropout = new DoubleParam(this, "dropout", "drop probability after each hidden layer in training, in [0, 1)");
+        normalization = new Param<>(this, "normalization", "normalization of each hidden layer: none or layer");
         optimizer = new Param<>(this, "optimizer", "sgd, momentum, nesterov, adam or adamw");
         learningRate = new DoubleParam(this, "learningRate", "base learning rate (> 0)");
         momentum = new DoubleParam(this, "momentum", "momentum of the momentum and nesterov rules, in [0, 1)");
@@ -79,6 +83,7 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
         predictionCol = new Param<>(this, "predictionCol", "prediction column name");
         setDefault(activations, new String[0]);
         setDefault(dropout, 0.0);
+        setDefault(normalization, "none");
         setDefault(optimizer, "adam");
         setDefault(learningRate, 1e-3);
         setDefault(momentum, 0.9);
@@ -114,6 +119,11 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
      */
     public DoubleParam dropout() {
         return dropout;
+    }
+
+    /** Param: normalization of each hidden layer before its activation: {@code none} or {@code layer}. */
+    public Param<String> normalization() {
+        return normalization;
     }
 
     /** Param: the update rule. */
@@ -198,6 +208,12 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
     /** Sets {@code dropout}. */
     public E setDropout(double value) {
         set(dropout, value);
+        return self();
+    }
+
+    /** Sets {@code normalization}. */
+    public E setNormalization(String value) {
+        set(normalization, value);
         return self();
     }
 
@@ -336,7 +352,18 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
         }
         float[] drops = new float[acts.length];
         Arrays.fill(drops, 0, drops.length - 1, (float) p);
-        return NetworkSpec.of(l, acts, drops, loss());
+        String norm = $(normalization).trim().toLowerCase(Locale.ROOT);
+        if (!norm.equals("none") && !norm.equals("layer")) {
+            throw new IllegalArgumentException("param normalization must be none or layer"
+                    + (norm.equals("batch") ? " (batch normalization is not in the Spark trainer yet)" : "") + ": "
+                    + $(normalization));
+        }
+        Normalization[] norms = new Normalization[acts.length];
+        Arrays.fill(norms, Normalization.NONE);
+        if (norm.equals("layer")) {
+            Arrays.fill(norms, 0, norms.length - 1, Normalization.LAYER);
+        }
+        return NetworkSpec.of(l, acts, drops, norms, loss());
     }
 
     /** A serializable factory of the optimizer these params describe (checked by building one now). */

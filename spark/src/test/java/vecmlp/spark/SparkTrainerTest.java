@@ -35,9 +35,14 @@ class SparkTrainerTest {
         return b.build().fit(frame, "features", "label").model().parameters();
     }
 
-    /** Dropout after the hidden layer: its masks are keyed by the row's index in the data, as in core. */
+    /**
+     * Layer normalization and dropout after the hidden layer: the masks are keyed by the row's index in the data,
+     * as in core.
+     */
     static final NetworkSpec DIGITS_DROPOUT = NetworkSpec.of(new int[] {64, 32, 10},
-            new Activation[] {Activation.RELU, Activation.SOFTMAX}, new float[] {0.3f, 0f}, Loss.CROSS_ENTROPY);
+            new Activation[] {Activation.RELU, Activation.SOFTMAX}, new float[] {0.3f, 0f},
+            new vecmlp.nn.Normalization[] {vecmlp.nn.Normalization.LAYER, vecmlp.nn.Normalization.NONE},
+            Loss.CROSS_ENTROPY);
 
     /** Core's single-machine trainer over the same batch order (executors compute single-threaded too). */
     private static float[] coreTrainer(Dataset train, OptimizerFactory opt, int batch, int epochs, long seed) {
@@ -75,6 +80,7 @@ class SparkTrainerTest {
         assertArrayEquals(expected, fit(SparkTrainer.builder(DIGITS_DROPOUT, ADAM).batchSize(50).epochs(2).seed(5L)
                 .averaging(7), one));
         assertFalse(Arrays.equals(coreTrainer(train, ADAM, 50, 2, 5L), expected), "dropout changed the run");
+        assertEquals(DIGITS_NET.parameterCount() + 2 * 32, DIGITS_DROPOUT.parameterCount());
     }
 
     @Test

@@ -95,6 +95,12 @@ class VecmlpClassifierTest {
         assertTrue(m.contains("param dropout") && m.contains("1.0"), m);
         assertArrayEquals(new float[] {0.25f, 0f},
                 new VecmlpClassifier().setLayers(64, 32, 10).setDropout(0.25).networkSpec().dropout());
+        m = assertThrows(IllegalArgumentException.class,
+                () -> new VecmlpClassifier().setLayers(64, 32, 10).setNormalization("batch").fit(frame)).getMessage();
+        assertTrue(m.contains("param normalization") && m.contains("batch normalization is not in the Spark trainer"),
+                m);
+        assertArrayEquals(new vecmlp.nn.Normalization[] {vecmlp.nn.Normalization.LAYER, vecmlp.nn.Normalization.NONE},
+                new VecmlpClassifier().setLayers(64, 32, 10).setNormalization("Layer").networkSpec().normalizations());
         m = assertThrows(InvalidInputException.class,
                 () -> new VecmlpClassifier().setLayers(64, 10).setFeaturesCol("pixels").fit(frame)).getMessage();
         assertTrue(m.contains("'pixels'"), m);
