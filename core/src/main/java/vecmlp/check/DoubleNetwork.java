@@ -248,6 +248,12 @@ final class DoubleNetwork {
                         sum += (a[j] - y[j]) * (a[j] - y[j]) / n;
                     }
                     break;
+                case HUBER:
+                    for (int j = 0; j < n; j++) {
+                        double d = Math.abs(a[j] - y[j]);
+                        sum += (d <= 1 ? 0.5 * d * d : d - 0.5) / n;
+                    }
+                    break;
                 case BINARY_CROSS_ENTROPY:
                     for (int j = 0; j < n; j++) {
                         // −y log σ(z) − (1 − y) log(1 − σ(z)), via log σ(z) = −log(1 + e^−z)

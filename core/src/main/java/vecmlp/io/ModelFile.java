@@ -39,7 +39,7 @@ import vecmlp.nn.Normalization;
  *   vecmlp.format_version  "1"
  *   vecmlp.layer_sizes     "784,256,10"          n_0, …, n_L
  *   vecmlp.activations     "relu,softmax"        one per layer: identity, relu, leaky_relu(0.01), sigmoid, tanh, softmax
- *   vecmlp.loss            "cross_entropy"       or mse, binary_cross_entropy
+ *   vecmlp.loss            "cross_entropy"       or mse, binary_cross_entropy, huber
  *   vecmlp.dropout         "0.2,0.2,0"           optional, one drop probability per layer (training only; absent: none)
  *   vecmlp.normalization   "batch,none,none"     optional, one per layer: none, batch or layer (absent: none)
  *   vecmlp.checksum        "crc32c:89abcdef"     required; "none" for a file written without one (see SafeTensors)
@@ -478,7 +478,7 @@ public final class ModelFile {
                 return loss;
             }
         }
-        throw bad(KEY_LOSS, "cross_entropy, mse or binary_cross_entropy", s);
+        throw bad(KEY_LOSS, "cross_entropy, mse, binary_cross_entropy or huber", s);
     }
 
     private static void tensor(SafeTensors st, String name, long[] shape, int[] sizes) throws ModelFormatException {

@@ -26,7 +26,14 @@ public enum Loss {
      * stable form {@code ℓ = max(z, 0) − z·y + log(1 + e^−|z|)}. Requires a {@link Activation#SIGMOID}
      * output; {@code G_L = (σ(Z) − Y) / (B·n_L)}.
      */
-    BINARY_CROSS_ENTROPY;
+    BINARY_CROSS_ENTROPY,
+    /**
+     * Huber loss with {@code δ = 1} (PyTorch's {@code HuberLoss()}, equal to {@code SmoothL1Loss()}) over all
+     * {@code B·n_L} outputs, for regression that outliers should not dominate: {@code ℓ = d²/2} where
+     * {@code |d| ≤ 1}, else {@code |d| − 1/2}, with {@code d = a − y}; any output activation except softmax;
+     * {@code G_L = clamp(A − Y, −1, 1) / (B·n_L) ⊙ σ'(Z_L)}.
+     */
+    HUBER;
 
     /** The loss a builder picks when none is given: cross-entropy for softmax, BCE for sigmoid, MSE otherwise. */
     public static Loss defaultFor(Activation output) {
@@ -59,8 +66,9 @@ public enum Loss {
                 }
                 break;
             case MSE:
+            case HUBER:
                 if (output.kind() == Activation.Kind.SOFTMAX) {
-                    throw new IllegalArgumentException("mse does not take a softmax output (use cross_entropy): "
+                    throw new IllegalArgumentException(this + " does not take a softmax output (use cross_entropy): "
                             + output);
                 }
                 break;
@@ -75,7 +83,7 @@ public enum Loss {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Looks a loss up by its name ({@code cross_entropy, mse, binary_cross_entropy}, any case). */
+    /** Looks a loss up by its name ({@code cross_entropy, mse, binary_cross_entropy, huber}, any case). */
     public static Loss of(String name) {
         java.util.Objects.requireNonNull(name, "name");
         try {
@@ -144,10 +152,21 @@ public enum Loss {
                         sum += Math.max(zz, 0.0) - zz * y + Math.log1p(Math.exp(-Math.abs(zz)));
                     }
                     break;
+                case HUBER:
+                    for (int j = 0; j < n; j++) {
+                        double d = Math.abs((double) a[r + j] - target(labels, label, targets, t, n, j));
+                        sum += d <= 1.0 ? 0.5 * d * d : d - 0.5;
+                    }
+                    break;
                 default:
                     throw new AssertionError(this);
             }
-            if (delta != null) {
+            if (delta != null && this == HUBER) {
+                for (int j = 0; j < n; j++) {
+                    float d = a[r + j] - target(labels, label, targets, t, n, j);
+                    delta[r + j] = scale * Math.max(-1f, Math.min(1f, d));
+                }
+            } else if (delta != null) {
                 // Cross-entropy: ∂ℓ/∂z = (Σy)·s − y, which is s − y for rows of probabilities.
                 float aScale = this == CROSS_ENTROPY ? (float) ySum : 1f;
                 for (int j = 0; j < n; j++) {

@@ -585,8 +585,9 @@ public final class Mlp {
         ws.lastCorrect = ws.correct[0];
         ws.lastRows = rows;
         if (grad != null) {
-            if (loss == Loss.MSE) {
-                // G_L = 2(A − Y)/(B·n) ⊙ σ'(Z_L); cross-entropy and BCE deltas are already ∂L/∂Z_L.
+            if (loss == Loss.MSE || loss == Loss.HUBER) {
+                // G_L = 2(A − Y)/(B·n) ⊙ σ'(Z_L) (Huber: the clamped difference); cross-entropy and BCE deltas are
+                // already ∂L/∂Z_L.
                 kernels.activationBackward(activations[last], rows, n, ws.act[last], 0, n, delta, 0, n);
             }
             backward(x, xOff, rows, grad, ws, null, 0, true);

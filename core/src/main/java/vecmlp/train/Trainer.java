@@ -41,6 +41,7 @@ public final class Trainer {
     private final int batchSize;
     private final long seed;
     private final boolean shuffle;
+    private final float labelSmoothing;
     private final Dataset validation;
     private final double validationSplit;
     private final int patience;
@@ -63,6 +64,7 @@ public final class Trainer {
         this.minDelta = b.minDelta;
         this.restoreBest = b.restoreBest;
         this.startEpoch = b.startEpoch;
+        this.labelSmoothing = b.labelSmoothing;
         this.startBatch = b.startBatch;
         this.listeners = b.listeners.toArray(new TrainingListener[0]);
     }
@@ -128,12 +130,18 @@ public final class Trainer {
                 }
             }
         }
+        boolean smooth = labelSmoothing > 0f && trainSet.hasLabels();
+        if (labelSmoothing > 0f && (mlp.loss() != Loss.CROSS_ENTROPY || !trainSet.hasLabels())) {
+            throw new IllegalArgumentException("labelSmoothing " + labelSmoothing + " needs a cross-entropy network "
+                    + "trained on class labels: loss " + mlp.loss() + ", " + (trainSet.hasLabels() ? "labels"
+                    : "target rows"));
+        }
         int maxBatch = Math.min(batchSize, Math.max(rows, validSet == null ? 1 : validSet.rows()));
         Workspace ws = mlp.newWorkspace(Math.max(1, maxBatch));
         float[] grad = mlp.newGradients();
         float[] xBatch = new float[maxBatch * n0];
         int[] lBatch = trainSet.hasLabels() ? new int[maxBatch] : null;
-        float[] tBatch = trainSet.hasLabels() ? null : new float[maxBatch * nL];
+        float[] tBatch = trainSet.hasLabels() && !smooth ? null : new float[maxBatch * nL];
         int[] order = identity(rows);
         float[] params = mlp.parameters();
         float[] best = patience > 0 && restoreBest ? new float[params.length] : null;
@@ -166,7 +174,10 @@ public final class Trainer {
                 gather(trainSet, order, from, b, xBatch, lBatch, tBatch);
                 float lr = optimizer.learningRate();
                 ws.setTrainingPass(seed, (long) epoch * batchesPerEpoch + batch, order, from);
-                float loss = lBatch != null
+                if (smooth) {
+                    smoothedTargets(lBatch, b, nL, labelSmoothing, tBatch);
+                }
+                float loss = lBatch != null && !smooth
                         ? mlp.computeGradient(xBatch, 0, b, lBatch, 0, grad, ws)
                         : mlp.computeGradient(xBatch, 0, b, tBatch, 0, grad, ws);
                 fillBatchEvent(be, epoch, batch, batchesPerEpoch, b, from + b, seen + b, rows, total + b, loss, lossSum, correct,
@@ -368,6 +379,16 @@ public final class Trainer {
         }
     }
 
+    /** Target rows {@code (1 − ε)·onehot(label) + ε/K} for {@code rows} labels of {@code k} classes. */
+    private static void smoothedTargets(int[] labels, int rows, int k, float epsilon, float[] targets) {
+        float off = epsilon / k;
+        float on = (1f - epsilon) + off;
+        java.util.Arrays.fill(targets, 0, rows * k, off);
+        for (int r = 0; r < rows; r++) {
+            targets[r * k + labels[r]] = on;
+        }
+    }
+
     private static int[] identity(int n) {
         int[] a = new int[n];
         identityInPlace(a);
@@ -393,6 +414,7 @@ public final class Trainer {
         private int patience;
         private double minDelta;
         private boolean restoreBest = true;
+        private float labelSmoothing;
         private int startEpoch;
         private int startBatch;
         private final List<TrainingListener> listeners = new ArrayList<>();
@@ -423,6 +445,19 @@ public final class Trainer {
         /** The seed of the shuffling and of the validation split. */
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Label smoothing {@code ε ∈ [0, 1)} for a cross-entropy network trained on class labels (PyTorch's
+         * {@code CrossEntropyLoss(label_smoothing=ε)}): each label {@code c} of {@code K} classes becomes the target
+         * row {@code (1 − ε)·onehot(c) + ε/K}. Default 0. Validation and {@link #evaluate} use the plain labels.
+         */
+        public Builder labelSmoothing(double epsilon) {
+            if (!(epsilon >= 0.0 && epsilon < 1.0)) {
+                throw new IllegalArgumentException("labelSmoothing epsilon must be in [0, 1): " + epsilon);
+            }
+            this.labelSmoothing = (float) epsilon;
             return this;
         }
 

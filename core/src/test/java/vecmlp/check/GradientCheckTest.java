@@ -71,7 +71,8 @@ class GradientCheckTest {
                 for (Object[] out : new Object[][] {
                     {Activation.SOFTMAX, Loss.CROSS_ENTROPY, 4}, {Activation.IDENTITY, Loss.MSE, 3},
                     {Activation.TANH, Loss.MSE, 2}, {Activation.SIGMOID, Loss.MSE, 1},
-                    {Activation.SIGMOID, Loss.BINARY_CROSS_ENTROPY, 3}, {Activation.SIGMOID, Loss.BINARY_CROSS_ENTROPY, 1}}) {
+                    {Activation.SIGMOID, Loss.BINARY_CROSS_ENTROPY, 3}, {Activation.SIGMOID, Loss.BINARY_CROSS_ENTROPY, 1},
+                    {Activation.IDENTITY, Loss.HUBER, 3}, {Activation.TANH, Loss.HUBER, 2}}) {
                     Activation oa = (Activation) out[0];
                     Loss loss = (Loss) out[1];
                     int nOut = (Integer) out[2];
@@ -94,7 +95,8 @@ class GradientCheckTest {
                         for (int i = 0; i < rows; i++) {
                             double sum = 0;
                             for (int j = 0; j < nOut; j++) {
-                                t[i * nOut + j] = loss == Loss.MSE && oa.kind() == Activation.Kind.IDENTITY
+                                t[i * nOut + j] = loss == Loss.HUBER ? (float) (2 * rng.nextGaussian())
+                                        : loss == Loss.MSE && oa.kind() == Activation.Kind.IDENTITY
                                         ? (float) rng.nextGaussian() : rng.nextFloat();
                                 sum += t[i * nOut + j];
                             } // odd rows: weights not summing to 1, where ∂ℓ/∂z = (Σy)·s − y

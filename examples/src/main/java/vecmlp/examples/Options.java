@@ -95,6 +95,10 @@ final class Options {
         + " images); the statistics come from the training split"})
     String normalize = "standard";
 
+    @Option(names = "--label-smoothing", paramLabel = "E",
+            description = "label smoothing of the training targets, in [0, 1) (default 0)")
+    double labelSmoothing;
+
     @Option(names = "--seed", paramLabel = "N",
             description = "seed of the split, the initial weights, the shuffling and dropout (default 42)")
     long seed = 42;
@@ -215,6 +219,9 @@ final class Options {
         }
         if (!(dropout >= 0f && dropout < 1f)) {
             throw bad("--dropout expects a probability in [0, 1): '" + dropout + "'");
+        }
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw bad("--label-smoothing expects a value in [0, 1): '" + labelSmoothing + "'");
         }
         normalize = oneOf("--normalize", normalize, "standard", "minmax", "pixels");
         norm = oneOf("--norm", norm, "none", "batch", "layer");

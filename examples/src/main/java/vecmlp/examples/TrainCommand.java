@@ -133,7 +133,8 @@ final class TrainCommand {
         out.printf(Locale.ROOT, "kernels:   %s%n", kernels.description());
         out.flush();
 
-        Trainer.Builder tb = Trainer.builder(mlp, optimizer).epochs(o.epochs).batchSize(o.batch).seed(o.seed);
+        Trainer.Builder tb = Trainer.builder(mlp, optimizer).epochs(o.epochs).batchSize(o.batch).seed(o.seed)
+                .labelSmoothing(o.labelSmoothing);
         if (validation != null) {
             tb.validation(validation);
         }

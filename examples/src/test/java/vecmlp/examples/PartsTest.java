@@ -173,7 +173,7 @@ class PartsTest {
     void optionsParseEveryFlag(@TempDir Path dir) throws java.io.IOException {
         Path csv = Files.writeString(dir.resolve("a.csv"), "1,0\n");
         Options o = Options.parse("--epochs", "5", "--batch=64", "--lr", "0.01", "--optimizer", "SGD", "--hidden",
-                "128,64", "--dropout", "0.2", "--norm", "batch", "--normalize", "pixels", "--schedule", "cosine", "--seed", "-3", "--threads", "2", "--kernels", "scalar", "--out", "x/y", "--csv",
+                "128,64", "--dropout", "0.2", "--norm", "batch", "--normalize", "pixels", "--schedule", "cosine", "--label-smoothing", "0.1", "--seed", "-3", "--threads", "2", "--kernels", "scalar", "--out", "x/y", "--csv",
                 csv.toString(), "--label-column", "label", "--quiet", "--no-save");
         assertEquals(Options.Command.TRAIN, o.command);
         assertEquals(5, o.epochs);
@@ -185,6 +185,7 @@ class PartsTest {
         assertEquals("batch", o.norm);
         assertEquals("pixels", o.normalize);
         assertEquals("cosine", o.schedule);
+        assertEquals(0.1, o.labelSmoothing);
         assertEquals(-3, o.seed);
         assertEquals(2, o.threads);
         assertEquals("scalar", o.kernels);
@@ -207,7 +208,7 @@ class PartsTest {
             {"--validation", "0.5", "--test", "0.5"}, {"--csv", "a", "--idx-images", "b", "--idx-labels", "c"},
             {"--epoch", "3"}, {"--csv", "no-such-file.csv"}, {"--dropout", "1"}, {"--dropout", "-0.5"},
             {"--idx-images", "a", "--idx-labels", "b", "--idx-test-images", "c"}, {"--norm", "group"},
-            {"--normalize", "log"}, {"--schedule", "step"},
+            {"--normalize", "log"}, {"--schedule", "step"}, {"--label-smoothing", "1"},
         };
         String[] expect = {"--epochs expects a positive integer: '0'", "'--epochs': 'x' is not an int",
             "--lr expects a positive number: '-1.0'", "--optimizer expects one of sgd, momentum, adam, adamw: 'rmsprop'",
@@ -218,7 +219,8 @@ class PartsTest {
             "--csv: no such file: 'no-such-file.csv'", "--dropout expects a probability in [0, 1): '1.0'",
             "--dropout expects a probability in [0, 1): '-0.5'", "--idx-test-labels is missing",
             "--norm expects one of none, batch, layer: 'group'", "--normalize expects one of standard, minmax, pixels: 'log'",
-            "--schedule expects one of constant, cosine: 'step'"};
+            "--schedule expects one of constant, cosine: 'step'",
+            "--label-smoothing expects a value in [0, 1): '1.0'"};
         for (int i = 0; i < bad.length; i++) {
             String[] args = bad[i];
             CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
