@@ -19,6 +19,7 @@ final class DoubleNetwork {
     private final Activation[] activations;
     private final float[] dropout;
     private final Normalization[] norms;
+    private final int[] residual;
     private final Loss loss;
     private final int[] weightOff;
     private final int[] biasOff;
@@ -33,6 +34,7 @@ final class DoubleNetwork {
         this.activations = mlp.activations();
         this.dropout = mlp.dropouts();
         this.norms = mlp.normalizations();
+        this.residual = mlp.residualSources();
         this.loss = mlp.loss();
         this.running = mlp.runningStatistics().clone();
         int layers = activations.length;
@@ -75,6 +77,7 @@ final class DoubleNetwork {
         int rows = x.length;
         double[][] a = x;
         double[][] z = null;
+        double[][][] outputs = new double[activations.length][][];
         for (int l = 0; l < activations.length; l++) {
             int k = sizes[l];
             int n = sizes[l + 1];
@@ -144,7 +147,14 @@ final class DoubleNetwork {
                         a[i][j] = Kernels.dropoutKeeps(key, j, threshold) ? a[i][j] * keepScale : 0.0;
                     }
                 }
+                if (residual[l] != Mlp.NO_RESIDUAL) {
+                    double[] src = residual[l] == Mlp.FROM_INPUT ? x[i] : outputs[residual[l]][i];
+                    for (int j = 0; j < n; j++) {
+                        a[i][j] += src[j];
+                    }
+                }
             }
+            outputs[l] = a;
         }
         return new double[][][] {z, a};
     }

@@ -42,6 +42,8 @@ import vecmlp.nn.Normalization;
  *   vecmlp.loss            "cross_entropy"       or mse, binary_cross_entropy, huber
  *   vecmlp.dropout         "0.2,0.2,0"           optional, one drop probability per layer (training only; absent: none)
  *   vecmlp.normalization   "batch,none,none"     optional, one per layer: none, batch or layer (absent: none)
+ *   vecmlp.residual        "none,input,none"     optional, one per layer: none, input, or the earlier layer whose
+ *                                                output it adds (absent: none)
  *   vecmlp.checksum        "crc32c:89abcdef"     required; "none" for a file written without one (see SafeTensors)
  * </pre>
  * A reader that does not know {@code vecmlp.dropout} loads the same network for inference, where dropout
@@ -79,6 +81,7 @@ public final class ModelFile {
     static final String KEY_LOSS = "vecmlp.loss";
     static final String KEY_DROPOUT = "vecmlp.dropout";
     static final String KEY_NORMALIZATION = "vecmlp.normalization";
+    static final String KEY_RESIDUAL = "vecmlp.residual";
 
     private static final Pattern UNSIGNED = Pattern.compile("[1-9][0-9]{0,9}");
     private static final Pattern DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
@@ -174,6 +177,7 @@ public final class ModelFile {
                 : new float[acts.length];
         Normalization[] norms = meta.containsKey(KEY_NORMALIZATION)
                 ? parseNorms(meta.get(KEY_NORMALIZATION), acts.length) : none(acts.length);
+        int[] residual = parseResidual(meta.get(KEY_RESIDUAL), acts.length);
         try {
             loss.checkCompatible(acts[acts.length - 1], sizes[sizes.length - 1]);
         } catch (IllegalArgumentException e) {
@@ -238,7 +242,7 @@ public final class ModelFile {
             }
         }
         try {
-            Mlp mlp = build(sizes, acts, dropout, norms, loss, params, kernels);
+            Mlp mlp = build(sizes, acts, dropout, norms, residual, loss, params, kernels);
             System.arraycopy(running, 0, mlp.runningStatistics(), 0, run);
             return mlp;
         } catch (IllegalArgumentException e) {
@@ -247,17 +251,17 @@ public final class ModelFile {
     }
 
     /** {@link Mlp#of}, but also for parameters that are not finite (which {@code Mlp.of} refuses). */
-    private static Mlp build(int[] sizes, Activation[] acts, float[] dropout, Normalization[] norms, Loss loss,
-                             float[] params, Kernels kernels) {
-        Mlp mlp = Mlp.of(sizes, acts, dropout, norms, loss, new float[params.length], kernels);
+    private static Mlp build(int[] sizes, Activation[] acts, float[] dropout, Normalization[] norms, int[] residual,
+                             Loss loss, float[] params, Kernels kernels) {
+        Mlp mlp = Mlp.of(sizes, acts, dropout, norms, residual, loss, new float[params.length], kernels);
         System.arraycopy(params, 0, mlp.parameters(), 0, params.length);
         return mlp;
     }
 
     /** An independent copy of {@code mlp}, whatever its parameter values ({@link Mlp#copy()} refuses NaN). */
     static Mlp copyOf(Mlp mlp) {
-        Mlp copy = build(mlp.layerSizes(), mlp.activations(), mlp.dropouts(), mlp.normalizations(), mlp.loss(),
-                mlp.parameters(), mlp.kernels());
+        Mlp copy = build(mlp.layerSizes(), mlp.activations(), mlp.dropouts(), mlp.normalizations(),
+                mlp.residualSources(), mlp.loss(), mlp.parameters(), mlp.kernels());
         System.arraycopy(mlp.runningStatistics(), 0, copy.runningStatistics(), 0, mlp.runningStatistics().length);
         return copy;
     }
@@ -297,6 +301,16 @@ public final class ModelFile {
         }
         if (any) {
             meta.put(KEY_NORMALIZATION, norms.toString());
+        }
+        StringBuilder res = new StringBuilder();
+        any = false;
+        for (int src : mlp.residualSources()) {
+            res.append(res.length() == 0 ? "" : ",").append(src == Mlp.NO_RESIDUAL ? "none"
+                    : src == Mlp.FROM_INPUT ? "input" : Integer.toString(src));
+            any |= src != Mlp.NO_RESIDUAL;
+        }
+        if (any) {
+            meta.put(KEY_RESIDUAL, res.toString());
         }
         return meta;
     }
@@ -443,6 +457,31 @@ public final class ModelFile {
     /** How many of {@link #NORM_PARTS} a normalization has: 4 for batch (with running statistics), 2 for layer. */
     private static int partsOf(Normalization n) {
         return n == Normalization.BATCH ? 4 : n == Normalization.LAYER ? 2 : 0;
+    }
+
+    private static int[] parseResidual(String text, int layers) throws ModelFormatException {
+        int[] residual = new int[layers];
+        Arrays.fill(residual, Mlp.NO_RESIDUAL);
+        if (text == null) {
+            return residual;
+        }
+        String[] parts = text.split(",", -1);
+        if (parts.length != layers) {
+            throw bad(KEY_RESIDUAL, layers + " residual sources, one per layer of " + KEY_LAYER_SIZES, text);
+        }
+        for (int l = 0; l < layers; l++) {
+            if (parts[l].equals("input")) {
+                residual[l] = Mlp.FROM_INPUT;
+            } else if (!parts[l].equals("none")) {
+                long v = UNSIGNED.matcher(parts[l]).matches() || parts[l].equals("0") ? Long.parseLong(parts[l]) : -1;
+                if (v < 0 || v >= l) {
+                    throw bad(KEY_RESIDUAL, "none, input or an earlier layer (0 to " + (l - 1) + ") for layer " + l,
+                            text);
+                }
+                residual[l] = (int) v;
+            }
+        }
+        return residual;
     }
 
     private static Normalization[] none(int layers) {

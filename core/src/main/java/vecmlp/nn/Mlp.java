@@ -55,6 +55,8 @@ public final class Mlp {
     /** The drop probability after each dense layer's activation (0: none; always 0 after the output layer). */
     private final float[] dropout;
     private final Normalization[] norms;
+    /** Per layer, the source its output adds ({@link #NO_RESIDUAL}, {@link #FROM_INPUT} or a layer before it). */
+    private final int[] residual;
     private final Loss loss;
     private final float[] params;
     private final int[] weightOff;
@@ -72,15 +74,20 @@ public final class Mlp {
     public static final float BATCH_NORM_EPSILON = 1e-5f;
     /** Batch normalization's running-statistics momentum, as PyTorch's {@code BatchNorm1d}: {@value}. */
     public static final float BATCH_NORM_MOMENTUM = 0.1f;
+    /** {@link #residualSource}: the layer's output adds nothing. */
+    public static final int NO_RESIDUAL = -2;
+    /** {@link #residualSource}: the layer's output adds the network's input. */
+    public static final int FROM_INPUT = -1;
     /** Layer normalization's ε, as PyTorch's {@code LayerNorm}: {@value}. */
     public static final float LAYER_NORM_EPSILON = 1e-5f;
 
-    private Mlp(int[] sizes, Activation[] activations, float[] dropout, Normalization[] norms, Loss loss,
-                Kernels kernels) {
+    private Mlp(int[] sizes, Activation[] activations, float[] dropout, Normalization[] norms, int[] residual,
+                Loss loss, Kernels kernels) {
         this.sizes = sizes;
         this.activations = activations;
         this.dropout = dropout;
         this.norms = norms;
+        this.residual = residual;
         this.loss = loss;
         this.kernels = kernels;
         int layers = activations.length;
@@ -157,8 +164,21 @@ public final class Mlp {
      */
     public static Mlp of(int[] layerSizes, Activation[] activations, float[] dropout, Normalization[] norms, Loss loss,
                          float[] parameters, Kernels kernels) {
+        Objects.requireNonNull(activations, "activations");
+        int[] none = new int[activations.length];
+        Arrays.fill(none, NO_RESIDUAL);
+        return of(layerSizes, activations, dropout, norms, none, loss, parameters, kernels);
+    }
+
+    /**
+     * As {@link #of(int[], Activation[], float[], Normalization[], Loss, float[], Kernels)}, with residual
+     * connections: {@code residual[l]} is {@link #NO_RESIDUAL}, or the source whose output layer {@code l}'s output
+     * adds ({@link #FROM_INPUT} or an earlier layer of the same width; see {@link #residualSource}).
+     */
+    public static Mlp of(int[] layerSizes, Activation[] activations, float[] dropout, Normalization[] norms,
+                         int[] residual, Loss loss, float[] parameters, Kernels kernels) {
         Objects.requireNonNull(parameters, "parameters");
-        Mlp mlp = create(layerSizes, activations, dropout, norms, loss, kernels);
+        Mlp mlp = create(layerSizes, activations, dropout, norms, residual, loss, kernels);
         if (parameters.length != mlp.params.length) {
             throw new IllegalArgumentException("parameters.length must be " + mlp.params.length + " for layer sizes "
                     + Arrays.toString(layerSizes) + ": " + parameters.length);
@@ -169,7 +189,8 @@ public final class Mlp {
     }
 
     private static Mlp create(int[] layerSizes, Activation[] activations, float[] dropout, Normalization[] norms,
-                              Loss loss, Kernels kernels) {
+                              int[] residual, Loss loss, Kernels kernels) {
+        Objects.requireNonNull(residual, "residual");
         Objects.requireNonNull(layerSizes, "layerSizes");
         Objects.requireNonNull(activations, "activations");
         Objects.requireNonNull(dropout, "dropout");
@@ -216,6 +237,28 @@ public final class Mlp {
             throw new IllegalArgumentException("the output layer " + (norms.length - 1)
                     + " cannot be normalized (normalization applies to hidden layers): " + norms[norms.length - 1]);
         }
+        if (residual.length != activations.length) {
+            throw new IllegalArgumentException("residual.length must be activations.length = " + activations.length
+                    + ": " + residual.length);
+        }
+        for (int l = 0; l < residual.length; l++) {
+            int src = residual[l];
+            if (src == NO_RESIDUAL) {
+                continue;
+            }
+            if (src < FROM_INPUT || src >= l) {
+                throw new IllegalArgumentException("residual source of layer " + l + " must be NO_RESIDUAL (-2), "
+                        + "FROM_INPUT (-1) or a layer before it: " + src);
+            }
+            if (l == residual.length - 1) {
+                throw new IllegalArgumentException("the output layer " + l + " cannot end a residual block: " + src);
+            }
+            if (layerSizes[src + 1] != layerSizes[l + 1]) {
+                throw new IllegalArgumentException("residual block ending at layer " + l + " adds "
+                        + (src == FROM_INPUT ? "the input" : "layer " + src + "'s output") + " of width "
+                        + layerSizes[src + 1] + " to an output of width " + layerSizes[l + 1]);
+            }
+        }
         if (dropout[dropout.length - 1] != 0f) {
             throw new IllegalArgumentException("dropout of the output layer " + (dropout.length - 1)
                     + " must be 0 (dropout applies between layers): " + dropout[dropout.length - 1]);
@@ -225,7 +268,8 @@ public final class Mlp {
         if (count > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("too many parameters for one array: " + count);
         }
-        return new Mlp(layerSizes.clone(), activations.clone(), dropout.clone(), norms.clone(), loss, kernels);
+        return new Mlp(layerSizes.clone(), activations.clone(), dropout.clone(), norms.clone(), residual.clone(), loss,
+                kernels);
     }
 
     /** The number of parameters {@code Σ_l (n_l·n_{l+1} + n_{l+1})} of a network with these layer sizes. */
@@ -331,6 +375,21 @@ public final class Mlp {
         return runVarOff[checkLayer(layer)];
     }
 
+    /**
+     * Where dense layer {@code layer}'s output gets a residual connection from: {@link #NO_RESIDUAL} (none),
+     * {@link #FROM_INPUT} (the network's input) or the index of an earlier layer, whose output (after its
+     * dropout and its own residual connection) is added to this layer's output after its activation and dropout
+     * ({@link Builder#residual}).
+     */
+    public int residualSource(int layer) {
+        return residual[checkLayer(layer)];
+    }
+
+    /** {@link #residualSource} of each dense layer (a copy). */
+    public int[] residualSources() {
+        return residual.clone();
+    }
+
     /** The loss. */
     public Loss loss() {
         return loss;
@@ -405,7 +464,7 @@ public final class Mlp {
 
     /** An independent copy of this network (with its running statistics) that computes with other kernels. */
     public Mlp withKernels(Kernels kernels) {
-        Mlp copy = of(sizes, activations, dropout, norms, loss, params, kernels);
+        Mlp copy = of(sizes, activations, dropout, norms, residual, loss, params, kernels);
         System.arraycopy(running, 0, copy.running, 0, running.length);
         return copy;
     }
@@ -637,7 +696,22 @@ public final class Mlp {
                 kernels.dropout(rows, n, dropout[l], ws.rowKeys, 0, ws.act[l], 0, n, ws.dropped[l], 0, n);
                 in = ws.dropped[l];
             }
+            if (residual[l] != NO_RESIDUAL) {
+                if (ws.summed[l] == null) {
+                    ws.summed[l] = new float[ws.maxBatch * n];
+                }
+                int src = residual[l];
+                System.arraycopy(in, 0, ws.summed[l], 0, rows * n);
+                kernels.axpy(rows * n, 1f, src == FROM_INPUT ? x : output(ws, src, training),
+                        src == FROM_INPUT ? xOff : 0, ws.summed[l], 0);
+                in = ws.summed[l];
+            }
         }
+    }
+
+    /** Layer {@code l}'s output as the next layer reads it: with its residual sum, else dropped (training), else A. */
+    private float[] output(Workspace ws, int l, boolean training) {
+        return residual[l] != NO_RESIDUAL ? ws.summed[l] : training && dropout[l] > 0f ? ws.dropped[l] : ws.act[l];
     }
 
     /**
@@ -728,6 +802,7 @@ public final class Mlp {
                           boolean training) {
         float[] g = ws.deltaA;
         float[] other = ws.deltaB;
+        Arrays.fill(ws.skipPending, false);
         for (int l = activations.length - 1; l >= 0; l--) {
             int k = sizes[l];
             int n = sizes[l + 1];
@@ -752,7 +827,7 @@ public final class Mlp {
                 }
             }
             boolean droppedBefore = l > 0 && training && dropout[l - 1] > 0f;
-            float[] aPrev = l == 0 ? x : droppedBefore ? ws.dropped[l - 1] : ws.act[l - 1];
+            float[] aPrev = l == 0 ? x : output(ws, l - 1, training);
             int aPrevOff = l == 0 ? xOff : 0;
             if (grad != null) {
                 // dW_l = A_{l−1}ᵀ · G_l (TN: A read transposed, no copy)
@@ -765,6 +840,8 @@ public final class Mlp {
                 // G_{l−1} = (G_l · W_lᵀ) ⊙ σ'_{l−1}(A_{l−1}) (NT: W read transposed)
                 kernels.sgemm(Transpose.NO, Transpose.YES, rows, k, n, 1f, g, 0, n, params, weightOff[l], n,
                         0f, other, 0, k);
+                // ∂L/∂(output of l−1): the residual connections it feeds, then those it ends with
+                residualBackward(ws, l - 1, rows, k, other);
                 if (droppedBefore) {
                     // the same mask, from the same keys, on the signal: ∂/∂A = ∂/∂D ⊙ mask / (1 − p)
                     dropoutRowKeys(ws, l - 1, rows);
@@ -778,6 +855,33 @@ public final class Mlp {
                 // G_0 = G_1 · W_1ᵀ: only for Jacobians; training skips it.
                 kernels.sgemm(Transpose.NO, Transpose.YES, rows, k, n, 1f, g, 0, n, params, weightOff[l], n,
                         0f, inputGrad, igOff, k);
+                if (ws.skipPending[0]) {
+                    kernels.axpy(rows * k, 1f, ws.skipGrad[0], 0, inputGrad, igOff);
+                }
+            }
+        }
+    }
+
+    /**
+     * For {@code signal = ∂L/∂(output of layer s)} from the layer after it: adds what residual connections from
+     * {@code s} received, and, if {@code s} ends a residual block, passes the total on to that block's source
+     * ({@code ws.skipGrad[source + 1]}, set by the first connection and added to by others).
+     */
+    private void residualBackward(Workspace ws, int s, int rows, int width, float[] signal) {
+        if (ws.skipPending[s + 1]) {
+            kernels.axpy(rows * width, 1f, ws.skipGrad[s + 1], 0, signal, 0);
+        }
+        int src = residual[s];
+        if (src != NO_RESIDUAL) {
+            int slot = src + 1;
+            if (ws.skipGrad[slot] == null) {
+                ws.skipGrad[slot] = new float[ws.maxBatch * width];
+            }
+            if (ws.skipPending[slot]) {
+                kernels.axpy(rows * width, 1f, signal, 0, ws.skipGrad[slot], 0);
+            } else {
+                System.arraycopy(signal, 0, ws.skipGrad[slot], 0, rows * width);
+                ws.skipPending[slot] = true;
             }
         }
     }
@@ -916,6 +1020,9 @@ public final class Mlp {
             if (dropout[l] > 0f) {
                 sb.append(" dropout ").append(dropout[l]);
             }
+            if (residual[l] != NO_RESIDUAL) {
+                sb.append(" + ").append(residual[l] == FROM_INPUT ? "input" : "layer " + residual[l]);
+            }
         }
         return sb.append(", ").append(loss).append(", ").append(params.length).append(" parameters]").toString();
     }
@@ -934,6 +1041,7 @@ public final class Mlp {
         private final List<Init> inits = new ArrayList<>();
         private final List<Float> drops = new ArrayList<>();
         private final List<Normalization> normList = new ArrayList<>();
+        private final List<Integer> residualList = new ArrayList<>();
         private Loss loss;
         private Init init;
         private long seed;
@@ -967,6 +1075,38 @@ public final class Mlp {
             inits.add(layerInit);
             drops.add(0f);
             normList.add(Normalization.NONE);
+            residualList.add(NO_RESIDUAL);
+            return this;
+        }
+
+        /**
+         * Makes the last {@code blockLayers ≥ 1} dense layers a residual block: the last one's output (after its
+         * activation and dropout) adds the block's input, the output of the layer before the block (or the
+         * network's input), which must have the same width: {@code x + f(x)}. With {@code .dense(h, RELU)
+         * .dropout(p).dense(d, IDENTITY).dropout(p).residual(2)} after a layer of width {@code d}, this is the
+         * ResNet block of Gorishniy et al. (2021) without its leading normalization. Not allowed on the output
+         * layer ({@link #build} says so).
+         *
+         * @throws IllegalStateException    if fewer than {@code blockLayers} dense layers were added
+         * @throws IllegalArgumentException if the widths differ, naming both
+         */
+        public Builder residual(int blockLayers) {
+            if (blockLayers < 1) {
+                throw new IllegalArgumentException("blockLayers must be >= 1: " + blockLayers);
+            }
+            if (widths.size() < blockLayers) {
+                throw new IllegalStateException("residual(" + blockLayers + ") needs " + blockLayers
+                        + " dense layers before it: " + widths.size());
+            }
+            int last = widths.size() - 1;
+            int src = last - blockLayers;
+            int from = src < 0 ? input : widths.get(src);
+            if (from != widths.get(last)) {
+                throw new IllegalArgumentException("residual(" + blockLayers + ") adds " + (src < 0 ? "the input"
+                        : "layer " + src + "'s output") + " of width " + from + " to layer " + last + "'s output of width "
+                        + widths.get(last));
+            }
+            residualList.set(last, src < 0 ? FROM_INPUT : src);
             return this;
         }
 
@@ -1076,7 +1216,11 @@ public final class Mlp {
             for (int l = 0; l < d.length; l++) {
                 d[l] = drops.get(l);
             }
-            Mlp mlp = create(sizes, a, d, normList.toArray(new Normalization[0]), chosen,
+            int[] res = new int[a.length];
+            for (int l = 0; l < res.length; l++) {
+                res[l] = residualList.get(l);
+            }
+            Mlp mlp = create(sizes, a, d, normList.toArray(new Normalization[0]), res, chosen,
                     kernels != null ? kernels : Kernels.get());
             Rng rng = new Rng(seed);
             for (int l = 0; l < a.length; l++) {

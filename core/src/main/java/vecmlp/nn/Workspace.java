@@ -30,6 +30,11 @@ public final class Workspace {
     final float[][] bnVar;
     final float[][] bnRstd;
     final float[][] xhat;
+    /** Per layer ending a residual block: its output plus the block's input (allocated at first use). */
+    final float[][] summed;
+    /** Per residual source (index + 1; 0 the input): the signal its connections carry back, and whether set. */
+    final float[][] skipGrad;
+    final boolean[] skipPending;
     /** One layer's dropout row keys ({@link Mlp#dropoutRowKey}) for the current pass. */
     final int[] rowKeys;
     long seed;
@@ -68,6 +73,9 @@ public final class Workspace {
         this.bnVar = new float[layers][];
         this.bnRstd = new float[layers][];
         this.xhat = new float[layers][];
+        this.summed = new float[layers][];
+        this.skipGrad = new float[layers + 1][];
+        this.skipPending = new boolean[layers + 1];
         this.rowKeys = new int[maxBatch];
     }
 

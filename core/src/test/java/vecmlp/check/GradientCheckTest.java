@@ -1,5 +1,6 @@
 package vecmlp.check;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -232,6 +233,62 @@ class GradientCheckTest {
             }
         }
         return tests;
+    }
+
+    /**
+     * Residual blocks: one from the network's input around two layers, one from a hidden layer around two more,
+     * with batch or layer normalization and dropout inside them, and a source feeding two connections.
+     */
+    @TestFactory
+    List<DynamicTest> residualBlocks() {
+        List<DynamicTest> tests = new ArrayList<>();
+        List<Kernels> kernels = new ArrayList<>();
+        kernels.add(Kernels.scalar());
+        if (Kernels.isSimdAvailable()) {
+            kernels.add(Kernels.simd().withThreads(1));
+        }
+        for (Kernels k : kernels) {
+            for (vecmlp.nn.Normalization norm : vecmlp.nn.Normalization.values()) {
+                for (float p : new float[] {0f, 0.3f}) {
+                    tests.add(DynamicTest.dynamicTest((k.isSimd() ? "simd " : "scalar ") + norm + " dropout " + p, () -> {
+                        Mlp.Builder b = Mlp.builder().input(5).seed(31).kernels(k).init(Init.GLOROT_NORMAL);
+                        b.dense(6, Activation.TANH);
+                        normalize(b, norm);
+                        b.dropout(p).dense(5, Activation.IDENTITY).dropout(p).residual(2); // + input
+                        b.dense(7, Activation.RELU);
+                        normalize(b, norm);
+                        b.dropout(p).dense(5, Activation.SIGMOID).residual(2);             // + layer 1
+                        b.dense(5, Activation.TANH).residual(3);                           // + layer 1 again
+                        Mlp mlp = b.dense(3, Activation.SOFTMAX).build();
+                        assertEquals(Mlp.FROM_INPUT, mlp.residualSource(1));
+                        assertEquals(1, mlp.residualSource(3));
+                        assertEquals(1, mlp.residualSource(4));
+                        Rng rng = new Rng(47);
+                        float[] theta = mlp.parameters();
+                        for (int l = 0; l < mlp.layerCount(); l++) {
+                            for (int j = 0; j < mlp.layer(l).outputSize(); j++) {
+                                theta[mlp.biasOffset(l) + j] = (float) (0.3 * rng.nextGaussian());
+                                if (mlp.gammaOffset(l) >= 0) {
+                                    theta[mlp.gammaOffset(l) + j] = (float) (1 + 0.5 * rng.nextGaussian());
+                                    theta[mlp.betaOffset(l) + j] = (float) (0.3 * rng.nextGaussian());
+                                }
+                            }
+                        }
+                        float[] x = randomInputs(12, 6 * 5);
+                        assertPasses(GradientCheck.check(mlp, x, 6, new int[] {0, 1, 2, 2, 1, 0}, null, 1e-6, TINY));
+                    }));
+                }
+            }
+        }
+        return tests;
+    }
+
+    private static void normalize(Mlp.Builder b, vecmlp.nn.Normalization norm) {
+        if (norm == vecmlp.nn.Normalization.BATCH) {
+            b.batchNorm();
+        } else if (norm == vecmlp.nn.Normalization.LAYER) {
+            b.layerNorm();
+        }
     }
 
     private static void assertPasses(GradientCheck.Result r) {

@@ -87,6 +87,25 @@ class NetworkJacobianTest {
         }
     }
 
+    /** Residual connections from the input and from a hidden layer, with layer normalization inside a block. */
+    @Test
+    void residualBlocks() {
+        for (Kernels k : Kernels.isSimdAvailable()
+                ? new Kernels[] {Kernels.scalar(), Kernels.simd().withThreads(1)} : new Kernels[] {Kernels.scalar()}) {
+            Mlp mlp = Mlp.builder().input(7).dense(9, Activation.TANH).layerNorm().dense(7, Activation.IDENTITY)
+                    .residual(2).dense(7, Activation.SIGMOID).residual(1).dense(4, Activation.SOFTMAX).seed(4)
+                    .kernels(k).build();
+            float[] x = GradientCheckTest.randomInputs(8, 7);
+            float[] jac = NetworkJacobian.of(mlp, x);
+            double[][] num = NetworkJacobian.numerical(mlp, x, 1e-6);
+            for (int i = 0; i < 4; i++) {
+                for (int j = 0; j < 7; j++) {
+                    assertEquals(num[i][j], jac[i * 7 + j], 1e-4, k + " J[" + i + "][" + j + "]");
+                }
+            }
+        }
+    }
+
     @Test
     void batchOfInputsEqualsOneAtATime() {
         Mlp mlp = GradientCheckTest.net(Kernels.scalar(), 5, Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY, 4, 6, 3);

@@ -209,6 +209,29 @@ class ModelFileTest {
         assertArrayEquals(bits(a), bits(b));
     }
 
+    /** Residual connections: {@code vecmlp.residual}, read back; bad sources refused naming the key. */
+    @Test
+    void residualConnectionsAreSavedAndLoaded() throws Exception {
+        Mlp mlp = Mlp.builder().input(6).dense(6, Activation.RELU).residual(1).dense(9, Activation.TANH)
+                .dense(6, Activation.IDENTITY).residual(2).dense(3, Activation.SOFTMAX).seed(8).build();
+        Path file = dir.resolve("res.safetensors");
+        ModelFile.save(mlp, file);
+        assertEquals("input,none,0,none", SafeTensors.read(file).metadata().get("vecmlp.residual"));
+        Mlp back = ModelFile.load(file);
+        assertArrayEquals(mlp.residualSources(), back.residualSources());
+        float[] x = java.util.Arrays.copyOf(ModelFileTestSupport.blobs(10, 8).features(), 60);
+        float[] a = new float[30];
+        float[] b = new float[30];
+        mlp.predict(x, 10, a);
+        back.predict(x, 10, b);
+        assertArrayEquals(bits(a), bits(b));
+        Consumer<List<SafeTensors.Tensor>> same = t -> { };
+        rejects(edited(mlp, m -> m.put("vecmlp.residual", "input,none,2,none"), same), "vecmlp.residual", "2");
+        rejects(edited(mlp, m -> m.put("vecmlp.residual", "input,none,1,none"), same), "metadata", "width");
+        rejects(edited(mlp, m -> m.put("vecmlp.residual", "input,none"), same), "vecmlp.residual", "input,none");
+        rejects(edited(mlp, m -> m.put("vecmlp.residual", "input,none,-1,none"), same), "vecmlp.residual", "-1");
+    }
+
     private static void replace(List<SafeTensors.Tensor> tensors, String name, float first) {
         for (int i = 0; i < tensors.size(); i++) {
             if (tensors.get(i).name().equals(name)) {

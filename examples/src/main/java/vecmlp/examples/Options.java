@@ -86,6 +86,10 @@ final class Options {
             description = "normalization of each hidden layer before its ReLU: none | batch | layer (default none)")
     String norm = "none";
 
+    @Option(names = "--residual", description = {"residual blocks: the hidden layers after the first, two by two,"
+        + " each pair's output (the second layer linear) plus its input; --hidden needs an odd count, e.g. 256,512,256"})
+    boolean residual;
+
     @Option(names = "--dropout", paramLabel = "P",
             description = "drop probability after each hidden layer, in [0, 1) (default 0: none)")
     float dropout;
@@ -223,6 +227,15 @@ final class Options {
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
             throw bad("--label-smoothing expects a value in [0, 1): '" + labelSmoothing + "'");
         }
+        if (residual && (hidden.length < 3 || hidden.length % 2 == 0)) {
+            throw bad("--residual needs an odd number of hidden layers, at least 3, e.g. --hidden 256,512,256: '"
+                    + joined(hidden) + "'");
+        }
+        for (int i = 2; residual && i < hidden.length; i += 2) {
+            if (hidden[i] != hidden[0]) {
+                throw bad("--residual needs every other hidden layer as wide as the first: '" + joined(hidden) + "'");
+            }
+        }
         normalize = oneOf("--normalize", normalize, "standard", "minmax", "pixels");
         norm = oneOf("--norm", norm, "none", "batch", "layer");
         schedule = oneOf("--schedule", schedule, "constant", "cosine");
@@ -252,6 +265,14 @@ final class Options {
         exists("--idx-labels", idxLabels);
         exists("--idx-test-images", idxTestImages);
         exists("--idx-test-labels", idxTestLabels);
+    }
+
+    private static String joined(int[] widths) {
+        StringBuilder s = new StringBuilder();
+        for (int w : widths) {
+            s.append(s.length() == 0 ? "" : ",").append(w);
+        }
+        return s.toString();
     }
 
     private void positive(String option, long value) {

@@ -103,14 +103,19 @@ final class TrainCommand {
                 : null;
 
         Mlp.Builder b = Mlp.builder().input(features);
-        for (int h : o.hidden) {
-            b.dense(h, Activation.RELU);
+        for (int i = 0; i < o.hidden.length; i++) {
+            int h = o.hidden[i];
+            boolean blockEnd = o.residual && i > 0 && i % 2 == 0;
+            b.dense(h, blockEnd ? Activation.IDENTITY : Activation.RELU);
             if (o.norm.equals("batch")) {
                 b.batchNorm();
             } else if (o.norm.equals("layer")) {
                 b.layerNorm();
             }
             b.dropout(o.dropout);
+            if (blockEnd) {
+                b.residual(2);
+            }
         }
         Mlp mlp = b.dense(classes, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(o.seed)
                 .kernels(kernels).build();
@@ -260,6 +265,9 @@ final class TrainCommand {
         s.append(" MLP");
         if (mlp.normalization(0) != Normalization.NONE) {
             s.append(mlp.normalization(0) == Normalization.BATCH ? ", batch norm" : ", layer norm");
+        }
+        if (mlp.layerCount() >= 2 && mlp.residualSource(mlp.layerCount() - 2) != Mlp.NO_RESIDUAL) {
+            s.append(", residual blocks");
         }
         float p = mlp.dropout(0);
         return p > 0f ? s.append(", dropout ").append(p).append(" after each hidden layer").toString() : s.toString();

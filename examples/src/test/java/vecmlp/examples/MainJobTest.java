@@ -176,11 +176,13 @@ class MainJobTest {
         Path tx = Files.write(dir.resolve("t-images-idx3-ubyte"), testImages.array());
         Path ty = Files.write(dir.resolve("t-labels-idx1-ubyte"), testLabels.array());
         r = main("--idx-images", x.toString(), "--idx-labels", y.toString(), "--idx-test-images", tx.toString(),
-                "--idx-test-labels", ty.toString(), "--dropout", "0.1", "--norm", "batch", "--epochs", "5", "--out",
+                "--idx-test-labels", ty.toString(), "--dropout", "0.1", "--norm", "batch", "--residual", "--hidden",
+                "64,96,64", "--epochs", "5", "--out",
                 dir.resolve("idx-test").toString());
         assertEquals(0, r.status, r.err);
         assertTrue(r.out.contains("/ test 297 (test: t-images-idx3-ubyte"), r.out);
-        assertTrue(r.out.contains("batch norm, dropout 0.1 after each hidden layer"), r.out);
+        assertTrue(r.out.contains("64-64-96-64-10 MLP, batch norm, residual blocks, dropout 0.1 after each hidden layer"),
+                r.out);
         assertTrue(testAccuracy(r.out, 297) >= 90.0, r.out);
     }
 

@@ -208,7 +208,8 @@ class PartsTest {
             {"--validation", "0.5", "--test", "0.5"}, {"--csv", "a", "--idx-images", "b", "--idx-labels", "c"},
             {"--epoch", "3"}, {"--csv", "no-such-file.csv"}, {"--dropout", "1"}, {"--dropout", "-0.5"},
             {"--idx-images", "a", "--idx-labels", "b", "--idx-test-images", "c"}, {"--norm", "group"},
-            {"--normalize", "log"}, {"--schedule", "step"}, {"--label-smoothing", "1"},
+            {"--normalize", "log"}, {"--schedule", "step"}, {"--label-smoothing", "1"}, {"--residual", "--hidden", "64,32"},
+            {"--residual", "--hidden", "64,32,48"},
         };
         String[] expect = {"--epochs expects a positive integer: '0'", "'--epochs': 'x' is not an int",
             "--lr expects a positive number: '-1.0'", "--optimizer expects one of sgd, momentum, adam, adamw: 'rmsprop'",
@@ -220,7 +221,9 @@ class PartsTest {
             "--dropout expects a probability in [0, 1): '-0.5'", "--idx-test-labels is missing",
             "--norm expects one of none, batch, layer: 'group'", "--normalize expects one of standard, minmax, pixels: 'log'",
             "--schedule expects one of constant, cosine: 'step'",
-            "--label-smoothing expects a value in [0, 1): '1.0'"};
+            "--label-smoothing expects a value in [0, 1): '1.0'",
+            "--residual needs an odd number of hidden layers, at least 3, e.g. --hidden 256,512,256: '64,32'",
+            "--residual needs every other hidden layer as wide as the first: '64,32,48'"};
         for (int i = 0; i < bad.length; i++) {
             String[] args = bad[i];
             CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,

@@ -93,11 +93,19 @@ public final class NetworkSpec implements Serializable {
     /**
      * The specification of an existing network.
      *
-     * @throws IllegalArgumentException if a layer is batch-normalized (not in the Spark trainer yet)
+     * @throws IllegalArgumentException if a layer is batch-normalized or ends a residual block (not in the Spark
+     *                                  trainer yet)
      */
     public static NetworkSpec of(Mlp mlp) {
         Objects.requireNonNull(mlp, "mlp");
         checkNoBatchNorm(mlp.normalizations());
+        for (int l = 0; l < mlp.layerCount(); l++) {
+            if (mlp.residualSource(l) != Mlp.NO_RESIDUAL) {
+                throw new IllegalArgumentException("the Spark trainer does not support residual blocks yet: layer " + l
+                        + " adds " + (mlp.residualSource(l) == Mlp.FROM_INPUT ? "the input"
+                        : "layer " + mlp.residualSource(l)));
+            }
+        }
         return new NetworkSpec(mlp.layerSizes(), mlp.activations(), mlp.dropouts(), mlp.normalizations(), mlp.loss());
     }
 

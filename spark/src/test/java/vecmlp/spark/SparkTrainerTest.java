@@ -90,6 +90,12 @@ class SparkTrainerTest {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> NetworkSpec.of(bn));
         assertTrue(e.getMessage().contains("layer 0") && e.getMessage().contains("BATCH"), e.getMessage());
+        Mlp res = Mlp.builder().input(64).dense(32, Activation.RELU).dense(32, Activation.RELU).residual(1)
+                .dense(10, Activation.SOFTMAX).kernels(Kernels.scalar()).build();
+        IllegalArgumentException r = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> NetworkSpec.of(res));
+        assertTrue(r.getMessage().contains("residual") && r.getMessage().contains("layer 1 adds layer 0"),
+                r.getMessage());
     }
 
     @Test
