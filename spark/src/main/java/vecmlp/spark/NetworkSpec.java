@@ -11,8 +11,8 @@ import vecmlp.nn.Normalization;
 
 /**
  * The architecture of a network, in a form Spark can ship to executors: layer sizes {@code n_0, …, n_L}, one
- * activation per dense layer (kind and leaky-ReLU slope), its normalization (none or layer), the dropout after
- * each and the loss. Immutable and thread-safe.
+ * activation per dense layer (kind and leaky-ReLU slope), its normalization, the dropout after each and the
+ * loss. Immutable and thread-safe.
  */
 public final class NetworkSpec implements Serializable {
 
@@ -63,8 +63,8 @@ public final class NetworkSpec implements Serializable {
     }
 
     /**
-     * A specification with dropout and a normalization per dense layer: {@link Normalization#NONE} or
-     * {@link Normalization#LAYER} (batch normalization is not in the Spark trainer yet).
+     * A specification with dropout and a normalization per dense layer (see {@link SparkTrainer} for batch
+     * normalization across partitions).
      *
      * @throws IllegalArgumentException naming the bad argument and value
      */
@@ -75,30 +75,18 @@ public final class NetworkSpec implements Serializable {
         Objects.requireNonNull(dropout, "dropout");
         Objects.requireNonNull(norms, "norms");
         Objects.requireNonNull(loss, "loss");
-        checkNoBatchNorm(norms);
         Mlp.of(layers, activations, dropout, norms, loss,
                 new float[Math.toIntExact(Mlp.parameterCount(layers, norms))], Kernels.scalar());
         return new NetworkSpec(layers, activations, dropout, norms, loss);
     }
 
-    private static void checkNoBatchNorm(Normalization[] norms) {
-        for (int l = 0; l < norms.length; l++) {
-            if (norms[l] == Normalization.BATCH) {
-                throw new IllegalArgumentException("the Spark trainer does not support batch normalization yet"
-                        + " (its running statistics are not combined across partitions): layer " + l + " is BATCH");
-            }
-        }
-    }
-
     /**
      * The specification of an existing network.
      *
-     * @throws IllegalArgumentException if a layer is batch-normalized or ends a residual block (not in the Spark
-     *                                  trainer yet)
+     * @throws IllegalArgumentException if a layer ends a residual block (not in the Spark trainer yet)
      */
     public static NetworkSpec of(Mlp mlp) {
         Objects.requireNonNull(mlp, "mlp");
-        checkNoBatchNorm(mlp.normalizations());
         for (int l = 0; l < mlp.layerCount(); l++) {
             if (mlp.residualSource(l) != Mlp.NO_RESIDUAL) {
                 throw new IllegalArgumentException("the Spark trainer does not support residual blocks yet: layer " + l
@@ -165,6 +153,8 @@ public final class NetworkSpec implements Serializable {
             b.dense(layers[l + 1], acts[l]);
             if (norms[l] == Normalization.LAYER) {
                 b.layerNorm();
+            } else if (norms[l] == Normalization.BATCH) {
+                b.batchNorm();
             }
             b.dropout(dropout[l]);
         }

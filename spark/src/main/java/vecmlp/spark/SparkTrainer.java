@@ -38,6 +38,10 @@ import vecmlp.optim.Optimizer;
  *   optimizer, and the driver averages parameters and optimizer state, weighted by the rows each partition
  *   processed, in partition order.</li>
  * </ul>
+ * Dropout masks are keyed by each row's index in the data and the global step, so one partition draws core's.
+ * Batch normalization normalizes each partition's rows of a step with their own statistics (as PyTorch's
+ * data-parallel training without synchronized batch norm); the driver keeps the running statistics, the
+ * partitions' updates averaged by rows after each round.
  * Same seed, data and partitioning give bit-identical weights, whatever the scheduling; a retried task
  * recomputes the same result. With {@link Builder#checkpoint} the driver state is written every N epochs and a
  * new run with the same settings resumes from it.
@@ -126,12 +130,33 @@ public final class SparkTrainer {
         }
     }
 
+    /**
+     * With batch normalization, each partition normalizes with its own rows of a step (as PyTorch's data-parallel
+     * training without synchronized batch norm), which must be 2 or more.
+     */
+    private void checkBatchNormRows(BatchPlan plan) {
+        boolean bn = false;
+        for (vecmlp.nn.Normalization n : spec.normalizations()) {
+            bn |= n == vecmlp.nn.Normalization.BATCH;
+        }
+        for (int p = 0; bn && p < plan.partitions(); p++) {
+            for (int s = 0; s < plan.stepsPerEpoch; s++) {
+                if (plan.rows(p, s) == 1) {
+                    throw new IllegalArgumentException("batch normalization needs at least 2 rows per partition and "
+                            + "step, but partition " + p + " (" + plan.counts[p] + " rows) has 1 at step " + s
+                            + " with batch size " + batchSize + ": choose another batch size or partitioning");
+                }
+            }
+        }
+    }
+
     /** Class labels (cross-entropy) or real targets (every other loss). */
     private boolean classes() {
         return spec.loss() == vecmlp.nn.Loss.CROSS_ENTROPY;
     }
 
     private TrainingResult train(JavaRDD<PackedPartition> packed, BatchPlan plan) {
+        checkBatchNormRows(plan);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(packed.context());
         Mlp model = initialParameters != null ? spec.withParameters(initialParameters, Kernels.get())
                 : spec.initial(seed, Kernels.get());
@@ -164,8 +189,9 @@ public final class SparkTrainer {
             int perRound = mode == Mode.SYNCHRONOUS ? 1 : localSteps;
             for (int step = 0; step < steps; step += perRound) {
                 int k = Math.min(perRound, steps - step);
-                List<RoundResult> results = round(jsc, packed, plan, runId, epoch, step, k, params, optimizer,
-                        rounds);
+                List<RoundResult> results = round(jsc, packed, plan, runId, epoch, step, k, params,
+                        model.runningStatistics(), optimizer, rounds);
+                combineRunningStatistics(results, model.runningStatistics());
                 rounds++;
                 long slowest = 0;
                 for (RoundResult r : results) {
@@ -215,12 +241,12 @@ public final class SparkTrainer {
 
     /** One Spark round: broadcast the driver state, run {@code k} steps on every partition, collect in order. */
     private List<RoundResult> round(JavaSparkContext jsc, JavaRDD<PackedPartition> packed, BatchPlan plan,
-                                    String runId, int epoch, int step, int k, float[] params, Optimizer optimizer,
-                                    long round) {
+                                    String runId, int epoch, int step, int k, float[] params, float[] running,
+                                    Optimizer optimizer, long round) {
         boolean sync = mode == Mode.SYNCHRONOUS;
         float[][] state = sync ? new float[0][] : optimizer.stateBuffers();
         DriverState ds = new DriverState(params.clone(), state.length == 0 ? state : copy(state),
-                optimizer.stepCount());
+                optimizer.stepCount(), running.clone());
         Broadcast<DriverState> bc = jsc.broadcast(ds);
         NetworkSpec spec = this.spec;
         OptimizerFactory factory = this.optimizerFactory;
@@ -277,14 +303,16 @@ public final class SparkTrainer {
         }
         int[] order = w.order(plan, data, epoch);
         w.gather(data, order, plan.from(data.partition, step), rows, plan.rowOffset(data.partition));
-        w.load(ds.params);
+        w.load(ds.params, ds.running);
         float loss = w.gradient(rows, plan.seed, plan.globalStep(epoch, step));
         float[] g = w.grad.clone();
         if (rows != globalRows) {
             // Σ_p (b_p/B)·mean_p = the mean over the global batch of B rows.
             Worker.KERNELS.scale(g.length, (float) rows / globalRows, g, 0);
         }
-        return new RoundResult(data.partition, rows, (double) loss * rows, w.ws.lastCorrect(), g, null);
+        RoundResult r = new RoundResult(data.partition, rows, (double) loss * rows, w.ws.lastCorrect(), g, null);
+        r.running = w.running();
+        return r;
     }
 
     /** Executor side, averaging: {@code k} local steps from the broadcast state with a local optimizer. */
@@ -296,7 +324,7 @@ public final class SparkTrainer {
         }
         Optimizer opt = factory.create().kernels(Worker.KERNELS);
         opt.restoreState(ds.stepCount, ds.state);
-        w.load(ds.params);
+        w.load(ds.params, ds.running);
         float[] params = w.mlp.parameters();
         int[] order = w.order(plan, data, epoch);
         int total = 0;
@@ -314,7 +342,46 @@ public final class SparkTrainer {
             lossSum += (double) loss * rows;
             correct += w.ws.lastCorrect();
         }
-        return new RoundResult(p, total, lossSum, correct, params.clone(), copy(opt.stateBuffers()));
+        RoundResult r = new RoundResult(p, total, lossSum, correct, params.clone(), copy(opt.stateBuffers()));
+        r.running = w.running();
+        return r;
+    }
+
+    /**
+     * Batch normalization's running statistics after a round: each partition updated the broadcast ones with its
+     * own batches' statistics; the driver keeps {@code Σ_p w_p r_p}, {@code w_p} = rows of p / rows of the round,
+     * in partition order (one contributing partition's copied, so one partition gives core's bits).
+     */
+    private static void combineRunningStatistics(List<RoundResult> results, float[] running) {
+        if (running.length == 0) {
+            return;
+        }
+        long total = 0;
+        int contributing = 0;
+        for (RoundResult r : results) {
+            if (r.running != null) {
+                total += r.rows;
+                contributing++;
+            }
+        }
+        if (contributing == 0) {
+            return;
+        }
+        boolean first = true;
+        for (RoundResult r : results) {
+            if (r.running == null) {
+                continue;
+            }
+            if (contributing == 1) {
+                System.arraycopy(r.running, 0, running, 0, running.length);
+            } else {
+                if (first) {
+                    java.util.Arrays.fill(running, 0f);
+                    first = false;
+                }
+                Kernels.get().axpy(running.length, (float) ((double) r.rows / total), r.running, 0, running, 0);
+            }
+        }
     }
 
     /** {@code sum = Σ_p g_p} in partition order (the first copied, so one partition gives its bits unchanged). */
@@ -365,17 +432,22 @@ public final class SparkTrainer {
         optimizer.restoreState(optimizer.stepCount() + k, state);
     }
 
-    /** What the driver broadcasts each round: the parameters, and in averaging mode the optimizer state. */
+    /**
+     * What the driver broadcasts each round: the parameters, batch normalization's running statistics, and in
+     * averaging mode the optimizer state.
+     */
     static final class DriverState implements java.io.Serializable {
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
         final float[] params;
         final float[][] state;
         final long stepCount;
+        final float[] running;
 
-        DriverState(float[] params, float[][] state, long stepCount) {
+        DriverState(float[] params, float[][] state, long stepCount, float[] running) {
             this.params = params;
             this.state = state;
             this.stepCount = stepCount;
+            this.running = running;
         }
     }
 
@@ -388,6 +460,8 @@ public final class SparkTrainer {
         final long correct;
         final float[] values;
         final float[][] state;
+        /** Batch normalization's running statistics after this partition's steps (null without, or no rows). */
+        float[] running;
         /** Executor time of this partition's work in the round (gather, gradients, local steps), ns. */
         long computeNanos;
         /** CPU time of the task's thread over the same span (less than computeNanos: it was descheduled), ns. */

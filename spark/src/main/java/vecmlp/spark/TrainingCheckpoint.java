@@ -23,7 +23,8 @@ final class TrainingCheckpoint {
     }
 
     /**
-     * Restores {@code model}'s parameters and {@code optimizer} from {@code file}; returns the epoch to continue at.
+     * Restores {@code model}'s parameters, running statistics and {@code optimizer} from {@code file}; returns the
+     * epoch to continue at.
      *
      * @throws ModelFormatException if the file is not a checkpoint of this architecture and seed
      * @throws IllegalArgumentException if the optimizer's rule or settings differ from the saved ones
@@ -39,6 +40,8 @@ final class TrainingCheckpoint {
         }
         cp.restoreOptimizer(optimizer);
         System.arraycopy(saved.parameters(), 0, model.parameters(), 0, model.parameterCount());
+        System.arraycopy(saved.runningStatistics(), 0, model.runningStatistics(), 0,
+                model.runningStatistics().length);
         return cp.epoch();
     }
 }

@@ -28,7 +28,7 @@ import vecmlp.optim.Optimizer;
  * <p>Params (Spark ML style, {@code setX}/{@code getX}): {@code layers} (input width, hidden widths, output
  * width, e.g. {@code [784, 256, 128, 10]}, required), {@code activations} (one per hidden layer, default relu;
  * the output layer and loss are fixed by the subclass), {@code dropout} (after each hidden layer, 0: none),
- * {@code normalization} ({@code none} or {@code layer}, each hidden layer), {@code optimizer} ({@code sgd, momentum, nesterov,
+ * {@code normalization} ({@code none}, {@code batch} or {@code layer}, each hidden layer), {@code optimizer} ({@code sgd, momentum, nesterov,
  * adam, adamw}, default adam), {@code learningRate} (1e-3), {@code momentum} (0.9, momentum rules),
  * {@code weightDecay} (0), {@code clipNorm} (0: off), {@code batchSize} (128, global), {@code epochs} (10),
  * {@code localSteps} (1: synchronous; K &gt; 1: average every K local steps), {@code seed} (0),
@@ -68,7 +68,7 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
         layers = new IntArrayParam(this, "layers", layersDoc);
         activations = new StringArrayParam(this, "activations", "activation of each hidden layer");
         dropout = new DoubleParam(this, "dropout", "drop probability after each hidden layer in training, in [0, 1)");
-        normalization = new Param<>(this, "normalization", "normalization of each hidden layer: none or layer");
+        normalization = new Param<>(this, "normalization", "normalization of each hidden layer: none, batch or layer");
         optimizer = new Param<>(this, "optimizer", "sgd, momentum, nesterov, adam or adamw");
         learningRate = new DoubleParam(this, "learningRate", "base learning rate (> 0)");
         momentum = new DoubleParam(this, "momentum", "momentum of the momentum and nesterov rules, in [0, 1)");
@@ -121,7 +121,7 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
         return dropout;
     }
 
-    /** Param: normalization of each hidden layer before its activation: {@code none} or {@code layer}. */
+    /** Param: normalization of each hidden layer before its activation: {@code none}, {@code batch} or {@code layer}. */
     public Param<String> normalization() {
         return normalization;
     }
@@ -353,16 +353,12 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
         float[] drops = new float[acts.length];
         Arrays.fill(drops, 0, drops.length - 1, (float) p);
         String norm = $(normalization).trim().toLowerCase(Locale.ROOT);
-        if (!norm.equals("none") && !norm.equals("layer")) {
-            throw new IllegalArgumentException("param normalization must be none or layer"
-                    + (norm.equals("batch") ? " (batch normalization is not in the Spark trainer yet)" : "") + ": "
-                    + $(normalization));
+        if (!norm.equals("none") && !norm.equals("batch") && !norm.equals("layer")) {
+            throw new IllegalArgumentException("param normalization must be none, batch or layer: " + $(normalization));
         }
         Normalization[] norms = new Normalization[acts.length];
         Arrays.fill(norms, Normalization.NONE);
-        if (norm.equals("layer")) {
-            Arrays.fill(norms, 0, norms.length - 1, Normalization.LAYER);
-        }
+        Arrays.fill(norms, 0, norms.length - 1, Normalization.valueOf(norm.toUpperCase(Locale.ROOT)));
         return NetworkSpec.of(l, acts, drops, norms, loss());
     }
 

@@ -53,9 +53,16 @@ final class Worker {
         return w;
     }
 
-    /** Copies {@code params} into the network (no finiteness pass: the driver checked them). */
-    void load(float[] params) {
+    /** Copies {@code params} and the running statistics into the network (no finiteness pass: the driver checked them). */
+    void load(float[] params, float[] running) {
         System.arraycopy(params, 0, mlp.parameters(), 0, params.length);
+        System.arraycopy(running, 0, mlp.runningStatistics(), 0, running.length);
+    }
+
+    /** The network's running statistics after this round's training passes (a copy), or null without any. */
+    float[] running() {
+        float[] r = mlp.runningStatistics();
+        return r.length == 0 ? null : r.clone();
     }
 
     /** Partition {@code data}'s row order of {@code epoch} (computed once per epoch and partition). */

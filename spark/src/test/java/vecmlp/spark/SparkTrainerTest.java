@@ -83,13 +83,44 @@ class SparkTrainerTest {
         assertEquals(DIGITS_NET.parameterCount() + 2 * 32, DIGITS_DROPOUT.parameterCount());
     }
 
+    /**
+     * Batch normalization: one partition equals core's Trainer bit for bit (parameters and running statistics),
+     * synchronous and averaging; a plan with a one-row partition batch is refused before any round.
+     */
     @Test
-    void aBatchNormalizedNetworkIsRefusedNotSilentlyChanged() {
-        Mlp bn = Mlp.builder().input(64).dense(32, Activation.RELU).batchNorm().dense(10, Activation.SOFTMAX)
-                .kernels(Kernels.scalar()).build();
+    void onePartitionWithBatchNormEqualsCoreTrainerBitForBit() {
+        NetworkSpec bnNet = NetworkSpec.of(new int[] {64, 32, 10},
+                new Activation[] {Activation.RELU, Activation.SOFTMAX}, new float[] {0.2f, 0f},
+                new vecmlp.nn.Normalization[] {vecmlp.nn.Normalization.BATCH, vecmlp.nn.Normalization.NONE},
+                Loss.CROSS_ENTROPY);
+        Dataset train = digitsSplit().train();
+        org.apache.spark.sql.Dataset<Row> one = TestData.frame(train, 1);
+        Mlp core = bnNet.initial(5L, Kernels.get().withThreads(1));
+        Trainer.builder(core, ADAM.create()).batchSize(50).epochs(2).seed(5L).build().fit(train);
+        for (SparkTrainer.Builder b : new SparkTrainer.Builder[] {
+            SparkTrainer.builder(bnNet, ADAM).batchSize(50).epochs(2).seed(5L),
+            SparkTrainer.builder(bnNet, ADAM).batchSize(50).epochs(2).seed(5L).averaging(7)}) {
+            Mlp spark = b.build().fit(one, "features", "label").model();
+            assertArrayEquals(core.parameters(), spark.parameters());
+            assertArrayEquals(core.runningStatistics(), spark.runningStatistics());
+        }
+        assertFalse(Arrays.equals(new float[64], Arrays.copyOf(core.runningStatistics(), 64)), "statistics moved");
+        org.apache.spark.sql.Dataset<Row> three = TestData.frame(train, 3);
+        SparkTrainer.Builder b3 = SparkTrainer.builder(bnNet, ADAM).batchSize(50).epochs(1).seed(9L);
+        Mlp first = b3.build().fit(three, "features", "label").model();
+        Mlp second = b3.build().fit(three, "features", "label").model();
+        assertArrayEquals(first.parameters(), second.parameters());
+        assertArrayEquals(first.runningStatistics(), second.runningStatistics());
+        int rows = train.rows();
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> NetworkSpec.of(bn));
-        assertTrue(e.getMessage().contains("layer 0") && e.getMessage().contains("BATCH"), e.getMessage());
+                () -> SparkTrainer.builder(bnNet, ADAM).batchSize(rows - 1).epochs(1).build().fit(one, "features",
+                        "label"));
+        assertTrue(e.getMessage().contains("partition 0") && e.getMessage().contains("has 1 at step 1"),
+                e.getMessage());
+    }
+
+    @Test
+    void aResidualNetworkIsRefusedNotSilentlyChanged() {
         Mlp res = Mlp.builder().input(64).dense(32, Activation.RELU).dense(32, Activation.RELU).residual(1)
                 .dense(10, Activation.SOFTMAX).kernels(Kernels.scalar()).build();
         IllegalArgumentException r = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
