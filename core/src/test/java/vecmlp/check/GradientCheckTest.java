@@ -61,13 +61,8 @@ class GradientCheckTest {
         List<DynamicTest> tests = new ArrayList<>();
         Activation[] hidden = {Activation.IDENTITY, Activation.RELU, Activation.LEAKY_RELU, Activation.leakyRelu(0.2f),
             Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX};
-        List<Kernels> kernels = new ArrayList<>();
-        kernels.add(Kernels.scalar());
-        if (Kernels.isSimdAvailable()) {
-            kernels.add(Kernels.simd().withThreads(1));
-        }
         int rows = 5;
-        for (Kernels k : kernels) {
+        for (Kernels k : kernelsUnderTest()) {
             for (Activation h : hidden) {
                 for (Object[] out : new Object[][] {
                     {Activation.SOFTMAX, Loss.CROSS_ENTROPY, 4}, {Activation.IDENTITY, Loss.MSE, 3},
@@ -123,13 +118,8 @@ class GradientCheckTest {
     @TestFactory
     List<DynamicTest> dropoutWithAFixedMask() {
         List<DynamicTest> tests = new ArrayList<>();
-        List<Kernels> kernels = new ArrayList<>();
-        kernels.add(Kernels.scalar());
-        if (Kernels.isSimdAvailable()) {
-            kernels.add(Kernels.simd().withThreads(1));
-        }
         int rows = 6;
-        for (Kernels k : kernels) {
+        for (Kernels k : kernelsUnderTest()) {
             for (Activation h : new Activation[] {Activation.RELU, Activation.leakyRelu(0.1f), Activation.SIGMOID,
                 Activation.TANH}) {
                 for (float p : new float[] {0.3f, 0.6f}) {
@@ -157,34 +147,16 @@ class GradientCheckTest {
     @TestFactory
     List<DynamicTest> batchNormThroughTheBatchStatistics() {
         List<DynamicTest> tests = new ArrayList<>();
-        List<Kernels> kernels = new ArrayList<>();
-        kernels.add(Kernels.scalar());
-        if (Kernels.isSimdAvailable()) {
-            kernels.add(Kernels.simd().withThreads(1));
-        }
         int rows = 7;
-        for (Kernels k : kernels) {
+        for (Kernels k : kernelsUnderTest()) {
             for (Activation h : new Activation[] {Activation.IDENTITY, Activation.RELU, Activation.leakyRelu(0.1f),
                 Activation.SIGMOID, Activation.TANH}) {
                 for (float p : new float[] {0f, 0.3f}) {
                     tests.add(DynamicTest.dynamicTest((k.isSimd() ? "simd " : "scalar ") + h + " dropout " + p, () -> {
-                        Mlp plain = net(k, 23, h, Activation.SOFTMAX, Loss.CROSS_ENTROPY, 4, 6, 5, 3);
-                        vecmlp.nn.Normalization bn = vecmlp.nn.Normalization.BATCH;
-                        vecmlp.nn.Normalization none = vecmlp.nn.Normalization.NONE;
-                        vecmlp.nn.Normalization[] norms = {bn, bn, none};
-                        float[] params = new float[(int) Mlp.parameterCount(plain.layerSizes(), norms)];
-                        Mlp mlp = Mlp.of(plain.layerSizes(), plain.activations(), new float[] {p, p, 0f}, norms,
-                                plain.loss(), params, k);
-                        Rng rng = new Rng(41);
-                        float[] theta = mlp.parameters();
-                        for (int l = 0; l < 3; l++) { // the plain net's W and b, then γ ~ 1 ± 0.5, β ~ ±0.3
-                            System.arraycopy(plain.parameters(), plain.weightOffset(l), theta, mlp.weightOffset(l),
-                                    plain.layer(l).weightCount() + plain.layer(l).outputSize());
-                            for (int j = 0; l < 2 && j < mlp.layer(l).outputSize(); j++) {
-                                theta[mlp.gammaOffset(l) + j] = (float) (1 + 0.5 * rng.nextGaussian());
-                                theta[mlp.betaOffset(l) + j] = (float) (0.3 * rng.nextGaussian());
-                            }
-                        }
+                        Mlp mlp = Mlp.builder().input(4).seed(23).kernels(k).init(Init.GLOROT_NORMAL)
+                                .dense(6, h).batchNorm().dropout(p).dense(5, h).batchNorm().dropout(p)
+                                .dense(3, Activation.SOFTMAX).build();
+                        perturb(mlp, 41);
                         float[] x = randomInputs(9, rows * 4);
                         int[] labels = {0, 1, 2, 2, 1, 0, 1};
                         GradientCheck.Result r = GradientCheck.check(mlp, x, rows, labels, null, 1e-6, TINY);
@@ -201,12 +173,7 @@ class GradientCheckTest {
     @TestFactory
     List<DynamicTest> layerNorm() {
         List<DynamicTest> tests = new ArrayList<>();
-        List<Kernels> kernels = new ArrayList<>();
-        kernels.add(Kernels.scalar());
-        if (Kernels.isSimdAvailable()) {
-            kernels.add(Kernels.simd().withThreads(1));
-        }
-        for (Kernels k : kernels) {
+        for (Kernels k : kernelsUnderTest()) {
             for (Activation h : new Activation[] {Activation.IDENTITY, Activation.RELU, Activation.SIGMOID,
                 Activation.TANH}) {
                 for (float p : new float[] {0f, 0.3f}) {
@@ -214,15 +181,7 @@ class GradientCheckTest {
                         Mlp.Builder b = Mlp.builder().input(4).seed(29).kernels(k).init(Init.GLOROT_NORMAL);
                         Mlp mlp = b.dense(6, h).layerNorm().dropout(p).dense(5, h).layerNorm().dropout(p)
                                 .dense(3, Activation.SOFTMAX).build();
-                        Rng rng = new Rng(43);
-                        float[] theta = mlp.parameters();
-                        for (int l = 0; l < 2; l++) {
-                            for (int j = 0; j < mlp.layer(l).outputSize(); j++) {
-                                theta[mlp.biasOffset(l) + j] = (float) (0.3 * rng.nextGaussian());
-                                theta[mlp.gammaOffset(l) + j] = (float) (1 + 0.5 * rng.nextGaussian());
-                                theta[mlp.betaOffset(l) + j] = (float) (0.3 * rng.nextGaussian());
-                            }
-                        }
+                        perturb(mlp, 43);
                         float[] x = randomInputs(10, 5 * 4);
                         GradientCheck.Result r = GradientCheck.check(mlp, x, 5, new int[] {0, 1, 2, 2, 1}, null, 1e-6,
                                 TINY);
@@ -242,12 +201,7 @@ class GradientCheckTest {
     @TestFactory
     List<DynamicTest> residualBlocks() {
         List<DynamicTest> tests = new ArrayList<>();
-        List<Kernels> kernels = new ArrayList<>();
-        kernels.add(Kernels.scalar());
-        if (Kernels.isSimdAvailable()) {
-            kernels.add(Kernels.simd().withThreads(1));
-        }
-        for (Kernels k : kernels) {
+        for (Kernels k : kernelsUnderTest()) {
             for (vecmlp.nn.Normalization norm : vecmlp.nn.Normalization.values()) {
                 for (float p : new float[] {0f, 0.3f}) {
                     tests.add(DynamicTest.dynamicTest((k.isSimd() ? "simd " : "scalar ") + norm + " dropout " + p, () -> {
@@ -263,17 +217,7 @@ class GradientCheckTest {
                         assertEquals(Mlp.FROM_INPUT, mlp.residualSource(1));
                         assertEquals(1, mlp.residualSource(3));
                         assertEquals(1, mlp.residualSource(4));
-                        Rng rng = new Rng(47);
-                        float[] theta = mlp.parameters();
-                        for (int l = 0; l < mlp.layerCount(); l++) {
-                            for (int j = 0; j < mlp.layer(l).outputSize(); j++) {
-                                theta[mlp.biasOffset(l) + j] = (float) (0.3 * rng.nextGaussian());
-                                if (mlp.gammaOffset(l) >= 0) {
-                                    theta[mlp.gammaOffset(l) + j] = (float) (1 + 0.5 * rng.nextGaussian());
-                                    theta[mlp.betaOffset(l) + j] = (float) (0.3 * rng.nextGaussian());
-                                }
-                            }
-                        }
+                        perturb(mlp, 47);
                         float[] x = randomInputs(12, 6 * 5);
                         assertPasses(GradientCheck.check(mlp, x, 6, new int[] {0, 1, 2, 2, 1, 0}, null, 1e-6, TINY));
                     }));
@@ -281,6 +225,31 @@ class GradientCheckTest {
             }
         }
         return tests;
+    }
+
+    /** Scalar, and SIMD on one thread where the Vector API is present. */
+    private static List<Kernels> kernelsUnderTest() {
+        List<Kernels> kernels = new ArrayList<>();
+        kernels.add(Kernels.scalar());
+        if (Kernels.isSimdAvailable()) {
+            kernels.add(Kernels.simd().withThreads(1));
+        }
+        return kernels;
+    }
+
+    /** Biases ~ N(0, 0.3²), and where a layer is normalized γ ~ 1 + N(0, 0.5²), β ~ N(0, 0.3²): away from 0 and 1. */
+    private static void perturb(Mlp mlp, long seed) {
+        Rng rng = new Rng(seed);
+        float[] theta = mlp.parameters();
+        for (int l = 0; l < mlp.layerCount(); l++) {
+            for (int j = 0; j < mlp.layer(l).outputSize(); j++) {
+                theta[mlp.biasOffset(l) + j] = (float) (0.3 * rng.nextGaussian());
+                if (mlp.gammaOffset(l) >= 0) {
+                    theta[mlp.gammaOffset(l) + j] = (float) (1 + 0.5 * rng.nextGaussian());
+                    theta[mlp.betaOffset(l) + j] = (float) (0.3 * rng.nextGaussian());
+                }
+            }
+        }
     }
 
     private static void normalize(Mlp.Builder b, vecmlp.nn.Normalization norm) {

@@ -20,6 +20,12 @@ class NetworkJacobianTest {
 
     private static void check(Kernels k, Activation hidden, Activation out, Loss loss, int nOut) {
         Mlp mlp = GradientCheckTest.net(k, 21, hidden, out, loss, 7, 6, 5, nOut);
+        assertMatchesCentralDifferences(mlp, hidden + "/" + out);
+    }
+
+    /** The batched backward pass's Jacobian at one 7-wide input against float64 central differences. */
+    private static void assertMatchesCentralDifferences(Mlp mlp, String what) {
+        int nOut = mlp.outputSize();
         float[] x = GradientCheckTest.randomInputs(8, 7);
         float[] jac = NetworkJacobian.of(mlp, x);
         double[][] num = NetworkJacobian.numerical(mlp, x, 1e-6);
@@ -32,7 +38,7 @@ class NetworkJacobianTest {
         assertTrue(scale > 1e-3, "a Jacobian that is all zeros tests nothing: " + scale);
         for (int i = 0; i < nOut; i++) {
             for (int j = 0; j < 7; j++) {
-                assertEquals(num[i][j], jac[i * 7 + j], 1e-4 * Math.max(1, scale), hidden + "/" + out + " J[" + i + "][" + j + "]");
+                assertEquals(num[i][j], jac[i * 7 + j], 1e-4 * Math.max(1, scale), what + " J[" + i + "][" + j + "]");
             }
         }
     }
@@ -69,21 +75,7 @@ class NetworkJacobianTest {
                     run[mlp.runningVarianceOffset(l) + j] = (float) (0.5 + rng.nextDouble());
                 }
             }
-            float[] x = GradientCheckTest.randomInputs(8, 7);
-            float[] jac = NetworkJacobian.of(mlp, x);
-            double[][] num = NetworkJacobian.numerical(mlp, x, 1e-6);
-            double scale = 0;
-            for (double[] row : num) {
-                for (double v : row) {
-                    scale = Math.max(scale, Math.abs(v));
-                }
-            }
-            assertTrue(scale > 1e-3, "a Jacobian that is all zeros tests nothing: " + scale);
-            for (int i = 0; i < 4; i++) {
-                for (int j = 0; j < 7; j++) {
-                    assertEquals(num[i][j], jac[i * 7 + j], 1e-4 * Math.max(1, scale), k + " J[" + i + "][" + j + "]");
-                }
-            }
+            assertMatchesCentralDifferences(mlp, k + " batch norm");
         }
     }
 
@@ -95,14 +87,7 @@ class NetworkJacobianTest {
             Mlp mlp = Mlp.builder().input(7).dense(9, Activation.TANH).layerNorm().dense(7, Activation.IDENTITY)
                     .residual(2).dense(7, Activation.SIGMOID).residual(1).dense(4, Activation.SOFTMAX).seed(4)
                     .kernels(k).build();
-            float[] x = GradientCheckTest.randomInputs(8, 7);
-            float[] jac = NetworkJacobian.of(mlp, x);
-            double[][] num = NetworkJacobian.numerical(mlp, x, 1e-6);
-            for (int i = 0; i < 4; i++) {
-                for (int j = 0; j < 7; j++) {
-                    assertEquals(num[i][j], jac[i * 7 + j], 1e-4, k + " J[" + i + "][" + j + "]");
-                }
-            }
+            assertMatchesCentralDifferences(mlp, k + " residual");
         }
     }
 

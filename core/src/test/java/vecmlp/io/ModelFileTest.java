@@ -201,12 +201,7 @@ class ModelFileTest {
         Mlp back = ModelFile.load(file);
         assertArrayEquals(bits(mlp.parameters()), bits(back.parameters()));
         assertArrayEquals(mlp.normalizations(), back.normalizations());
-        float[] x = java.util.Arrays.copyOf(ModelFileTestSupport.blobs(10, 7).features(), 60);
-        float[] a = new float[30];
-        float[] b = new float[30];
-        mlp.predict(x, 10, a);
-        back.predict(x, 10, b);
-        assertArrayEquals(bits(a), bits(b));
+        assertPredictAlike(mlp, back, 7);
     }
 
     /** Residual connections: {@code vecmlp.residual}, read back; bad sources refused naming the key. */
@@ -219,17 +214,22 @@ class ModelFileTest {
         assertEquals("input,none,0,none", SafeTensors.read(file).metadata().get("vecmlp.residual"));
         Mlp back = ModelFile.load(file);
         assertArrayEquals(mlp.residualSources(), back.residualSources());
-        float[] x = java.util.Arrays.copyOf(ModelFileTestSupport.blobs(10, 8).features(), 60);
-        float[] a = new float[30];
-        float[] b = new float[30];
-        mlp.predict(x, 10, a);
-        back.predict(x, 10, b);
-        assertArrayEquals(bits(a), bits(b));
+        assertPredictAlike(mlp, back, 8);
         Consumer<List<SafeTensors.Tensor>> same = t -> { };
         rejects(edited(mlp, m -> m.put("vecmlp.residual", "input,none,2,none"), same), "vecmlp.residual", "2");
         rejects(edited(mlp, m -> m.put("vecmlp.residual", "input,none,1,none"), same), "metadata", "width");
         rejects(edited(mlp, m -> m.put("vecmlp.residual", "input,none"), same), "vecmlp.residual", "input,none");
         rejects(edited(mlp, m -> m.put("vecmlp.residual", "input,none,-1,none"), same), "vecmlp.residual", "-1");
+    }
+
+    /** Both networks (6 inputs, 3 outputs) predict the same bits for 10 rows of blobs. */
+    private static void assertPredictAlike(Mlp mlp, Mlp back, long seed) {
+        float[] x = java.util.Arrays.copyOf(ModelFileTestSupport.blobs(10, seed).features(), 60);
+        float[] a = new float[30];
+        float[] b = new float[30];
+        mlp.predict(x, 10, a);
+        back.predict(x, 10, b);
+        assertArrayEquals(bits(a), bits(b));
     }
 
     private static void replace(List<SafeTensors.Tensor> tensors, String name, float first) {
