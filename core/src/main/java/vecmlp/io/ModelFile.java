@@ -36,7 +36,7 @@ import vecmlp.nn.Normalization;
  * <p><b>Metadata</b> (all strings, as safetensors requires):
  * <pre>
  *   vecmlp.format          "mlp" ("mlp-checkpoint" for a {@link Checkpoint}, which this class also reads)
- *   vecmlp.format_version  "1"
+ *   vecmlp.format_version  "1", or "2" with vecmlp.normalization or vecmlp.residual (older readers refuse it)
  *   vecmlp.layer_sizes     "784,256,10"          n_0, …, n_L
  *   vecmlp.activations     "relu,softmax"        one per layer: identity, relu, leaky_relu(0.01), sigmoid, tanh, softmax
  *   vecmlp.loss            "cross_entropy"       or mse, binary_cross_entropy, huber
@@ -71,8 +71,16 @@ public final class ModelFile {
     public static final String FORMAT_MODEL = "mlp";
     /** {@code vecmlp.format} of a checkpoint. */
     public static final String FORMAT_CHECKPOINT = "mlp-checkpoint";
-    /** The {@code vecmlp.format_version} this version writes and reads. */
+    /**
+     * The {@code vecmlp.format_version} of a plain network (dense layers, activations, dropout), which every
+     * vecmlp reads the same way.
+     */
     public static final String FORMAT_VERSION = "1";
+    /**
+     * The {@code vecmlp.format_version} of a network with normalization or residual blocks: {@code "2"}, so that
+     * a reader older than them refuses the file instead of loading a different network.
+     */
+    public static final String FORMAT_VERSION_2 = "2";
 
     static final String KEY_FORMAT = "vecmlp.format";
     static final String KEY_VERSION = "vecmlp.format_version";
@@ -162,9 +170,14 @@ public final class ModelFile {
         if (!format.equals(FORMAT_MODEL) && !format.equals(FORMAT_CHECKPOINT)) {
             throw bad(KEY_FORMAT, "\"" + FORMAT_MODEL + "\" or \"" + FORMAT_CHECKPOINT + "\"", format);
         }
-        String version = require(meta, KEY_VERSION, "\"" + FORMAT_VERSION + "\"");
-        if (!version.equals(FORMAT_VERSION)) {
-            throw bad(KEY_VERSION, "\"" + FORMAT_VERSION + "\" (the version this vecmlp reads)", version);
+        String version = require(meta, KEY_VERSION, "\"" + FORMAT_VERSION + "\" or \"" + FORMAT_VERSION_2 + "\"");
+        if (!version.equals(FORMAT_VERSION) && !version.equals(FORMAT_VERSION_2)) {
+            throw bad(KEY_VERSION, "\"" + FORMAT_VERSION + "\" or \"" + FORMAT_VERSION_2
+                    + "\" (the versions this vecmlp reads)", version);
+        }
+        if (version.equals(FORMAT_VERSION) && (meta.containsKey(KEY_NORMALIZATION) || meta.containsKey(KEY_RESIDUAL))) {
+            throw bad(KEY_VERSION, "\"" + FORMAT_VERSION_2 + "\" for a file with " + KEY_NORMALIZATION + " or "
+                    + KEY_RESIDUAL, version);
         }
         require(meta, SafeTensors.CHECKSUM_KEY, "a checksum \"crc32c:<8 hex digits>\" or \"" + SafeTensors.NO_CHECKSUM
                 + "\"");
@@ -311,6 +324,9 @@ public final class ModelFile {
         }
         if (any) {
             meta.put(KEY_RESIDUAL, res.toString());
+        }
+        if (meta.containsKey(KEY_NORMALIZATION) || meta.containsKey(KEY_RESIDUAL)) {
+            meta.put(KEY_VERSION, FORMAT_VERSION_2);
         }
         return meta;
     }

@@ -161,6 +161,7 @@ class ModelFileTest {
         ModelFile.save(mlp, file);
         SafeTensors st = SafeTensors.read(file);
         assertEquals("batch,batch,none", st.metadata().get("vecmlp.normalization"));
+        assertEquals("2", st.metadata().get("vecmlp.format_version"), "a reader before batch norm must refuse it");
         assertTrue(names(st).containsAll(List.of("layers.0.norm.weight", "layers.0.norm.bias",
                 "layers.0.norm.running_mean", "layers.0.norm.running_var", "layers.1.norm.running_var")), names(st)
                 .toString());
@@ -212,6 +213,7 @@ class ModelFileTest {
         Path file = dir.resolve("res.safetensors");
         ModelFile.save(mlp, file);
         assertEquals("input,none,0,none", SafeTensors.read(file).metadata().get("vecmlp.residual"));
+        assertEquals("2", SafeTensors.read(file).metadata().get("vecmlp.format_version"));
         Mlp back = ModelFile.load(file);
         assertArrayEquals(mlp.residualSources(), back.residualSources());
         assertPredictAlike(mlp, back, 8);
@@ -220,6 +222,31 @@ class ModelFileTest {
         rejects(edited(mlp, m -> m.put("vecmlp.residual", "input,none,1,none"), same), "metadata", "width");
         rejects(edited(mlp, m -> m.put("vecmlp.residual", "input,none"), same), "vecmlp.residual", "input,none");
         rejects(edited(mlp, m -> m.put("vecmlp.residual", "input,none,-1,none"), same), "vecmlp.residual", "-1");
+        rejects(edited(mlp, m -> m.put("vecmlp.format_version", "1"), same), "vecmlp.format_version", "1");
+    }
+
+    /**
+     * A version-1 file written by the code of 2026-12-02 (before normalization and residual blocks:
+     * {@code src/test/resources/vecmlp/io/v1-model.safetensors}, a 6-16-8-3 network built with seed 20261202)
+     * still loads, predicts with the scalar kernels the bits it predicted when written, and is written back byte
+     * for byte as it is.
+     */
+    @Test
+    void aVersion1FileFromBeforeTheNewLayersStillLoads() throws Exception {
+        byte[] fixture;
+        try (java.io.InputStream in = getClass().getResourceAsStream("v1-model.safetensors")) {
+            fixture = in.readAllBytes();
+        }
+        Path file = Files.write(dir.resolve("v1.safetensors"), fixture);
+        Mlp mlp = ModelFile.load(file, Kernels.scalar());
+        assertArrayEquals(new int[] {6, 16, 8, 3}, mlp.layerSizes());
+        assertEquals(Activation.leakyRelu(0.125f).slope(), mlp.activation(1).slope());
+        float[] out = new float[3];
+        mlp.predict(new float[] {0.5f, -1f, 2f, 0.25f, -0.75f, 1.5f}, 1, out);
+        assertArrayEquals(new int[] {1062604517, 1042397344, 1002535286}, bits(out), "the outputs when written");
+        Path again = dir.resolve("again.safetensors");
+        ModelFile.save(mlp, again);
+        assertArrayEquals(fixture, Files.readAllBytes(again));
     }
 
     /** Both networks (6 inputs, 3 outputs) predict the same bits for 10 rows of blobs. */
@@ -256,7 +283,7 @@ class ModelFileTest {
         Consumer<List<SafeTensors.Tensor>> same = t -> { };
         rejects(edited(mlp, m -> m.remove("vecmlp.format"), same), "vecmlp.format", "no such key");
         rejects(edited(mlp, m -> m.put("vecmlp.format", "cnn"), same), "vecmlp.format", "cnn");
-        rejects(edited(mlp, m -> m.put("vecmlp.format_version", "2"), same), "vecmlp.format_version", "2");
+        rejects(edited(mlp, m -> m.put("vecmlp.format_version", "3"), same), "vecmlp.format_version", "3");
         rejects(edited(mlp, m -> m.remove("vecmlp.layer_sizes"), same), "vecmlp.layer_sizes", "no such key");
         rejects(edited(mlp, m -> m.put("vecmlp.layer_sizes", "6,16,8"), same), "vecmlp.activations",
                 "relu,leaky_relu(0.125),softmax");
