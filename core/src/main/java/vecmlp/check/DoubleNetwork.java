@@ -186,6 +186,11 @@ final class DoubleNetwork {
                     a[j] = Math.tanh(z[j]);
                 }
                 break;
+            case ELU:
+                for (int j = 0; j < n; j++) {
+                    a[j] = z[j] > 0 ? z[j] : act.slope() * Math.expm1(z[j]);
+                }
+                break;
             case SOFTMAX: {
                 double max = Double.NEGATIVE_INFINITY;
                 for (double v : z) {

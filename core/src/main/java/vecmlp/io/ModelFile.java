@@ -38,7 +38,8 @@ import vecmlp.nn.Normalization;
  *   vecmlp.format          "mlp" ("mlp-checkpoint" for a {@link Checkpoint}, which this class also reads)
  *   vecmlp.format_version  "1", or "2" with vecmlp.normalization or vecmlp.residual (older readers refuse it)
  *   vecmlp.layer_sizes     "784,256,10"          n_0, …, n_L
- *   vecmlp.activations     "relu,softmax"        one per layer: identity, relu, leaky_relu(0.01), sigmoid, tanh, softmax
+ *   vecmlp.activations     "relu,softmax"        one per layer: identity, relu, leaky_relu(0.01), sigmoid, tanh, softmax,
+ *                                                elu(1.0)
  *   vecmlp.loss            "cross_entropy"       or mse, binary_cross_entropy, huber
  *   vecmlp.dropout         "0.2,0.2,0"           optional, one drop probability per layer (training only; absent: none)
  *   vecmlp.normalization   "batch,none,none"     optional, one per layer: none, batch or layer (absent: none)
@@ -93,6 +94,7 @@ public final class ModelFile {
 
     private static final Pattern UNSIGNED = Pattern.compile("[1-9][0-9]{0,9}");
     private static final Pattern DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
+    private static final Pattern ELU = Pattern.compile("elu\\(([0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?)\\)");
     private static final Pattern LEAKY = Pattern.compile("leaky_relu\\((-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?)\\)");
 
     private ModelFile() {
@@ -378,7 +380,8 @@ public final class ModelFile {
 
     static String activationName(Activation a) {
         String name = a.kind().name().toLowerCase(Locale.ROOT);
-        return a.kind() == Activation.Kind.LEAKY_RELU ? name + "(" + Float.toString(a.slope()) + ")" : name;
+        return a.kind() == Activation.Kind.LEAKY_RELU || a.kind() == Activation.Kind.ELU
+                ? name + "(" + Float.toString(a.slope()) + ")" : name;
     }
 
     // ---------------------------------------------------------------- reading
@@ -441,6 +444,14 @@ public final class ModelFile {
             case "softmax": return Activation.SOFTMAX;
             default:
         }
+        Matcher e = ELU.matcher(s);
+        if (e.matches()) {
+            float alpha = Float.parseFloat(e.group(1));
+            if (alpha > 0f && alpha <= 100f) {
+                return Activation.elu(alpha);
+            }
+            throw bad(KEY_ACTIVATIONS, "an elu alpha in (0, 100] for layer " + l, text);
+        }
         Matcher m = LEAKY.matcher(s);
         if (m.matches()) {
             float slope = Float.parseFloat(m.group(1));
@@ -449,8 +460,8 @@ public final class ModelFile {
             }
             throw bad(KEY_ACTIVATIONS, "a leaky_relu slope in [0, 1) for layer " + l, text);
         }
-        throw bad(KEY_ACTIVATIONS, "identity, relu, leaky_relu(<slope>), sigmoid, tanh or softmax for layer " + l,
-                text);
+        throw bad(KEY_ACTIVATIONS, "identity, relu, leaky_relu(<slope>), sigmoid, tanh, softmax or elu(<alpha>) for"
+                + " layer " + l, text);
     }
 
     private static float[] parseDropout(String text, int layers) throws ModelFormatException {

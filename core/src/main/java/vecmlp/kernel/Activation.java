@@ -26,7 +26,12 @@ public final class Activation {
         /** {@code σ(z) = tanh z}. */
         TANH,
         /** Row-wise {@code σ(z)_j = e^(z_j − max z) / Σ_k e^(z_k − max z)}. */
-        SOFTMAX
+        SOFTMAX,
+        /**
+         * {@code σ(z) = z} for {@code z > 0}, {@code α·(e^z − 1)} otherwise (Clevert et al. 2015; PyTorch's
+         * {@code ELU}); {@code σ' = 1} where {@code A > 0}, else {@code A + α}, from the activation alone.
+         */
+        ELU
     }
 
     /** The default slope of {@link #LEAKY_RELU} for {@code z ≤ 0}. */
@@ -44,6 +49,8 @@ public final class Activation {
     public static final Activation TANH = new Activation(Kind.TANH, 0f);
     /** Row-wise softmax (numerically stable: the row maximum is subtracted first). */
     public static final Activation SOFTMAX = new Activation(Kind.SOFTMAX, 0f);
+    /** ELU with {@code α = 1} (PyTorch's default). */
+    public static final Activation ELU = new Activation(Kind.ELU, 1f);
 
     private final Kind kind;
     private final float slope;
@@ -66,7 +73,20 @@ public final class Activation {
         return new Activation(Kind.LEAKY_RELU, slope);
     }
 
-    /** Looks an activation up by name ({@code identity, relu, leaky_relu, sigmoid, tanh, softmax}, any case). */
+    /**
+     * An ELU with the given {@code α} (the value it tends to, negated, as {@code z → −∞}).
+     *
+     * @param alpha in {@code (0, 100]}
+     * @throws IllegalArgumentException if {@code alpha} is outside {@code (0, 100]} or not finite
+     */
+    public static Activation elu(float alpha) {
+        if (!(alpha > 0f && alpha <= 100f)) {
+            throw new IllegalArgumentException("alpha must be in (0, 100]: " + alpha);
+        }
+        return new Activation(Kind.ELU, alpha);
+    }
+
+    /** Looks an activation up by name ({@code identity, relu, leaky_relu, sigmoid, tanh, softmax, elu}, any case). */
     public static Activation of(String name) {
         Objects.requireNonNull(name, "name");
         switch (name.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_')) {
@@ -76,6 +96,7 @@ public final class Activation {
             case "SIGMOID": return SIGMOID;
             case "TANH": return TANH;
             case "SOFTMAX": return SOFTMAX;
+            case "ELU": return ELU;
             default: throw new IllegalArgumentException("unknown activation: '" + name + "'");
         }
     }
@@ -85,9 +106,17 @@ public final class Activation {
         return kind;
     }
 
-    /** The slope for {@code z ≤ 0} of a leaky ReLU; 0 for every other kind. */
+    /** The slope for {@code z ≤ 0} of a leaky ReLU, {@code α} of an ELU; 0 for every other kind. */
     public float slope() {
         return slope;
+    }
+
+    /**
+     * True for the activations computed with {@link VectorMath} (sigmoid, tanh, ELU): a GEMM applies them after
+     * its blocks, not in its micro-kernel's stores.
+     */
+    boolean usesMath() {
+        return kind == Kind.SIGMOID || kind == Kind.TANH || kind == Kind.ELU;
     }
 
     /** True for softmax, the only activation that mixes the elements of a row. */
@@ -106,10 +135,13 @@ public final class Activation {
         return kind.hashCode() * 31 + Float.floatToIntBits(slope);
     }
 
-    /** The kind's lower-case name, with the slope of a leaky ReLU: {@code relu}, {@code leaky_relu(0.01)}. */
+    /**
+     * The kind's lower-case name, with the slope of a leaky ReLU or the {@code α} of an ELU: {@code relu},
+     * {@code leaky_relu(0.01)}, {@code elu(1.0)}.
+     */
     @Override
     public String toString() {
         String name = kind.name().toLowerCase(java.util.Locale.ROOT);
-        return kind == Kind.LEAKY_RELU ? name + "(" + slope + ")" : name;
+        return kind == Kind.LEAKY_RELU || kind == Kind.ELU ? name + "(" + slope + ")" : name;
     }
 }

@@ -213,7 +213,7 @@ final class Gemm {
         job.act = kind == Activation.Kind.RELU ? GemmKernel.ACT_RELU
                 : kind == Activation.Kind.LEAKY_RELU ? GemmKernel.ACT_LEAKY : GemmKernel.ACT_NONE;
         job.slope = kind == Activation.Kind.LEAKY_RELU ? act.slope() : 0f;
-        job.blockAct = kind == Activation.Kind.SIGMOID || kind == Activation.Kind.TANH ? act : null;
+        job.blockAct = act != null && act.usesMath() ? act : null;
         try {
             if (k == 0 || alpha == 0f) {
                 degenerate(job);

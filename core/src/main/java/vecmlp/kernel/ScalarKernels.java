@@ -88,6 +88,12 @@ final class ScalarKernels extends Kernels {
                         a[ar + j] = (float) Math.tanh(z[zr + j]);
                     }
                     break;
+                case ELU:
+                    for (int j = 0; j < n; j++) {
+                        float v = z[zr + j];
+                        a[ar + j] = v > 0f ? v : (float) (act.slope() * Math.expm1(v));
+                    }
+                    break;
                 case SOFTMAX:
                     softmaxRow(n, z, zr, a, ar);
                     break;
@@ -147,6 +153,14 @@ final class ScalarKernels extends Kernels {
                     for (int j = 0; j < n; j++) {
                         float t = a[ar + j];
                         delta[dr + j] *= 1f - t * t;
+                    }
+                    break;
+                case ELU:
+                    for (int j = 0; j < n; j++) {
+                        float v = a[ar + j];
+                        if (!(v > 0f)) {
+                            delta[dr + j] *= v + act.slope();
+                        }
                     }
                     break;
                 case SOFTMAX: {

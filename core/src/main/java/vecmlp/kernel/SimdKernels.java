@@ -127,6 +127,9 @@ final class SimdKernels extends Kernels {
                 case TANH:
                     VectorMath.map(VectorMath.TANH, z, zr, 0f, a, ar, n);
                     break;
+                case ELU:
+                    VectorMath.map(VectorMath.ELU, z, zr, act.slope(), a, ar, n);
+                    break;
                 case SOFTMAX:
                     softmaxRow(n, z, zr, a, ar);
                     break;
@@ -240,6 +243,22 @@ final class SimdKernels extends Kernels {
                     for (; j < n; j++) {
                         float t = a[ar + j];
                         delta[dr + j] *= 1f - t * t;
+                    }
+                    break;
+                }
+                case ELU: {
+                    float alpha = act.slope();
+                    int j = 0;
+                    for (; j < bound; j += LANES) {
+                        FloatVector av = FloatVector.fromArray(SPECIES, a, ar + j);
+                        FloatVector d = FloatVector.fromArray(SPECIES, delta, dr + j);
+                        d.blend(d.mul(av.add(alpha)), av.compare(VectorOperators.GT, 0f).not()).intoArray(delta, dr + j);
+                    }
+                    for (; j < n; j++) {
+                        float v = a[ar + j];
+                        if (!(v > 0f)) {
+                            delta[dr + j] *= v + alpha;
+                        }
                     }
                     break;
                 }

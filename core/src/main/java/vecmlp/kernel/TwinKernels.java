@@ -137,7 +137,7 @@ final class TwinKernels extends Kernels {
             product(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
                     bias, biasOff, fused, slope, s);
         }
-        if (kind == Activation.Kind.SIGMOID || kind == Activation.Kind.TANH || kind == Activation.Kind.SOFTMAX) {
+        if (act.usesMath() || kind == Activation.Kind.SOFTMAX) {
             activationForwardK(act, m, n, c, cOff, ldc, c, cOff, ldc);
         }
     }
@@ -505,6 +505,11 @@ final class TwinKernels extends Kernels {
                 case TANH:
                     mathRow(kind == Activation.Kind.SIGMOID, n, z, zr, a, ar);
                     break;
+                case ELU:
+                    for (int j = 0; j < n; j++) {
+                        a[ar + j] = VectorMath.elu(z[zr + j], act.slope());
+                    }
+                    break;
                 case SOFTMAX:
                     softmaxRow(n, z, zr, a, ar);
                     break;
@@ -583,6 +588,14 @@ final class TwinKernels extends Kernels {
                 case SIGMOID:
                 case TANH:
                     squashBackwardRow(kind == Activation.Kind.SIGMOID, n, a, ar, delta, dr);
+                    break;
+                case ELU:
+                    for (int j = 0; j < n; j++) {
+                        float v = a[ar + j];
+                        if (!(v > 0f)) {
+                            delta[dr + j] *= v + act.slope();
+                        }
+                    }
                     break;
                 case SOFTMAX:
                     softmaxBackwardRow(n, dotK(n, delta, dr, a, ar), a, ar, delta, dr);

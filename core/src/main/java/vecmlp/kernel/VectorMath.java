@@ -57,6 +57,8 @@ final class VectorMath {
     static final int SIGMOID = 1;
     /** {@link #map} computes {@code tanh x}. */
     static final int TANH = 2;
+    /** {@link #map} computes {@code x > 0 ? x : α·(e^x − 1)}, {@code α} passed as {@code shift}. */
+    static final int ELU = 3;
 
     /**
      * {@code y[i] = f(x[i])} for {@code n} elements, {@code f} one of {@link #EXP} (of {@code x − shift}),
@@ -91,6 +93,8 @@ final class VectorMath {
                 arg = v.sub(shift);
             } else if (f == SIGMOID) {
                 arg = v.neg();
+            } else if (f == ELU) {
+                arg = v;
             } else {
                 FloatVector a = v.abs();
                 arg = a.add(a);
@@ -116,6 +120,8 @@ final class VectorMath {
                 out = e;
             } else if (f == SIGMOID) {
                 out = one.div(e.add(1f));
+            } else if (f == ELU) { // as elu(float, float) below
+                out = e.sub(1f).mul(shift).blend(v, v.compare(VectorOperators.GT, 0f));
             } else { // as tanh(float) below
                 FloatVector large = one.sub(two.div(e.add(1f)));
                 large = large.blend(large.neg(), v.compare(VectorOperators.LT, 0f));
@@ -131,7 +137,7 @@ final class VectorMath {
         }
         for (; i < n; i++) {
             float v = x[xOff + i];
-            y[yOff + i] = f == EXP ? exp(v - shift) : f == SIGMOID ? sigmoid(v) : tanh(v);
+            y[yOff + i] = f == EXP ? exp(v - shift) : f == SIGMOID ? sigmoid(v) : f == ELU ? elu(v, shift) : tanh(v);
         }
     }
 
@@ -153,6 +159,10 @@ final class VectorMath {
         float scale = Float.intBitsToFloat((Float.floatToRawIntBits(t) - (MAGIC_BITS - 127)) << 23);
         float e = y * scale;
         return x < EXP_MIN ? 0f : e;
+    }
+
+    static float elu(float x, float alpha) {
+        return x > 0f ? x : (exp(x) - 1f) * alpha;
     }
 
     static float sigmoid(float x) {

@@ -99,8 +99,7 @@ final class WarmingKernels extends Kernels {
                 groups |= SimdWarmup.GEMM_SMALL;
             }
         }
-        Activation.Kind kind = act.kind();
-        if (kind == Activation.Kind.SIGMOID || kind == Activation.Kind.TANH || kind == Activation.Kind.SOFTMAX) {
+        if (act.usesMath() || act.kind() == Activation.Kind.SOFTMAX) {
             groups |= SimdWarmup.ACTIVATION_FORWARD;
         }
         return groups;

@@ -16,11 +16,12 @@ public enum Init {
     /** Glorot/Xavier normal: {@code N(0, 2/(fanIn+fanOut))} (untruncated). */
     GLOROT_NORMAL;
 
-    /** The default for a layer with this activation: {@link #HE_UNIFORM} for (leaky) ReLU, {@link #GLOROT_UNIFORM} otherwise. */
+    /** The default for a layer with this activation: {@link #HE_UNIFORM} for (leaky) ReLU and ELU, {@link #GLOROT_UNIFORM} otherwise. */
     public static Init defaultFor(Activation activation) {
         switch (activation.kind()) {
             case RELU:
             case LEAKY_RELU:
+            case ELU:
                 return HE_UNIFORM;
             default:
                 return GLOROT_UNIFORM;

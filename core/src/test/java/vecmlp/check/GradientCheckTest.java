@@ -60,7 +60,7 @@ class GradientCheckTest {
     List<DynamicTest> everyActivationAndLoss() {
         List<DynamicTest> tests = new ArrayList<>();
         Activation[] hidden = {Activation.IDENTITY, Activation.RELU, Activation.LEAKY_RELU, Activation.leakyRelu(0.2f),
-            Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX};
+            Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX, Activation.ELU, Activation.elu(0.5f)};
         int rows = 5;
         for (Kernels k : kernelsUnderTest()) {
             for (Activation h : hidden) {

@@ -205,6 +205,21 @@ class ModelFileTest {
         assertPredictAlike(mlp, back, 7);
     }
 
+    /** ELU's α is saved in the activation's name and read back; an α outside (0, 100] is refused. */
+    @Test
+    void eluIsSavedWithItsAlpha() throws Exception {
+        Mlp mlp = Mlp.builder().input(6).dense(16, Activation.elu(0.5f)).dense(8, Activation.ELU)
+                .dense(3, Activation.SOFTMAX).seed(9).build();
+        Path file = dir.resolve("elu.safetensors");
+        ModelFile.save(mlp, file);
+        assertEquals("elu(0.5),elu(1.0),softmax", SafeTensors.read(file).metadata().get("vecmlp.activations"));
+        Mlp back = ModelFile.load(file);
+        assertEquals(Activation.elu(0.5f), back.activation(0));
+        assertPredictAlike(mlp, back, 9);
+        rejects(edited(mlp, m -> m.put("vecmlp.activations", "elu(0),elu(1.0),softmax"), t -> { }),
+                "vecmlp.activations", "elu(0)");
+    }
+
     /** Residual connections: {@code vecmlp.residual}, read back; bad sources refused naming the key. */
     @Test
     void residualConnectionsAreSavedAndLoaded() throws Exception {

@@ -36,7 +36,7 @@ class ElementwiseKernelsTest {
 
     private static final Activation[] ACTIVATIONS = {
         Activation.IDENTITY, Activation.RELU, Activation.LEAKY_RELU, Activation.leakyRelu(0.2f),
-        Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX
+        Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX, Activation.ELU, Activation.elu(0.5f)
     };
 
     private static double sigmoid(double z) {
@@ -51,6 +51,7 @@ class ElementwiseKernelsTest {
             case LEAKY_RELU: return z > 0 ? z : act.slope() * z;
             case SIGMOID: return sigmoid(z);
             case TANH: return Math.tanh(z);
+            case ELU: return z > 0 ? z : act.slope() * Math.expm1(z);
             default: throw new AssertionError(act);
         }
     }
@@ -68,6 +69,9 @@ class ElementwiseKernelsTest {
             case SIGMOID: return 6 * U * Math.abs(ref) + TINY;
             case TANH: return 4 * U * Math.abs(ref) + TINY;
             case SOFTMAX: return (6 + 2 * range + gamma(n) / U) * U * Math.abs(ref) + TINY;
+            // z > 0: exact. Else (e − 1)·α with e = e^z within 2u·e, the subtraction (u|e − 1|) and the product
+            // (u|ref|); e = ref/α + 1, so ≤ 2uα + 2u|ref| + u|ref| + u|ref|.
+            case ELU: return ref > 0 ? 0 : 2 * U * act.slope() + 4 * U * Math.abs(ref) + TINY;
             default: throw new AssertionError(act);
         }
     }
@@ -195,6 +199,7 @@ class ElementwiseKernelsTest {
             case LEAKY_RELU: return a > 0 ? 1 : act.slope();
             case SIGMOID: return a * (1 - a);
             case TANH: return 1 - a * a;
+            case ELU: return a > 0 ? 1 : a + act.slope();
             default: throw new AssertionError(act);
         }
     }
@@ -230,6 +235,10 @@ class ElementwiseKernelsTest {
                         ref = aij * (dij - dot);
                         // the row dot (γ_n), the subtraction and the product: one rounding each
                         bound = Math.abs(aij) * (gamma(n) * dotAbs + 2 * U * (Math.abs(dij) + Math.abs(dot))) + TINY;
+                    } else if (act.kind() == Activation.Kind.ELU) {
+                        ref = dij * derivative(act, aij);
+                        // a + α (u·(|a| + α): it cancels as a → −α), then the product (u)
+                        bound = Math.abs(dij) * 2 * U * (Math.abs(aij) + act.slope()) + TINY;
                     } else if (act.kind() == Activation.Kind.TANH) {
                         ref = dij * derivative(act, aij);
                         // a² (u·a²), 1 − a² (u·|1 − a²|), the product (u): cancellation makes it absolute

@@ -22,7 +22,7 @@ class GemmEpilogueTest {
 
     static final Activation[] ACTIVATIONS = {
         Activation.IDENTITY, Activation.RELU, Activation.LEAKY_RELU, Activation.leakyRelu(0.2f),
-        Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX,
+        Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX, Activation.ELU,
     };
 
     static Stream<Arguments> cases() {

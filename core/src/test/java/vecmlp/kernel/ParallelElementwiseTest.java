@@ -113,7 +113,7 @@ class ParallelElementwiseTest {
             }
         }
         Activation[] acts = {Activation.RELU, Activation.leakyRelu(0.1f), Activation.SIGMOID, Activation.TANH,
-            Activation.SOFTMAX};
+            Activation.SOFTMAX, Activation.elu(0.7f)};
         for (Activation act : acts) {
             float[] one = delta0.clone();
             Kernels.simd().withThreads(1).activationBackward(act, m, n, a, OFF, lda, one, OFF, ldd);
@@ -142,6 +142,10 @@ class ParallelElementwiseTest {
                         case LEAKY_RELU: ref = s > 0 ? d : act.slope() * d; bound = u * Math.abs(ref); break;
                         case SIGMOID: ref = d * s * (1 - s); bound = 4 * u * Math.abs(d * s) * (1 + Math.abs(s)); break;
                         case TANH: ref = d * (1 - s * s); bound = 4 * u * Math.abs(d) * (1 + s * s); break;
+                        case ELU: // (a + α), then the product
+                            ref = s > 0 ? d : d * (s + act.slope());
+                            bound = 2 * u * Math.abs(d) * (Math.abs(s) + act.slope());
+                            break;
                         default: // softmax: s ⊙ (d − d·s), the dot product in float: γ_n Σ|s d|
                             ref = s * (d - dot);
                             double gn = n * u / (1 - n * u);

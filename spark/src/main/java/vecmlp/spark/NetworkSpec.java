@@ -112,7 +112,8 @@ public final class NetworkSpec implements Serializable {
     }
 
     private static Activation activation(Activation.Kind kind, float slope) {
-        return kind == Activation.Kind.LEAKY_RELU ? Activation.leakyRelu(slope) : Activation.of(kind.name());
+        return kind == Activation.Kind.LEAKY_RELU ? Activation.leakyRelu(slope)
+                : kind == Activation.Kind.ELU ? Activation.elu(slope) : Activation.of(kind.name());
     }
 
     /** The drop probability after each dense layer (a copy). */
