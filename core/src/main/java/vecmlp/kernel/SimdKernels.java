@@ -26,6 +26,8 @@ final class SimdKernels extends Kernels {
     private static final VectorShuffle<Float> ROTATE_1 = VectorShuffle.iota(SPECIES, 1, 1, true);
 
     private static final VectorSpecies<Integer> INT_SPECIES = VectorSpecies.of(int.class, SPECIES.vectorShape());
+    /** Lane indices 0, 1, …: the columns of a dropout vector relative to its first. */
+    private static final IntVector IOTA = IntVector.zero(INT_SPECIES).addIndex(1);
 
     private final int threads;
 
@@ -547,22 +549,21 @@ final class SimdKernels extends Kernels {
     protected void dropoutK(int m, int n, int threshold, float scale, int[] rowKeys, int kOff,
                             float[] a, int aOff, int lda, float[] out, int outOff, int ldo) {
         int bound = SPECIES.loopBound(n);
-        IntVector iota = IntVector.zero(INT_SPECIES).addIndex(1);
-        FloatVector zero = FloatVector.zero(SPECIES);
         for (int i = 0; i < m; i++) {
             int key = rowKeys[kOff + i];
             int ar = aOff + i * lda;
             int or = outOff + i * ldo;
             int j = 0;
             for (; j < bound; j += LANES) {
-                IntVector h = iota.add(j).mul(DROPOUT_WEYL).add(key);
+                IntVector h = IOTA.add(j).mul(DROPOUT_WEYL).add(key);
                 h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(DROPOUT_M1);
                 h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 13)).mul(DROPOUT_M2);
                 h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
-                VectorMask<Float> keep = h.lanewise(VectorOperators.LSHR, 8)
-                        .compare(VectorOperators.GE, threshold).cast(SPECIES);
-                FloatVector v = FloatVector.fromArray(SPECIES, a, ar + j).mul(scale);
-                zero.blend(v, keep).intoArray(out, or + j);
+                VectorMask<Integer> keep = h.lanewise(VectorOperators.LSHR, 8).compare(VectorOperators.GE, threshold);
+                // the kept products' bits, +0 elsewhere, selected on int lanes (AllocationTest: a mask cast to the
+                // float species, or a zero vector made outside the loop, allocated on every call on JDK 17)
+                IntVector v = FloatVector.fromArray(SPECIES, a, ar + j).mul(scale).reinterpretAsInts();
+                v.blend(0, keep.not()).reinterpretAsFloats().intoArray(out, or + j);
             }
             for (; j < n; j++) {
                 out[or + j] = dropoutKeeps(key, j, threshold) ? a[ar + j] * scale : 0f;

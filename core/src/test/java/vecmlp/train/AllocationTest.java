@@ -31,8 +31,21 @@ class AllocationTest {
 
     /** Bytes allocated by {@code steps} training steps and predictions, after {@code warm} unmeasured ones. */
     private static long window(Kernels k, int warm, int steps, int rounds) {
-        Mlp mlp = Mlp.builder().input(64).dense(48, Activation.RELU).dense(32, Activation.TANH)
+        return window(Mlp.builder().input(64).dense(48, Activation.RELU).dense(32, Activation.TANH)
+                .dense(10, Activation.SOFTMAX).seed(1).kernels(k).build(), k, warm, steps, rounds);
+    }
+
+    /**
+     * A network with every layer kind: batch norm and dropout, an ELU layer with layer norm and dropout ending
+     * a residual block.
+     */
+    private static Mlp everyLayer(Kernels k) {
+        return Mlp.builder().input(64).dense(48, Activation.RELU).batchNorm().dropout(0.2f)
+                .dense(48, Activation.ELU).layerNorm().dropout(0.1f).residual(1)
                 .dense(10, Activation.SOFTMAX).seed(1).kernels(k).build();
+    }
+
+    private static long window(Mlp mlp, Kernels k, int warm, int steps, int rounds) {
         Optimizer opt = Optimizer.adamW(1e-3f, 0.01f).clipNorm(1f).kernels(k);
         Dataset data = Data.blobs(2, 64, 64, 10, 1.0);
         Workspace ws = mlp.newWorkspace(32);
@@ -70,6 +83,25 @@ class AllocationTest {
         assumeTrue(MX.isThreadAllocatedMemorySupported());
         MX.setThreadAllocatedMemoryEnabled(true);
         assertEquals(0L, window(Kernels.scalar(), 20, 20, 10));
+    }
+
+    @Test
+    void scalarTrainingStepWithEveryLayerKindAllocatesNothing() {
+        assumeTrue(MX.isThreadAllocatedMemorySupported());
+        MX.setThreadAllocatedMemoryEnabled(true);
+        assertEquals(0L, window(everyLayer(Kernels.scalar()), Kernels.scalar(), 20, 20, 10));
+    }
+
+    @Test
+    void simdTrainingStepWithEveryLayerKindAllocatesNothingOnceCompiled() {
+        assumeTrue(Kernels.isSimdAvailable() && MX.isThreadAllocatedMemorySupported());
+        MX.setThreadAllocatedMemoryEnabled(true);
+        long bytes = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 40 && bytes != 0; attempt++) {
+            Kernels k = Kernels.simd().withThreads(1);
+            bytes = window(everyLayer(k), k, 400, 20, 2);
+        }
+        assertEquals(0L, bytes);
     }
 
     @Test
