@@ -191,6 +191,16 @@ final class DoubleNetwork {
                     a[j] = z[j] > 0 ? z[j] : act.slope() * Math.expm1(z[j]);
                 }
                 break;
+            case SILU:
+                for (int j = 0; j < n; j++) {
+                    a[j] = z[j] / (1 + Math.exp(-z[j]));
+                }
+                break;
+            case GELU_TANH:
+                for (int j = 0; j < n; j++) {
+                    a[j] = 0.5 * z[j] * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (z[j] + 0.044715 * z[j] * z[j] * z[j])));
+                }
+                break;
             case SOFTMAX: {
                 double max = Double.NEGATIVE_INFINITY;
                 for (double v : z) {

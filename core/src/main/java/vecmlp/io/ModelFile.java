@@ -39,7 +39,7 @@ import vecmlp.nn.Normalization;
  *   vecmlp.format_version  "1", or "2" with vecmlp.normalization or vecmlp.residual (older readers refuse it)
  *   vecmlp.layer_sizes     "784,256,10"          n_0, …, n_L
  *   vecmlp.activations     "relu,softmax"        one per layer: identity, relu, leaky_relu(0.01), sigmoid, tanh, softmax,
- *                                                elu(1.0)
+ *                                                elu(1.0), silu, gelu_tanh
  *   vecmlp.loss            "cross_entropy"       or mse, binary_cross_entropy, huber
  *   vecmlp.dropout         "0.2,0.2,0"           optional, one drop probability per layer (training only; absent: none)
  *   vecmlp.normalization   "batch,none,none"     optional, one per layer: none, batch or layer (absent: none)
@@ -442,6 +442,8 @@ public final class ModelFile {
             case "sigmoid": return Activation.SIGMOID;
             case "tanh": return Activation.TANH;
             case "softmax": return Activation.SOFTMAX;
+            case "silu": return Activation.SILU;
+            case "gelu_tanh": return Activation.GELU_TANH;
             default:
         }
         Matcher e = ELU.matcher(s);
@@ -460,8 +462,8 @@ public final class ModelFile {
             }
             throw bad(KEY_ACTIVATIONS, "a leaky_relu slope in [0, 1) for layer " + l, text);
         }
-        throw bad(KEY_ACTIVATIONS, "identity, relu, leaky_relu(<slope>), sigmoid, tanh, softmax or elu(<alpha>) for"
-                + " layer " + l, text);
+        throw bad(KEY_ACTIVATIONS, "identity, relu, leaky_relu(<slope>), sigmoid, tanh, softmax, elu(<alpha>), silu or"
+                + " gelu_tanh for layer " + l, text);
     }
 
     private static float[] parseDropout(String text, int layers) throws ModelFormatException {

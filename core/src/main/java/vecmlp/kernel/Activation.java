@@ -31,7 +31,17 @@ public final class Activation {
          * {@code σ(z) = z} for {@code z > 0}, {@code α·(e^z − 1)} otherwise (Clevert et al. 2015; PyTorch's
          * {@code ELU}); {@code σ' = 1} where {@code A > 0}, else {@code A + α}, from the activation alone.
          */
-        ELU
+        ELU,
+        /**
+         * SiLU (swish), {@code σ(z) = z · sigmoid(z)}; its derivative {@code s·(1 + z·(1 − s))} needs {@code Z}
+         * ({@link #needsPreactivation}).
+         */
+        SILU,
+        /**
+         * GELU in its tanh form (PyTorch's {@code GELU(approximate='tanh')}),
+         * {@code σ(z) = z/2 · (1 + tanh(√(2/π)·(z + 0.044715·z³)))}; its derivative needs {@code Z}.
+         */
+        GELU_TANH
     }
 
     /** The default slope of {@link #LEAKY_RELU} for {@code z ≤ 0}. */
@@ -51,6 +61,10 @@ public final class Activation {
     public static final Activation SOFTMAX = new Activation(Kind.SOFTMAX, 0f);
     /** ELU with {@code α = 1} (PyTorch's default). */
     public static final Activation ELU = new Activation(Kind.ELU, 1f);
+    /** SiLU (swish). */
+    public static final Activation SILU = new Activation(Kind.SILU, 0f);
+    /** GELU, tanh form. */
+    public static final Activation GELU_TANH = new Activation(Kind.GELU_TANH, 0f);
 
     private final Kind kind;
     private final float slope;
@@ -86,7 +100,10 @@ public final class Activation {
         return new Activation(Kind.ELU, alpha);
     }
 
-    /** Looks an activation up by name ({@code identity, relu, leaky_relu, sigmoid, tanh, softmax, elu}, any case). */
+    /**
+     * Looks an activation up by name ({@code identity, relu, leaky_relu, sigmoid, tanh, softmax, elu, silu,
+     * gelu_tanh}, any case).
+     */
     public static Activation of(String name) {
         Objects.requireNonNull(name, "name");
         switch (name.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_')) {
@@ -97,6 +114,8 @@ public final class Activation {
             case "TANH": return TANH;
             case "SOFTMAX": return SOFTMAX;
             case "ELU": return ELU;
+            case "SILU": case "SWISH": return SILU;
+            case "GELU_TANH": return GELU_TANH;
             default: throw new IllegalArgumentException("unknown activation: '" + name + "'");
         }
     }
@@ -116,7 +135,17 @@ public final class Activation {
      * its blocks, not in its micro-kernel's stores.
      */
     boolean usesMath() {
-        return kind == Kind.SIGMOID || kind == Kind.TANH || kind == Kind.ELU;
+        return kind == Kind.SIGMOID || kind == Kind.TANH || kind == Kind.ELU || kind == Kind.SILU
+                || kind == Kind.GELU_TANH;
+    }
+
+    /**
+     * True if the derivative needs the pre-activation {@code Z} rather than the activation {@code A} (SiLU,
+     * GELU, which are not monotonic): {@link Kernels#activationBackward} then takes {@code Z} in place of
+     * {@code A}.
+     */
+    public boolean needsPreactivation() {
+        return kind == Kind.SILU || kind == Kind.GELU_TANH;
     }
 
     /** True for softmax, the only activation that mixes the elements of a row. */

@@ -166,7 +166,9 @@ public abstract class Kernels {
 
     /**
      * {@code delta ← delta ⊙ σ'(Z)} over an {@code m × n} matrix, with σ' evaluated from the activation
-     * {@code A = σ(Z)} (see {@link Activation}). For softmax each row becomes
+     * {@code A = σ(Z)} (see {@link Activation}), or, for an activation that
+     * {@link Activation#needsPreactivation() needs the pre-activation} (SiLU, GELU), from {@code Z} passed as
+     * {@code a}. For softmax each row becomes
      * {@code s ⊙ (delta − (delta · s))}, the product with the Jacobian {@code diag(s) − s sᵀ}.
      */
     public final void activationBackward(Activation act, int m, int n, float[] a, int aOff, int lda,

@@ -7,6 +7,7 @@ package vecmlp.kernel;
 final class ScalarKernels extends Kernels {
 
     static final ScalarKernels INSTANCE = new ScalarKernels();
+    private static final double GELU_C = Math.sqrt(2 / Math.PI);
 
     private ScalarKernels() {
     }
@@ -94,6 +95,18 @@ final class ScalarKernels extends Kernels {
                         a[ar + j] = v > 0f ? v : (float) (act.slope() * Math.expm1(v));
                     }
                     break;
+                case SILU:
+                    for (int j = 0; j < n; j++) {
+                        double v = z[zr + j];
+                        a[ar + j] = (float) (v / (1.0 + Math.exp(-v)));
+                    }
+                    break;
+                case GELU_TANH:
+                    for (int j = 0; j < n; j++) {
+                        double v = z[zr + j];
+                        a[ar + j] = (float) (0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v))));
+                    }
+                    break;
                 case SOFTMAX:
                     softmaxRow(n, z, zr, a, ar);
                     break;
@@ -161,6 +174,21 @@ final class ScalarKernels extends Kernels {
                         if (!(v > 0f)) {
                             delta[dr + j] *= v + act.slope();
                         }
+                    }
+                    break;
+                case SILU: // a holds Z
+                    for (int j = 0; j < n; j++) {
+                        double v = a[ar + j];
+                        double s = 1.0 / (1.0 + Math.exp(-v));
+                        delta[dr + j] = (float) (delta[dr + j] * (s * (1 + v * (1 - s))));
+                    }
+                    break;
+                case GELU_TANH: // a holds Z
+                    for (int j = 0; j < n; j++) {
+                        double v = a[ar + j];
+                        double t = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
+                        double d = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * v * v);
+                        delta[dr + j] = (float) (delta[dr + j] * d);
                     }
                     break;
                 case SOFTMAX: {

@@ -132,6 +132,12 @@ final class SimdKernels extends Kernels {
                 case ELU:
                     VectorMath.map(VectorMath.ELU, z, zr, act.slope(), a, ar, n);
                     break;
+                case SILU:
+                    VectorMath.map(VectorMath.SILU, z, zr, 0f, a, ar, n);
+                    break;
+                case GELU_TANH:
+                    VectorMath.map(VectorMath.GELU, z, zr, 0f, a, ar, n);
+                    break;
                 case SOFTMAX:
                     softmaxRow(n, z, zr, a, ar);
                     break;
@@ -248,6 +254,12 @@ final class SimdKernels extends Kernels {
                     }
                     break;
                 }
+                case SILU: // a holds Z
+                    VectorMath.map(VectorMath.SILU_GRAD, a, ar, 0f, delta, dr, n);
+                    break;
+                case GELU_TANH:
+                    VectorMath.map(VectorMath.GELU_GRAD, a, ar, 0f, delta, dr, n);
+                    break;
                 case ELU: {
                     float alpha = act.slope();
                     int j = 0;

@@ -510,6 +510,16 @@ final class TwinKernels extends Kernels {
                         a[ar + j] = VectorMath.elu(z[zr + j], act.slope());
                     }
                     break;
+                case SILU:
+                    for (int j = 0; j < n; j++) {
+                        a[ar + j] = VectorMath.silu(z[zr + j]);
+                    }
+                    break;
+                case GELU_TANH:
+                    for (int j = 0; j < n; j++) {
+                        a[ar + j] = VectorMath.gelu(z[zr + j]);
+                    }
+                    break;
                 case SOFTMAX:
                     softmaxRow(n, z, zr, a, ar);
                     break;
@@ -595,6 +605,16 @@ final class TwinKernels extends Kernels {
                         if (!(v > 0f)) {
                             delta[dr + j] *= v + act.slope();
                         }
+                    }
+                    break;
+                case SILU: // a holds Z
+                    for (int j = 0; j < n; j++) {
+                        delta[dr + j] = delta[dr + j] * VectorMath.siluGrad(a[ar + j]);
+                    }
+                    break;
+                case GELU_TANH:
+                    for (int j = 0; j < n; j++) {
+                        delta[dr + j] = delta[dr + j] * VectorMath.geluGrad(a[ar + j]);
                     }
                     break;
                 case SOFTMAX:

@@ -59,6 +59,18 @@ final class VectorMath {
     static final int TANH = 2;
     /** {@link #map} computes {@code x > 0 ? x : α·(e^x − 1)}, {@code α} passed as {@code shift}. */
     static final int ELU = 3;
+    /** {@link #map} computes SiLU, {@code x · sigmoid(x)}. */
+    static final int SILU = 4;
+    /** {@link #map} computes GELU's tanh form, {@code x/2 · (1 + tanh(√(2/π)·(x + 0.044715·x³)))}. */
+    static final int GELU = 5;
+    /** {@link #map} multiplies {@code y} by SiLU's derivative at {@code x}, {@code s·(1 + x·(1 − s))}. */
+    static final int SILU_GRAD = 6;
+    /** {@link #map} multiplies {@code y} by GELU's derivative at {@code x} (see {@link #geluGrad}). */
+    static final int GELU_GRAD = 7;
+
+    private static final float GELU_C = 0.7978845608f; // √(2/π)
+    private static final float GELU_K = 0.044715f;
+    private static final float GELU_K3 = 0.134145f;     // 3·0.044715
 
     /**
      * {@code y[i] = f(x[i])} for {@code n} elements, {@code f} one of {@link #EXP} (of {@code x − shift}),
@@ -88,15 +100,17 @@ final class VectorMath {
         int i = 0;
         for (; i < bound; i += lanes) {
             FloatVector v = FloatVector.fromArray(s, x, xOff + i);
+            // the tanh argument: x, or GELU's inner polynomial
+            FloatVector tv = f == GELU || f == GELU_GRAD ? v.mul(v).mul(v).mul(GELU_K).add(v).mul(GELU_C) : v;
             FloatVector arg;
             if (f == EXP) {
                 arg = v.sub(shift);
-            } else if (f == SIGMOID) {
+            } else if (f == SIGMOID || f == SILU || f == SILU_GRAD) {
                 arg = v.neg();
             } else if (f == ELU) {
                 arg = v;
             } else {
-                FloatVector a = v.abs();
+                FloatVector a = tv.abs();
                 arg = a.add(a);
             }
             // e = exp(arg), as exp(float) below
@@ -122,22 +136,38 @@ final class VectorMath {
                 out = one.div(e.add(1f));
             } else if (f == ELU) { // as elu(float, float) below
                 out = e.sub(1f).mul(shift).blend(v, v.compare(VectorOperators.GT, 0f));
-            } else { // as tanh(float) below
+            } else if (f == SILU || f == SILU_GRAD) { // as silu and siluGrad below
+                FloatVector sg = one.div(e.add(1f));
+                out = f == SILU ? v.mul(sg) : FloatVector.fromArray(s, y, yOff + i)
+                        .mul(sg.mul(one.sub(sg).mul(v).add(1f)));
+            } else { // as tanh(float) below, of tv
                 FloatVector large = one.sub(two.div(e.add(1f)));
-                large = large.blend(large.neg(), v.compare(VectorOperators.LT, 0f));
-                FloatVector zz = v.mul(v);
+                large = large.blend(large.neg(), tv.compare(VectorOperators.LT, 0f));
+                FloatVector zz = tv.mul(tv);
                 FloatVector p = zz.fma(T0, T1);
                 p = p.fma(zz, t2);
                 p = p.fma(zz, t3);
                 p = p.fma(zz, t4);
-                FloatVector small = p.mul(zz).fma(v, v).blend(v, v.compare(VectorOperators.EQ, 0f));
-                out = large.blend(small, v.abs().compare(VectorOperators.LT, TANH_SMALL));
+                FloatVector small = p.mul(zz).fma(tv, tv).blend(tv, tv.compare(VectorOperators.EQ, 0f));
+                FloatVector th = large.blend(small, tv.abs().compare(VectorOperators.LT, TANH_SMALL));
+                if (f == TANH) {
+                    out = th;
+                } else if (f == GELU) { // as gelu below
+                    out = v.mul(0.5f).mul(th.add(1f));
+                } else { // GELU_GRAD, as geluGrad below
+                    FloatVector left = th.add(1f).mul(0.5f);
+                    FloatVector right = v.mul(0.5f).mul(one.sub(th.mul(th)))
+                            .mul(v.mul(v).mul(GELU_K3).add(1f).mul(GELU_C));
+                    out = FloatVector.fromArray(s, y, yOff + i).mul(left.add(right));
+                }
             }
             out.intoArray(y, yOff + i);
         }
         for (; i < n; i++) {
             float v = x[xOff + i];
-            y[yOff + i] = f == EXP ? exp(v - shift) : f == SIGMOID ? sigmoid(v) : f == ELU ? elu(v, shift) : tanh(v);
+            y[yOff + i] = f == EXP ? exp(v - shift) : f == SIGMOID ? sigmoid(v) : f == ELU ? elu(v, shift)
+                    : f == SILU ? silu(v) : f == GELU ? gelu(v) : f == SILU_GRAD ? y[yOff + i] * siluGrad(v)
+                    : f == GELU_GRAD ? y[yOff + i] * geluGrad(v) : tanh(v);
         }
     }
 
@@ -163,6 +193,35 @@ final class VectorMath {
 
     static float elu(float x, float alpha) {
         return x > 0f ? x : (exp(x) - 1f) * alpha;
+    }
+
+    static float silu(float x) {
+        return x * sigmoid(x);
+    }
+
+    /** SiLU's derivative {@code s·(1 + x·(1 − s))}, {@code s = sigmoid(x)}. */
+    static float siluGrad(float x) {
+        float sg = sigmoid(x);
+        return sg * ((1f - sg) * x + 1f);
+    }
+
+    private static float geluInner(float x) {
+        return (x * x * x * GELU_K + x) * GELU_C;
+    }
+
+    static float gelu(float x) {
+        return x * 0.5f * (tanh(geluInner(x)) + 1f);
+    }
+
+    /**
+     * GELU's (tanh form) derivative: {@code (1 + t)/2 + x/2 · (1 − t²) · √(2/π)·(1 + 3·0.044715·x²)},
+     * {@code t = tanh(√(2/π)·(x + 0.044715·x³))}.
+     */
+    static float geluGrad(float x) {
+        float t = tanh(geluInner(x));
+        float left = (t + 1f) * 0.5f;
+        float right = x * 0.5f * (1f - t * t) * ((x * x * GELU_K3 + 1f) * GELU_C);
+        return left + right;
     }
 
     static float sigmoid(float x) {

@@ -627,7 +627,7 @@ public final class Mlp {
         for (int i = 0; i < batch; i++) {
             g[i * nL + i % nL] = 1f;
         }
-        kernels.activationBackward(activations[last], batch, nL, ws.act[last], 0, nL, g, 0, nL);
+        kernels.activationBackward(activations[last], batch, nL, derivativeInput(ws, last), 0, nL, g, 0, nL);
         backward(rep, 0, batch, null, ws, jac, jOff, false);
     }
 
@@ -647,7 +647,7 @@ public final class Mlp {
             if (loss == Loss.MSE || loss == Loss.HUBER) {
                 // G_L = 2(A − Y)/(B·n) ⊙ σ'(Z_L) (Huber: the clamped difference); cross-entropy and BCE deltas are
                 // already ∂L/∂Z_L.
-                kernels.activationBackward(activations[last], rows, n, ws.act[last], 0, n, delta, 0, n);
+                kernels.activationBackward(activations[last], rows, n, derivativeInput(ws, last), 0, n, delta, 0, n);
             }
             backward(x, xOff, rows, grad, ws, null, 0, true);
             ws.step++;
@@ -667,10 +667,28 @@ public final class Mlp {
         for (int l = 0; l <= last; l++) {
             int k = sizes[l];
             int n = sizes[l + 1];
-            if (l == last && keepOutputZ) {
+            boolean keepZ = activations[l].needsPreactivation();
+            if (l == last && (keepOutputZ || keepZ)) {
                 kernels.sgemmBiasActivation(Transpose.NO, Transpose.NO, rows, n, k, in, inOff, k,
                         params, weightOff[l], n, params, biasOff[l], Activation.IDENTITY, ws.z, 0, n);
                 kernels.activationForward(activations[l], rows, n, ws.z, 0, n, ws.act[l], 0, n);
+            } else if (keepZ) {
+                // SiLU, GELU: σ' needs Z (after the normalization, if any), kept in ws.preact[l]
+                if (ws.preact[l] == null) {
+                    ws.preact[l] = new float[ws.maxBatch * n];
+                }
+                kernels.sgemmBiasActivation(Transpose.NO, Transpose.NO, rows, n, k, in, inOff, k,
+                        params, weightOff[l], n, params, biasOff[l], Activation.IDENTITY, ws.preact[l], 0, n);
+                if (norms[l] == Normalization.BATCH) {
+                    System.arraycopy(ws.preact[l], 0, ws.act[l], 0, rows * n);
+                    batchNorm(l, rows, ws, training);
+                    System.arraycopy(ws.act[l], 0, ws.preact[l], 0, rows * n);
+                } else if (norms[l] == Normalization.LAYER) {
+                    System.arraycopy(ws.preact[l], 0, ws.act[l], 0, rows * n);
+                    layerNorm(l, rows, ws);
+                    System.arraycopy(ws.act[l], 0, ws.preact[l], 0, rows * n);
+                }
+                kernels.activationForward(activations[l], rows, n, ws.preact[l], 0, n, ws.act[l], 0, n);
             } else if (norms[l] != Normalization.NONE) {
                 kernels.sgemmBiasActivation(Transpose.NO, Transpose.NO, rows, n, k, in, inOff, k,
                         params, weightOff[l], n, params, biasOff[l], Activation.IDENTITY, ws.act[l], 0, n);
@@ -707,6 +725,14 @@ public final class Mlp {
                 in = ws.summed[l];
             }
         }
+    }
+
+    /** What layer {@code l}'s σ' is evaluated from: its Z for SiLU and GELU (the output layer's in ws.z), else A. */
+    private float[] derivativeInput(Workspace ws, int l) {
+        if (!activations[l].needsPreactivation()) {
+            return ws.act[l];
+        }
+        return l == activations.length - 1 ? ws.z : ws.preact[l];
     }
 
     /** Layer {@code l}'s output as the next layer reads it: with its residual sum, else dropped (training), else A. */
@@ -847,7 +873,7 @@ public final class Mlp {
                     dropoutRowKeys(ws, l - 1, rows);
                     kernels.dropout(rows, k, dropout[l - 1], ws.rowKeys, 0, other, 0, k, other, 0, k);
                 }
-                kernels.activationBackward(activations[l - 1], rows, k, ws.act[l - 1], 0, k, other, 0, k);
+                kernels.activationBackward(activations[l - 1], rows, k, derivativeInput(ws, l - 1), 0, k, other, 0, k);
                 float[] t = g;
                 g = other;
                 other = t;

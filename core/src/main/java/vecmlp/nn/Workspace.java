@@ -30,6 +30,8 @@ public final class Workspace {
     final float[][] bnVar;
     final float[][] bnRstd;
     final float[][] xhat;
+    /** Per SiLU or GELU layer: its pre-activations (after its normalization), for σ' (allocated at first use). */
+    final float[][] preact;
     /** Per layer ending a residual block: its output plus the block's input (allocated at first use). */
     final float[][] summed;
     /** Per residual source (index + 1; 0 the input): the signal its connections carry back, and whether set. */
@@ -74,6 +76,7 @@ public final class Workspace {
         this.bnRstd = new float[layers][];
         this.xhat = new float[layers][];
         this.summed = new float[layers][];
+        this.preact = new float[layers][];
         this.skipGrad = new float[layers + 1][];
         this.skipPending = new boolean[layers + 1];
         this.rowKeys = new int[maxBatch];

@@ -60,7 +60,8 @@ class GradientCheckTest {
     List<DynamicTest> everyActivationAndLoss() {
         List<DynamicTest> tests = new ArrayList<>();
         Activation[] hidden = {Activation.IDENTITY, Activation.RELU, Activation.LEAKY_RELU, Activation.leakyRelu(0.2f),
-            Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX, Activation.ELU, Activation.elu(0.5f)};
+            Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX, Activation.ELU, Activation.elu(0.5f),
+            Activation.SILU, Activation.GELU_TANH};
         int rows = 5;
         for (Kernels k : kernelsUnderTest()) {
             for (Activation h : hidden) {
@@ -150,7 +151,7 @@ class GradientCheckTest {
         int rows = 7;
         for (Kernels k : kernelsUnderTest()) {
             for (Activation h : new Activation[] {Activation.IDENTITY, Activation.RELU, Activation.leakyRelu(0.1f),
-                Activation.SIGMOID, Activation.TANH}) {
+                Activation.SIGMOID, Activation.TANH, Activation.SILU}) {
                 for (float p : new float[] {0f, 0.3f}) {
                     tests.add(DynamicTest.dynamicTest((k.isSimd() ? "simd " : "scalar ") + h + " dropout " + p, () -> {
                         Mlp mlp = Mlp.builder().input(4).seed(23).kernels(k).init(Init.GLOROT_NORMAL)
@@ -175,7 +176,7 @@ class GradientCheckTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (Kernels k : kernelsUnderTest()) {
             for (Activation h : new Activation[] {Activation.IDENTITY, Activation.RELU, Activation.SIGMOID,
-                Activation.TANH}) {
+                Activation.TANH, Activation.GELU_TANH}) {
                 for (float p : new float[] {0f, 0.3f}) {
                     tests.add(DynamicTest.dynamicTest((k.isSimd() ? "simd " : "scalar ") + h + " dropout " + p, () -> {
                         Mlp.Builder b = Mlp.builder().input(4).seed(29).kernels(k).init(Init.GLOROT_NORMAL);

@@ -54,6 +54,9 @@ class NetworkJacobianTest {
                 check(k, h, Activation.SIGMOID, Loss.BINARY_CROSS_ENTROPY, 2);
                 check(k, h, Activation.TANH, Loss.MSE, 1);
             }
+            // σ' from Z: a SiLU hidden layer, a GELU output (its Z kept for the Jacobian's backward pass)
+            check(k, Activation.SILU, Activation.GELU_TANH, Loss.MSE, 3);
+            check(k, Activation.GELU_TANH, Activation.SILU, Loss.HUBER, 2);
         }
     }
 

@@ -205,7 +205,7 @@ class ModelFileTest {
         assertPredictAlike(mlp, back, 7);
     }
 
-    /** ELU's α is saved in the activation's name and read back; an α outside (0, 100] is refused. */
+    /** ELU's α is saved in the activation's name and read back (an α outside (0, 100] is refused); so are SiLU and GELU. */
     @Test
     void eluIsSavedWithItsAlpha() throws Exception {
         Mlp mlp = Mlp.builder().input(6).dense(16, Activation.elu(0.5f)).dense(8, Activation.ELU)
@@ -218,6 +218,11 @@ class ModelFileTest {
         assertPredictAlike(mlp, back, 9);
         rejects(edited(mlp, m -> m.put("vecmlp.activations", "elu(0),elu(1.0),softmax"), t -> { }),
                 "vecmlp.activations", "elu(0)");
+        Mlp smooth = Mlp.builder().input(6).dense(16, Activation.SILU).dense(8, Activation.GELU_TANH)
+                .dense(3, Activation.SOFTMAX).seed(9).build();
+        ModelFile.save(smooth, file);
+        assertEquals("silu,gelu_tanh,softmax", SafeTensors.read(file).metadata().get("vecmlp.activations"));
+        assertPredictAlike(smooth, ModelFile.load(file), 10);
     }
 
     /** Residual connections: {@code vecmlp.residual}, read back; bad sources refused naming the key. */

@@ -36,8 +36,12 @@ class ElementwiseKernelsTest {
 
     private static final Activation[] ACTIVATIONS = {
         Activation.IDENTITY, Activation.RELU, Activation.LEAKY_RELU, Activation.leakyRelu(0.2f),
-        Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX, Activation.ELU, Activation.elu(0.5f)
+        Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX, Activation.ELU, Activation.elu(0.5f),
+        Activation.SILU, Activation.GELU_TANH
     };
+
+    private static final double GELU_C = Math.sqrt(2 / Math.PI);
+    private static final double GELU_K = 0.044715;
 
     private static double sigmoid(double z) {
         return 1 / (1 + Math.exp(-z));
@@ -52,6 +56,8 @@ class ElementwiseKernelsTest {
             case SIGMOID: return sigmoid(z);
             case TANH: return Math.tanh(z);
             case ELU: return z > 0 ? z : act.slope() * Math.expm1(z);
+            case SILU: return z * sigmoid(z);
+            case GELU_TANH: return 0.5 * z * (1 + Math.tanh(GELU_C * (z + GELU_K * z * z * z)));
             default: throw new AssertionError(act);
         }
     }
@@ -63,6 +69,24 @@ class ElementwiseKernelsTest {
      * argument z − max costs u·|z − max| relative, the sum γ_n, the scaling u.
      */
     private static double forwardBound(Activation act, double ref, int n, double range) {
+        return forwardBound(act, ref, n, range, 0);
+    }
+
+    /**
+     * As above, with the input {@code z} for SiLU (sigmoid within 5u, the product u: 6u) and GELU: its inner
+     * polynomial {@code w} is 4 roundings of same-sign terms (4u|w|), which moves tanh by at most that times
+     * {@code 1 − t²}; tanh within 3u|t|; {@code 1 + t} one rounding; then the halving (exact) and the product (u).
+     */
+    private static double forwardBound(Activation act, double ref, int n, double range, double z) {
+        if (act.kind() == Activation.Kind.SILU) {
+            return 6 * U * Math.abs(ref) + TINY;
+        }
+        if (act.kind() == Activation.Kind.GELU_TANH) {
+            double w = GELU_C * (z + GELU_K * z * z * z);
+            double t = Math.tanh(w);
+            double tErr = 3 * U * Math.abs(t) + 4 * U * Math.abs(w) * (1 - t * t);
+            return 0.5 * Math.abs(z) * (tErr + U * Math.abs(1 + t)) + 2 * U * Math.abs(ref) + TINY;
+        }
         switch (act.kind()) {
             case IDENTITY: case RELU: return 0;
             case LEAKY_RELU: return U * Math.abs(ref);
@@ -120,7 +144,7 @@ class ElementwiseKernelsTest {
                     }
                     for (int j = 0; j < n; j++) {
                         String what = k + " " + act + " m=" + m + " n=" + n + " (" + i + "," + j + ")";
-                        double bound = forwardBound(act, ref[j], n, rowRange);
+                        double bound = forwardBound(act, ref[j], n, rowRange, z.get(i, j));
                         assertClose(ref[j], a.get(i, j), bound, what);
                         assertClose(s.get(i, j), a.get(i, j), 2 * bound, what + " vs scalar");
                     }
@@ -200,6 +224,14 @@ class ElementwiseKernelsTest {
             case SIGMOID: return a * (1 - a);
             case TANH: return 1 - a * a;
             case ELU: return a > 0 ? 1 : a + act.slope();
+            case SILU: { // from z
+                double s = sigmoid(a);
+                return s * (1 + a * (1 - s));
+            }
+            case GELU_TANH: { // from z
+                double t = Math.tanh(GELU_C * (a + GELU_K * a * a * a));
+                return 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * GELU_C * (1 + 3 * GELU_K * a * a);
+            }
             default: throw new AssertionError(act);
         }
     }
@@ -213,6 +245,9 @@ class ElementwiseKernelsTest {
             Mat z = Mat.poisoned(m, n).fillUniform(rnd, -4f, 4f);
             Mat a = Mat.poisoned(m, n);
             Kernels.scalar().activationForward(act, m, n, z.a, z.off, z.ld, a.a, a.off, a.ld);
+            if (act.needsPreactivation()) {
+                a = z; // SiLU, GELU: σ' from Z
+            }
             Mat delta = Mat.poisoned(m, n).fillUniform(rnd, -1f, 1f);
             Mat d0 = delta.copy();
             Mat ds = delta.copy();
@@ -235,6 +270,22 @@ class ElementwiseKernelsTest {
                         ref = aij * (dij - dot);
                         // the row dot (γ_n), the subtraction and the product: one rounding each
                         bound = Math.abs(aij) * (gamma(n) * dotAbs + 2 * U * (Math.abs(dij) + Math.abs(dot))) + TINY;
+                    } else if (act.kind() == Activation.Kind.SILU) {
+                        ref = dij * derivative(act, aij);
+                        // sigmoid within 5u; 1 − s (cancels as s → 1: 5u·s absolute), ·z, + 1, ·s, ·d: each u of
+                        // its magnitude, all within s·(1 + 2|z|) of the terms
+                        double sg = sigmoid(aij);
+                        bound = Math.abs(dij) * 10 * U * sg * (1 + 2 * Math.abs(aij)) + TINY;
+                    } else if (act.kind() == Activation.Kind.GELU_TANH) {
+                        ref = dij * derivative(act, aij);
+                        double w = GELU_C * (aij + GELU_K * aij * aij * aij);
+                        double t = Math.tanh(w);
+                        double tErr = 3 * U * Math.abs(t) + 4 * U * Math.abs(w) * (1 - t * t);
+                        double slope = 0.5 * Math.abs(aij) * GELU_C * (1 + 3 * GELU_K * aij * aij);
+                        // (1 + t)/2 moves by tErr/2 (+u); 1 − t² by 2|t|·tErr + 2u; the other factors a few u each
+                        double dErr = 0.5 * (tErr + U * Math.abs(1 + t)) + slope * (2 * Math.abs(t) * tErr + 8 * U)
+                                + 2 * U * Math.abs(derivative(act, aij));
+                        bound = Math.abs(dij) * dErr + TINY;
                     } else if (act.kind() == Activation.Kind.ELU) {
                         ref = dij * derivative(act, aij);
                         // a + α (u·(|a| + α): it cancels as a → −α), then the product (u)

@@ -113,7 +113,7 @@ class ParallelElementwiseTest {
             }
         }
         Activation[] acts = {Activation.RELU, Activation.leakyRelu(0.1f), Activation.SIGMOID, Activation.TANH,
-            Activation.SOFTMAX, Activation.elu(0.7f)};
+            Activation.SOFTMAX, Activation.elu(0.7f), Activation.SILU, Activation.GELU_TANH};
         for (Activation act : acts) {
             float[] one = delta0.clone();
             Kernels.simd().withThreads(1).activationBackward(act, m, n, a, OFF, lda, one, OFF, ldd);
@@ -142,6 +142,19 @@ class ParallelElementwiseTest {
                         case LEAKY_RELU: ref = s > 0 ? d : act.slope() * d; bound = u * Math.abs(ref); break;
                         case SIGMOID: ref = d * s * (1 - s); bound = 4 * u * Math.abs(d * s) * (1 + Math.abs(s)); break;
                         case TANH: ref = d * (1 - s * s); bound = 4 * u * Math.abs(d) * (1 + s * s); break;
+                        case SILU: { // a holds Z; sigmoid within 5u, then a few roundings of terms ≤ s(1 + 2|z|)
+                            double sg = 1 / (1 + Math.exp(-s));
+                            ref = d * sg * (1 + s * (1 - sg));
+                            bound = 10 * u * Math.abs(d) * sg * (1 + 2 * Math.abs(s));
+                            break;
+                        }
+                        case GELU_TANH: { // a holds Z; |z| ≤ 1 here, so tanh's and the factors' errors ≤ 30u
+                            double c = Math.sqrt(2 / Math.PI);
+                            double t = Math.tanh(c * (s + 0.044715 * s * s * s));
+                            ref = d * (0.5 * (1 + t) + 0.5 * s * (1 - t * t) * c * (1 + 3 * 0.044715 * s * s));
+                            bound = 30 * u * Math.abs(d);
+                            break;
+                        }
                         case ELU: // (a + α), then the product
                             ref = s > 0 ? d : d * (s + act.slope());
                             bound = 2 * u * Math.abs(d) * (Math.abs(s) + act.slope());
