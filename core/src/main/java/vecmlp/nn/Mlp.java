@@ -657,8 +657,10 @@ public final class Mlp {
     }
 
     /**
-     * Z_l = A_{l−1}·W_l + b_l, A_l = σ_l(Z_l), fused; the output's Z_L is kept when the loss needs it. In
-     * training, a layer with dropout passes {@code A_l} with its mask applied ({@code ws.dropped[l]}) on.
+     * Z_l = A_{l−1}·W_l + b_l, A_l = σ_l(Z_l), fused where the activation allows; a normalized layer normalizes Z
+     * before σ; the output's Z_L is kept when the loss needs it, and Z (normalized) of SiLU and GELU layers for
+     * their σ'. In training, a layer with dropout passes {@code A_l} with its mask applied ({@code ws.dropped[l]})
+     * on; a layer ending a residual block passes its output plus the block's input ({@code ws.summed[l]}).
      */
     private void forward(float[] x, int xOff, int rows, Workspace ws, boolean keepOutputZ, boolean training) {
         float[] in = x;
@@ -677,15 +679,16 @@ public final class Mlp {
                 if (ws.preact[l] == null) {
                     ws.preact[l] = new float[ws.maxBatch * n];
                 }
-                kernels.sgemmBiasActivation(Transpose.NO, Transpose.NO, rows, n, k, in, inOff, k,
-                        params, weightOff[l], n, params, biasOff[l], Activation.IDENTITY, ws.preact[l], 0, n);
-                if (norms[l] == Normalization.BATCH) {
-                    System.arraycopy(ws.preact[l], 0, ws.act[l], 0, rows * n);
-                    batchNorm(l, rows, ws, training);
-                    System.arraycopy(ws.act[l], 0, ws.preact[l], 0, rows * n);
-                } else if (norms[l] == Normalization.LAYER) {
-                    System.arraycopy(ws.preact[l], 0, ws.act[l], 0, rows * n);
-                    layerNorm(l, rows, ws);
+                boolean normalized = norms[l] != Normalization.NONE;
+                kernels.sgemmBiasActivation(Transpose.NO, Transpose.NO, rows, n, k, in, inOff, k, params,
+                        weightOff[l], n, params, biasOff[l], Activation.IDENTITY, normalized ? ws.act[l] : ws.preact[l],
+                        0, n);
+                if (normalized) { // in place in ws.act[l], then kept
+                    if (norms[l] == Normalization.BATCH) {
+                        batchNorm(l, rows, ws, training);
+                    } else {
+                        layerNorm(l, rows, ws);
+                    }
                     System.arraycopy(ws.act[l], 0, ws.preact[l], 0, rows * n);
                 }
                 kernels.activationForward(activations[l], rows, n, ws.preact[l], 0, n, ws.act[l], 0, n);
