@@ -169,12 +169,7 @@ final class ScalarKernels extends Kernels {
                     }
                     break;
                 case ELU:
-                    for (int j = 0; j < n; j++) {
-                        float v = a[ar + j];
-                        if (!(v > 0f)) {
-                            delta[dr + j] *= v + act.slope();
-                        }
-                    }
+                    eluBackwardRow(n, act.slope(), a, ar, delta, dr);
                     break;
                 case SILU: // a holds Z
                     for (int j = 0; j < n; j++) {
@@ -203,6 +198,16 @@ final class ScalarKernels extends Kernels {
                 }
                 default:
                     throw new AssertionError(act);
+            }
+        }
+    }
+
+    /** ELU's derivative from A, {@code 1} where {@code a > 0}, else {@code a + α} (the twin's too: one rounding each). */
+    static void eluBackwardRow(int n, float alpha, float[] a, int ar, float[] delta, int dr) {
+        for (int j = 0; j < n; j++) {
+            float v = a[ar + j];
+            if (!(v > 0f)) {
+                delta[dr + j] *= v + alpha;
             }
         }
     }

@@ -600,12 +600,7 @@ final class TwinKernels extends Kernels {
                     squashBackwardRow(kind == Activation.Kind.SIGMOID, n, a, ar, delta, dr);
                     break;
                 case ELU:
-                    for (int j = 0; j < n; j++) {
-                        float v = a[ar + j];
-                        if (!(v > 0f)) {
-                            delta[dr + j] *= v + act.slope();
-                        }
-                    }
+                    ScalarKernels.eluBackwardRow(n, act.slope(), a, ar, delta, dr);
                     break;
                 case SILU: // a holds Z
                     for (int j = 0; j < n; j++) {
