@@ -11,8 +11,8 @@ import vecmlp.nn.Normalization;
 
 /**
  * The architecture of a network, in a form Spark can ship to executors: layer sizes {@code n_0, …, n_L}, one
- * activation per dense layer (kind and leaky-ReLU slope), its normalization, the dropout after each and the
- * loss. Immutable and thread-safe.
+ * activation per dense layer (kind and leaky-ReLU slope or ELU α), its normalization, the dropout after each,
+ * its residual source, and the loss. Immutable and thread-safe.
  */
 public final class NetworkSpec implements Serializable {
 
@@ -23,12 +23,15 @@ public final class NetworkSpec implements Serializable {
     private final float[] slopes;
     private final float[] dropout;
     private final Normalization[] norms;
+    private final int[] residual;
     private final Loss loss;
 
-    private NetworkSpec(int[] layers, Activation[] activations, float[] dropout, Normalization[] norms, Loss loss) {
+    private NetworkSpec(int[] layers, Activation[] activations, float[] dropout, Normalization[] norms,
+                        int[] residual, Loss loss) {
         this.layers = layers.clone();
         this.dropout = dropout.clone();
         this.norms = norms.clone();
+        this.residual = residual.clone();
         this.kinds = new Activation.Kind[activations.length];
         this.slopes = new float[activations.length];
         for (int l = 0; l < activations.length; l++) {
@@ -70,31 +73,35 @@ public final class NetworkSpec implements Serializable {
      */
     public static NetworkSpec of(int[] layers, Activation[] activations, float[] dropout, Normalization[] norms,
                                  Loss loss) {
+        Objects.requireNonNull(activations, "activations");
+        int[] none = new int[activations.length];
+        Arrays.fill(none, Mlp.NO_RESIDUAL);
+        return of(layers, activations, dropout, norms, none, loss);
+    }
+
+    /**
+     * A specification with residual blocks too: {@code residual[l]} as {@link Mlp#residualSource}.
+     *
+     * @throws IllegalArgumentException naming the bad argument and value
+     */
+    public static NetworkSpec of(int[] layers, Activation[] activations, float[] dropout, Normalization[] norms,
+                                 int[] residual, Loss loss) {
         Objects.requireNonNull(layers, "layers");
         Objects.requireNonNull(activations, "activations");
         Objects.requireNonNull(dropout, "dropout");
         Objects.requireNonNull(norms, "norms");
+        Objects.requireNonNull(residual, "residual");
         Objects.requireNonNull(loss, "loss");
-        Mlp.of(layers, activations, dropout, norms, loss,
+        Mlp.of(layers, activations, dropout, norms, residual, loss,
                 new float[Math.toIntExact(Mlp.parameterCount(layers, norms))], Kernels.scalar());
-        return new NetworkSpec(layers, activations, dropout, norms, loss);
+        return new NetworkSpec(layers, activations, dropout, norms, residual, loss);
     }
 
-    /**
-     * The specification of an existing network.
-     *
-     * @throws IllegalArgumentException if a layer ends a residual block (not in the Spark trainer yet)
-     */
+    /** The specification of an existing network. */
     public static NetworkSpec of(Mlp mlp) {
         Objects.requireNonNull(mlp, "mlp");
-        for (int l = 0; l < mlp.layerCount(); l++) {
-            if (mlp.residualSource(l) != Mlp.NO_RESIDUAL) {
-                throw new IllegalArgumentException("the Spark trainer does not support residual blocks yet: layer " + l
-                        + " adds " + (mlp.residualSource(l) == Mlp.FROM_INPUT ? "the input"
-                        : "layer " + mlp.residualSource(l)));
-            }
-        }
-        return new NetworkSpec(mlp.layerSizes(), mlp.activations(), mlp.dropouts(), mlp.normalizations(), mlp.loss());
+        return new NetworkSpec(mlp.layerSizes(), mlp.activations(), mlp.dropouts(), mlp.normalizations(),
+                mlp.residualSources(), mlp.loss());
     }
 
     /** The layer sizes {@code n_0, …, n_L} (a copy). */
@@ -158,13 +165,16 @@ public final class NetworkSpec implements Serializable {
                 b.batchNorm();
             }
             b.dropout(dropout[l]);
+            if (residual[l] != Mlp.NO_RESIDUAL) {
+                b.residual(l - residual[l]);
+            }
         }
         return b.build();
     }
 
     /** A network of this architecture with the given parameters (copied). */
     public Mlp withParameters(float[] parameters, Kernels kernels) {
-        return Mlp.of(layers, activations(), dropout, norms, loss, parameters, kernels);
+        return Mlp.of(layers, activations(), dropout, norms, residual, loss, parameters, kernels);
     }
 
     @Override
@@ -172,7 +182,7 @@ public final class NetworkSpec implements Serializable {
         return o instanceof NetworkSpec && Arrays.equals(layers, ((NetworkSpec) o).layers)
                 && Arrays.equals(kinds, ((NetworkSpec) o).kinds) && Arrays.equals(slopes, ((NetworkSpec) o).slopes)
                 && Arrays.equals(dropout, ((NetworkSpec) o).dropout) && Arrays.equals(norms, ((NetworkSpec) o).norms)
-                && loss == ((NetworkSpec) o).loss;
+                && Arrays.equals(residual, ((NetworkSpec) o).residual) && loss == ((NetworkSpec) o).loss;
     }
 
     @Override
@@ -183,6 +193,7 @@ public final class NetworkSpec implements Serializable {
     @Override
     public String toString() {
         return "NetworkSpec" + Arrays.toString(layers) + " " + Arrays.toString(activations()) + " "
-                + Arrays.toString(norms) + " dropout " + Arrays.toString(dropout) + " " + loss;
+                + Arrays.toString(norms) + " dropout " + Arrays.toString(dropout) + " residual "
+                + Arrays.toString(residual) + " " + loss;
     }
 }

@@ -73,6 +73,7 @@ public final class SparkTrainer {
     private final FaultInjector faults;
     private final float[] initialParameters;
     private final EpochListener listener;
+    private final float labelSmoothing;
 
     private SparkTrainer(Builder b) {
         this.spec = b.spec;
@@ -88,6 +89,7 @@ public final class SparkTrainer {
         this.faults = b.faults;
         this.initialParameters = b.initialParameters;
         this.listener = b.listener;
+        this.labelSmoothing = b.labelSmoothing;
     }
 
     /**
@@ -251,6 +253,7 @@ public final class SparkTrainer {
         NetworkSpec spec = this.spec;
         OptimizerFactory factory = this.optimizerFactory;
         FaultInjector faults = this.faults;
+        float smoothing = labelSmoothing;
         int maxBatch = plan.maxLocalBatch();
         int globalRows = plan.rows(step);
         try {
@@ -266,8 +269,8 @@ public final class SparkTrainer {
                 long c0 = cpu ? mx.getCurrentThreadCpuTime() : 0;
                 long t0 = System.nanoTime();
                 Worker w = Worker.get(runId, spec, maxBatch);
-                RoundResult r = sync ? syncStep(w, plan, data, epoch, step, globalRows, sent)
-                        : localSteps(w, plan, data, epoch, step, k, sent, factory);
+                RoundResult r = sync ? syncStep(w, plan, data, epoch, step, globalRows, sent, smoothing)
+                        : localSteps(w, plan, data, epoch, step, k, sent, factory, smoothing);
                 r.computeNanos = System.nanoTime() - t0;
                 r.cpuNanos = cpu ? mx.getCurrentThreadCpuTime() - c0 : 0;
                 return Collections.singletonList(r).iterator();
@@ -296,7 +299,7 @@ public final class SparkTrainer {
 
     /** Executor side, synchronous: this partition's share of the step's mean gradient. */
     static RoundResult syncStep(Worker w, BatchPlan plan, PackedPartition data, int epoch, int step, int globalRows,
-                                DriverState ds) {
+                                DriverState ds, float smoothing) {
         int rows = plan.rows(data.partition, step);
         if (rows == 0) {
             return new RoundResult(data.partition, 0, 0.0, 0, null, null);
@@ -304,7 +307,7 @@ public final class SparkTrainer {
         int[] order = w.order(plan, data, epoch);
         w.gather(data, order, plan.from(data.partition, step), rows, plan.rowOffset(data.partition));
         w.load(ds.params, ds.running);
-        float loss = w.gradient(rows, plan.seed, plan.globalStep(epoch, step));
+        float loss = w.gradient(rows, plan.seed, plan.globalStep(epoch, step), smoothing);
         float[] g = w.grad.clone();
         if (rows != globalRows) {
             // Σ_p (b_p/B)·mean_p = the mean over the global batch of B rows.
@@ -317,7 +320,7 @@ public final class SparkTrainer {
 
     /** Executor side, averaging: {@code k} local steps from the broadcast state with a local optimizer. */
     static RoundResult localSteps(Worker w, BatchPlan plan, PackedPartition data, int epoch, int step, int k,
-                                  DriverState ds, OptimizerFactory factory) {
+                                  DriverState ds, OptimizerFactory factory, float smoothing) {
         int p = data.partition;
         if (plan.rows(p, step) == 0) {
             return new RoundResult(p, 0, 0.0, 0, null, null);
@@ -336,7 +339,7 @@ public final class SparkTrainer {
                 break;
             }
             w.gather(data, order, plan.from(p, s), rows, plan.rowOffset(p));
-            float loss = w.gradient(rows, plan.seed, plan.globalStep(epoch, s));
+            float loss = w.gradient(rows, plan.seed, plan.globalStep(epoch, s), smoothing);
             opt.step(params, w.grad);
             total += rows;
             lossSum += (double) loss * rows;
@@ -492,6 +495,7 @@ public final class SparkTrainer {
         private FaultInjector faults;
         private float[] initialParameters;
         private EpochListener listener;
+        private float labelSmoothing;
 
         private Builder(NetworkSpec spec, OptimizerFactory optimizerFactory) {
             this.spec = Objects.requireNonNull(spec, "spec");
@@ -519,6 +523,22 @@ public final class SparkTrainer {
         /** The seed of the initial weights and of every partition's shuffling (default 0). */
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Label smoothing {@code ε ∈ [0, 1)} of a cross-entropy network's class labels, as core's
+         * {@code Trainer.Builder.labelSmoothing} (default 0).
+         */
+        public Builder labelSmoothing(double epsilon) {
+            if (!(epsilon >= 0.0 && epsilon < 1.0)) {
+                throw new IllegalArgumentException("labelSmoothing epsilon must be in [0, 1): " + epsilon);
+            }
+            if (epsilon > 0 && spec.loss() != vecmlp.nn.Loss.CROSS_ENTROPY) {
+                throw new IllegalArgumentException("labelSmoothing " + epsilon + " needs a cross-entropy network: "
+                        + spec.loss());
+            }
+            this.labelSmoothing = (float) epsilon;
             return this;
         }
 

@@ -28,7 +28,8 @@ import vecmlp.optim.Optimizer;
  * <p>Params (Spark ML style, {@code setX}/{@code getX}): {@code layers} (input width, hidden widths, output
  * width, e.g. {@code [784, 256, 128, 10]}, required), {@code activations} (one per hidden layer, default relu;
  * the output layer and loss are fixed by the subclass), {@code dropout} (after each hidden layer, 0: none),
- * {@code normalization} ({@code none}, {@code batch} or {@code layer}, each hidden layer), {@code optimizer} ({@code sgd, momentum, nesterov,
+ * {@code normalization} ({@code none}, {@code batch} or {@code layer}, each hidden layer), {@code labelSmoothing}
+ * (0), {@code optimizer} ({@code sgd, momentum, nesterov,
  * adam, adamw}, default adam), {@code learningRate} (1e-3), {@code momentum} (0.9, momentum rules),
  * {@code weightDecay} (0), {@code clipNorm} (0: off), {@code batchSize} (128, global), {@code epochs} (10),
  * {@code localSteps} (1: synchronous; K &gt; 1: average every K local steps), {@code seed} (0),
@@ -49,6 +50,7 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
     private final StringArrayParam activations;
     private final DoubleParam dropout;
     private final Param<String> normalization;
+    private final DoubleParam labelSmoothing;
     private final Param<String> optimizer;
     private final DoubleParam learningRate;
     private final DoubleParam momentum;
@@ -69,6 +71,7 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
         activations = new StringArrayParam(this, "activations", "activation of each hidden layer");
         dropout = new DoubleParam(this, "dropout", "drop probability after each hidden layer in training, in [0, 1)");
         normalization = new Param<>(this, "normalization", "normalization of each hidden layer: none, batch or layer");
+        labelSmoothing = new DoubleParam(this, "labelSmoothing", "label smoothing of the class labels, in [0, 1)");
         optimizer = new Param<>(this, "optimizer", "sgd, momentum, nesterov, adam or adamw");
         learningRate = new DoubleParam(this, "learningRate", "base learning rate (> 0)");
         momentum = new DoubleParam(this, "momentum", "momentum of the momentum and nesterov rules, in [0, 1)");
@@ -84,6 +87,7 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
         setDefault(activations, new String[0]);
         setDefault(dropout, 0.0);
         setDefault(normalization, "none");
+        setDefault(labelSmoothing, 0.0);
         setDefault(optimizer, "adam");
         setDefault(learningRate, 1e-3);
         setDefault(momentum, 0.9);
@@ -124,6 +128,11 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
     /** Param: normalization of each hidden layer before its activation: {@code none}, {@code batch} or {@code layer}. */
     public Param<String> normalization() {
         return normalization;
+    }
+
+    /** Param: label smoothing {@code ε} of the class labels (classifier; 0: none). */
+    public DoubleParam labelSmoothing() {
+        return labelSmoothing;
     }
 
     /** Param: the update rule. */
@@ -214,6 +223,12 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
     /** Sets {@code normalization}. */
     public E setNormalization(String value) {
         set(normalization, value);
+        return self();
+    }
+
+    /** Sets {@code labelSmoothing}. */
+    public E setLabelSmoothing(double value) {
+        set(labelSmoothing, value);
         return self();
     }
 
@@ -395,7 +410,8 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
     /** The trainer these params describe. */
     SparkTrainer trainer() {
         SparkTrainer.Builder b = SparkTrainer.builder(networkSpec(), optimizerFactory())
-                .batchSize((Integer) $(batchSize)).epochs((Integer) $(epochs)).seed((Long) $(seed));
+                .batchSize((Integer) $(batchSize)).epochs((Integer) $(epochs)).seed((Long) $(seed))
+                .labelSmoothing((Double) $(labelSmoothing));
         int k = (Integer) $(localSteps);
         if (k > 1) {
             b.averaging(k);

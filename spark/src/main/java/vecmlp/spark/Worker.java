@@ -26,6 +26,8 @@ final class Worker {
     final float[] x;
     final int[] y;
     final float[] t;
+    /** Smoothed target rows (label smoothing), allocated at first use. */
+    private float[] smoothed;
     /** The gathered rows' ids in the data set (dropout's keys). */
     final int[] ids;
     private int[] order = new int[0];
@@ -100,10 +102,24 @@ final class Worker {
 
     /**
      * The mean loss of the gathered {@code rows} and its gradient into {@link #grad}, a training pass whose
-     * dropout masks are keyed by {@code seed}, {@code step} and the rows' {@link #ids}.
+     * dropout masks are keyed by {@code seed}, {@code step} and the rows' {@link #ids}; class labels become the
+     * target rows {@code (1 − ε)·onehot + ε/K} when {@code smoothing = ε > 0} (as core's {@code Trainer}).
      */
-    float gradient(int rows, long seed, long step) {
+    float gradient(int rows, long seed, long step, float smoothing) {
         ws.setTrainingPass(seed, step, ids, 0);
+        if (smoothing > 0f && t == null) {
+            int k = mlp.outputSize();
+            if (smoothed == null) {
+                smoothed = new float[ws.maxBatch() * k];
+            }
+            float off = smoothing / k;
+            float on = (1f - smoothing) + off;
+            java.util.Arrays.fill(smoothed, 0, rows * k, off);
+            for (int r = 0; r < rows; r++) {
+                smoothed[r * k + y[r]] = on;
+            }
+            return mlp.computeGradient(x, 0, rows, smoothed, 0, grad, ws);
+        }
         return t == null ? mlp.computeGradient(x, 0, rows, y, 0, grad, ws)
                 : mlp.computeGradient(x, 0, rows, t, 0, grad, ws);
     }

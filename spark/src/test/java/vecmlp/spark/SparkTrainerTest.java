@@ -119,14 +119,25 @@ class SparkTrainerTest {
                 e.getMessage());
     }
 
+    /** A residual block and label smoothing: one partition equals core's Trainer bit for bit, sync and averaging. */
     @Test
-    void aResidualNetworkIsRefusedNotSilentlyChanged() {
-        Mlp res = Mlp.builder().input(64).dense(32, Activation.RELU).dense(32, Activation.RELU).residual(1)
-                .dense(10, Activation.SOFTMAX).kernels(Kernels.scalar()).build();
-        IllegalArgumentException r = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> NetworkSpec.of(res));
-        assertTrue(r.getMessage().contains("residual") && r.getMessage().contains("layer 1 adds layer 0"),
-                r.getMessage());
+    void onePartitionWithAResidualBlockAndLabelSmoothingEqualsCoreTrainerBitForBit() {
+        Mlp shape = Mlp.builder().input(64).dense(32, Activation.RELU).dense(48, Activation.ELU).dropout(0.1f)
+                .dense(32, Activation.SILU).residual(2).dense(10, Activation.SOFTMAX).kernels(Kernels.scalar()).build();
+        NetworkSpec net = NetworkSpec.of(shape);
+        assertEquals(0, net.initial(1L, Kernels.scalar()).residualSource(2));
+        Dataset train = digitsSplit().train();
+        org.apache.spark.sql.Dataset<Row> one = TestData.frame(train, 1);
+        Mlp core = net.initial(5L, Kernels.get().withThreads(1));
+        Trainer.builder(core, ADAM.create()).batchSize(50).epochs(2).seed(5L).labelSmoothing(0.1).build().fit(train);
+        for (SparkTrainer.Builder b : new SparkTrainer.Builder[] {
+            SparkTrainer.builder(net, ADAM).batchSize(50).epochs(2).seed(5L).labelSmoothing(0.1),
+            SparkTrainer.builder(net, ADAM).batchSize(50).epochs(2).seed(5L).labelSmoothing(0.1).averaging(7)}) {
+            assertArrayEquals(core.parameters(), b.build().fit(one, "features", "label").model().parameters());
+        }
+        float[] plain = SparkTrainer.builder(net, ADAM).batchSize(50).epochs(2).seed(5L).build()
+                .fit(one, "features", "label").model().parameters();
+        assertFalse(Arrays.equals(core.parameters(), plain), "label smoothing changed the run");
     }
 
     @Test

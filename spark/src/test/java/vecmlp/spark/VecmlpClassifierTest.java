@@ -98,6 +98,9 @@ class VecmlpClassifierTest {
         m = assertThrows(IllegalArgumentException.class,
                 () -> new VecmlpClassifier().setLayers(64, 32, 10).setNormalization("group").fit(frame)).getMessage();
         assertTrue(m.contains("param normalization") && m.contains("group"), m);
+        m = assertThrows(IllegalArgumentException.class,
+                () -> new VecmlpClassifier().setLayers(64, 32, 10).setLabelSmoothing(1.0).fit(frame)).getMessage();
+        assertTrue(m.contains("labelSmoothing") && m.contains("1.0"), m);
         assertArrayEquals(new vecmlp.nn.Normalization[] {vecmlp.nn.Normalization.LAYER, vecmlp.nn.Normalization.NONE},
                 new VecmlpClassifier().setLayers(64, 32, 10).setNormalization("Layer").networkSpec().normalizations());
         m = assertThrows(InvalidInputException.class,
