@@ -231,9 +231,7 @@ public final class ModelFile {
             }
         }
         float[] params = new float[(int) count];
-        float[] running = new float[(int) (count - Mlp.parameterCount(sizes))]; // ≥ 2 values per normalized unit
         int at = 0;
-        int run = 0;
         for (int l = 0; l < acts.length; l++) {
             at = copy(st.tensor(weightName(l)), params, at, opts);
             at = copy(st.tensor(biasName(l)), params, at, opts);
@@ -241,9 +239,8 @@ public final class ModelFile {
                 at = copy(st.tensor(normName(l, "weight")), params, at, opts);
                 at = copy(st.tensor(normName(l, "bias")), params, at, opts);
             }
-            if (norms[l] == Normalization.BATCH) {
+            if (norms[l] == Normalization.BATCH) { // running statistics: finite, variances ≥ 0, whatever the options
                 checkFiniteTensor(st.tensor(normName(l, "running_mean")));
-                run = copy(st.tensor(normName(l, "running_mean")), running, run, opts);
                 SafeTensors.Tensor var = st.tensor(normName(l, "running_var"));
                 checkFiniteTensor(var);
                 float[] v = var.data();
@@ -253,16 +250,22 @@ public final class ModelFile {
                                 "a variance >= 0", Float.toString(v[j]));
                     }
                 }
-                run = copy(var, running, run, opts);
             }
         }
+        Mlp mlp;
         try {
-            Mlp mlp = build(sizes, acts, dropout, norms, residual, loss, params, kernels);
-            System.arraycopy(running, 0, mlp.runningStatistics(), 0, run);
-            return mlp;
+            mlp = build(sizes, acts, dropout, norms, residual, loss, params, kernels);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("metadata", "an architecture vecmlp can build", e.getMessage(), e);
         }
+        for (int l = 0; l < acts.length; l++) {
+            if (norms[l] == Normalization.BATCH) {
+                float[] running = mlp.runningStatistics();
+                copy(st.tensor(normName(l, "running_mean")), running, mlp.runningMeanOffset(l), opts);
+                copy(st.tensor(normName(l, "running_var")), running, mlp.runningVarianceOffset(l), opts);
+            }
+        }
+        return mlp;
     }
 
     /** {@link Mlp#of}, but also for parameters that are not finite (which {@code Mlp.of} refuses). */

@@ -584,28 +584,18 @@ final class SimdKernels extends Kernels {
     }
 
     /**
-     * Row-major passes with the column sums in the output arrays, each lane adding its column's rows in row order:
-     * the scalar reference's bits.
+     * The sums by {@link #columnSumsK} (each column from 0 in row order, the scalar reference's bits), then a
+     * row-major pass with the squared deviations summed in {@code var}, each lane in row order too.
      */
     @Override
     protected void columnMeanAndVarianceK(int m, int n, float[] z, int zOff, int ldz, float[] mean, int mOff,
                                           float[] var, int vOff) {
+        columnSumsK(m, n, z, zOff, ldz, mean, mOff);
         int bound = SPECIES.loopBound(n);
-        FloatVector zero = FloatVector.zero(SPECIES);
-        for (int j = 0; j < bound; j += LANES) {
-            zero.intoArray(mean, mOff + j);
-            zero.intoArray(var, vOff + j);
-        }
-        for (int i = 0; i < m; i++) {
-            int zr = zOff + i * ldz;
-            for (int j = 0; j < bound; j += LANES) {
-                FloatVector.fromArray(SPECIES, mean, mOff + j).add(FloatVector.fromArray(SPECIES, z, zr + j))
-                        .intoArray(mean, mOff + j);
-            }
-        }
         float rows = m;
         for (int j = 0; j < bound; j += LANES) {
             FloatVector.fromArray(SPECIES, mean, mOff + j).div(rows).intoArray(mean, mOff + j);
+            FloatVector.zero(SPECIES).intoArray(var, vOff + j);
         }
         for (int i = 0; i < m; i++) {
             int zr = zOff + i * ldz;
@@ -617,9 +607,15 @@ final class SimdKernels extends Kernels {
         for (int j = 0; j < bound; j += LANES) {
             FloatVector.fromArray(SPECIES, var, vOff + j).div(rows).intoArray(var, vOff + j);
         }
-        if (bound < n) {
-            ScalarKernels.INSTANCE.columnMeanAndVarianceK(m, n - bound, z, zOff + bound, ldz, mean, mOff + bound, var,
-                    vOff + bound);
+        for (int j = bound; j < n; j++) {
+            float mu = mean[mOff + j] / rows;
+            float squares = 0f;
+            for (int i = 0; i < m; i++) {
+                float d = z[zOff + i * ldz + j] - mu;
+                squares += d * d;
+            }
+            mean[mOff + j] = mu;
+            var[vOff + j] = squares / rows;
         }
     }
 

@@ -93,6 +93,20 @@ public enum Loss {
         }
     }
 
+    /**
+     * Label smoothing: the target rows {@code (1 − ε)·onehot(c) + ε/k} of {@code rows} class labels from
+     * {@code labels[lOff]}, written to {@code targets[0 .. rows·k)} (PyTorch's {@code label_smoothing}). Training
+     * on them with cross-entropy is training with smoothed labels. Unchecked: labels in {@code [0, k)}.
+     */
+    public static void smoothedTargets(int[] labels, int lOff, int rows, int k, float epsilon, float[] targets) {
+        float off = epsilon / k;
+        float on = (1f - epsilon) + off;
+        java.util.Arrays.fill(targets, 0, rows * k, off);
+        for (int r = 0; r < rows; r++) {
+            targets[r * k + labels[lOff + r]] = on;
+        }
+    }
+
     // ------------------------------------------------------------------ evaluation (unchecked, no allocation)
 
     /**

@@ -175,7 +175,7 @@ public final class Trainer {
                 float lr = optimizer.learningRate();
                 ws.setTrainingPass(seed, (long) epoch * batchesPerEpoch + batch, order, from);
                 if (smooth) {
-                    smoothedTargets(lBatch, b, nL, labelSmoothing, tBatch);
+                    Loss.smoothedTargets(lBatch, 0, b, nL, labelSmoothing, tBatch);
                 }
                 float loss = lBatch != null && !smooth
                         ? mlp.computeGradient(xBatch, 0, b, lBatch, 0, grad, ws)
@@ -376,16 +376,6 @@ public final class Trainer {
                 int tc = d.targetCols();
                 System.arraycopy(d.targets(), i * tc, targets, r * tc, tc);
             }
-        }
-    }
-
-    /** Target rows {@code (1 − ε)·onehot(label) + ε/K} for {@code rows} labels of {@code k} classes. */
-    private static void smoothedTargets(int[] labels, int rows, int k, float epsilon, float[] targets) {
-        float off = epsilon / k;
-        float on = (1f - epsilon) + off;
-        java.util.Arrays.fill(targets, 0, rows * k, off);
-        for (int r = 0; r < rows; r++) {
-            targets[r * k + labels[r]] = on;
         }
     }
 

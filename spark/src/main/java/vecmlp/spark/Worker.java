@@ -112,12 +112,7 @@ final class Worker {
             if (smoothed == null) {
                 smoothed = new float[ws.maxBatch() * k];
             }
-            float off = smoothing / k;
-            float on = (1f - smoothing) + off;
-            java.util.Arrays.fill(smoothed, 0, rows * k, off);
-            for (int r = 0; r < rows; r++) {
-                smoothed[r * k + y[r]] = on;
-            }
+            vecmlp.nn.Loss.smoothedTargets(y, 0, rows, k, smoothing, smoothed);
             return mlp.computeGradient(x, 0, rows, smoothed, 0, grad, ws);
         }
         return t == null ? mlp.computeGradient(x, 0, rows, y, 0, grad, ws)
