@@ -344,24 +344,36 @@ final class TwinKernels extends Kernels {
         epilogueAny(acc, w, c, co, alpha, beta, bias, bo, act, slope);
     }
 
-    /** {@code C = acc + bias}, then ReLU if {@code relu}. */
+    /**
+     * {@code C = acc + bias}, then ReLU if {@code relu}: computed in {@code acc} (a scratch row, consumed here)
+     * against a copy of the bias at offset 0, then copied to C. C2 (JDK 17) vectorizes a loop only when all
+     * its float accesses share one alignment, which offsets known only at run time (C's row, the bias's
+     * place) do not; so every loop here reads its arrays from index 0. The same holds for the other
+     * epilogues and elementwise loops of this class.
+     */
     private static void storePlusBias(float[] acc, int w, float[] c, int co, float[] bias, int bo, boolean relu) {
+        float[] b = TwinScratch.local().row(w);
+        System.arraycopy(bias, bo, b, 0, w);
         if (relu) {
             for (int j = 0; j < w; j++) {
-                c[co + j] = Math.max(acc[j] + bias[bo + j], 0f);
+                acc[j] = Math.max(acc[j] + b[j], 0f);
             }
         } else {
             for (int j = 0; j < w; j++) {
-                c[co + j] = acc[j] + bias[bo + j];
+                acc[j] = acc[j] + b[j];
             }
         }
+        System.arraycopy(acc, 0, c, co, w);
     }
 
-    /** {@code C = C + acc}: a later depth pass. */
+    /** {@code C = C + acc}: a later depth pass (in {@code acc}, then copied; see {@link #storePlusBias}). */
     private static void addTo(float[] acc, int w, float[] c, int co) {
+        float[] old = TwinScratch.local().row(w);
+        System.arraycopy(c, co, old, 0, w);
         for (int j = 0; j < w; j++) {
-            c[co + j] = c[co + j] + acc[j];
+            acc[j] = old[j] + acc[j];
         }
+        System.arraycopy(acc, 0, c, co, w);
     }
 
     /** Every other epilogue, element by element. */
@@ -663,18 +675,25 @@ final class TwinKernels extends Kernels {
 
     @Override
     protected void columnSumsK(int m, int n, float[] a, int aOff, int lda, float[] sums, int sOff) {
-        // Each column from 0 in row order: the SIMD register sums and its scalar tail alike.
-        for (int j = 0; j < n; j++) {
-            sums[sOff + j] = 0f;
-        }
-        for (int i = 0; i < m; i++) {
-            addRow(n, a, aOff + i * lda, sums, sOff);
+        // Each column from 0 in row order: the SIMD register sums and its scalar tail alike. In blocks of NB
+        // columns summed in a scratch row from a copy of each row, both at offset 0 (see storePlusBias).
+        TwinScratch s = TwinScratch.local();
+        float[] acc = s.acc0;
+        for (int j0 = 0; j0 < n; j0 += NB) {
+            int w = Math.min(NB, n - j0);
+            Arrays.fill(acc, 0, w, 0f);
+            float[] row = s.row(w);
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(a, aOff + i * lda + j0, row, 0, w);
+                addRow(w, row, acc);
+            }
+            System.arraycopy(acc, 0, sums, sOff + j0, w);
         }
     }
 
-    private static void addRow(int n, float[] a, int ar, float[] sums, int sOff) {
-        for (int j = 0; j < n; j++) {
-            sums[sOff + j] += a[ar + j];
+    private static void addRow(int w, float[] row, float[] acc) {
+        for (int j = 0; j < w; j++) {
+            acc[j] += row[j];
         }
     }
 
@@ -705,11 +724,18 @@ final class TwinKernels extends Kernels {
         int i = 0;
         float sum = 0f;
         if (bound > 0) {
-            float[] parts = TwinScratch.local().parts;
+            TwinScratch s = TwinScratch.local();
+            float[] parts = s.parts;
             Arrays.fill(parts, 0, 4 * l, 0f);
             int bound4 = n - n % (4 * l);
-            for (; i < bound4; i += PART_BLOCK) { // a short method called many times (see activationForwardK)
-                partials4(Math.min(PART_BLOCK, bound4 - i), 4 * l, x, xOff + i, y, yOff + i, parts);
+            boolean same = x == y && xOff == yOff; // a sum of squares: one copy serves both factors
+            for (; i + 16 * l <= bound4; i += 16 * l) { // a short method called many times (see activationForwardK)
+                partials4(4 * l, x, xOff + i, y, yOff + i, same, s.dx, s.dy, parts);
+            }
+            for (; i < bound4; i += 4 * l) {
+                for (int q = 0; q < 4 * l; q++) {
+                    parts[q] = Math.fma(x[xOff + i + q], y[yOff + i + q], parts[q]);
+                }
             }
             i = bound4;
             for (; i < bound; i += l) {
@@ -735,15 +761,40 @@ final class TwinKernels extends Kernels {
         return sum;
     }
 
-    /** Elements per call of {@link #partials4}: a multiple of {@code 4·L} for up to 64 lanes. */
-    private static final int PART_BLOCK = 256;
-
-    /** {@code parts[q] = fma(x_i, y_i, parts[q])} for {@code i ≡ q (mod w)}, in order, over {@code len} elements. */
-    private static void partials4(int len, int w, float[] x, int xOff, float[] y, int yOff, float[] parts) {
-        for (int i = 0; i < len; i += w) {
-            for (int q = 0; q < w; q++) {
-                parts[q] = Math.fma(x[xOff + i + q], y[yOff + i + q], parts[q]);
-            }
+    /**
+     * {@code parts[q] = fma(x_i, y_i, parts[q])} for {@code i ≡ q (mod w)}, in order, over the {@code 4·w}
+     * elements from {@code xOff} and {@code yOff} (four iterations of the SIMD loop's four vectors, {@code w = 4·L}). The four blocks of each factor are first copied to arrays of
+     * their own at offset 0 ({@code dx}, {@code dy}; {@code dy} is not used when {@code same}): C2 (JDK 17)
+     * vectorizes a loop only when all its float accesses share one alignment, which offsets known only at run
+     * time do not; so the loop reads every array from index 0, as the parts are, and C2 vectorizes it.
+     */
+    private static void partials4(int w, float[] x, int xOff, float[] y, int yOff, boolean same,
+                                  float[][] dx, float[][] dy, float[] parts) {
+        float[] x0 = dx[0];
+        float[] x1 = dx[1];
+        float[] x2 = dx[2];
+        float[] x3 = dx[3];
+        System.arraycopy(x, xOff, x0, 0, w);
+        System.arraycopy(x, xOff + w, x1, 0, w);
+        System.arraycopy(x, xOff + 2 * w, x2, 0, w);
+        System.arraycopy(x, xOff + 3 * w, x3, 0, w);
+        float[] y0 = x0;
+        float[] y1 = x1;
+        float[] y2 = x2;
+        float[] y3 = x3;
+        if (!same) {
+            y0 = dy[0];
+            y1 = dy[1];
+            y2 = dy[2];
+            y3 = dy[3];
+            System.arraycopy(y, yOff, y0, 0, w);
+            System.arraycopy(y, yOff + w, y1, 0, w);
+            System.arraycopy(y, yOff + 2 * w, y2, 0, w);
+            System.arraycopy(y, yOff + 3 * w, y3, 0, w);
+        }
+        for (int q = 0; q < w; q++) {
+            parts[q] = Math.fma(x3[q], y3[q], Math.fma(x2[q], y2[q], Math.fma(x1[q], y1[q],
+                    Math.fma(x0[q], y0[q], parts[q]))));
         }
     }
 

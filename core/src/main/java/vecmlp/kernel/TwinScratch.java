@@ -16,6 +16,9 @@ final class TwinScratch {
 
     /** Partial sums of a dot product: 4 vectors of up to 64 lanes (2048-bit vectors). */
     final float[] parts = new float[4 * 64];
+    /** The four blocks of each factor of a dot product's partial sums, each at offset 0. */
+    final float[][] dx = new float[4][4 * 64];
+    final float[][] dy = new float[4][4 * 64];
     final float[] acc0 = new float[TwinKernels.NB];
     final float[] acc1 = new float[TwinKernels.NB];
     /** KC rows, and 3 more: the zeros a depth count not a multiple of 4 is padded with. */

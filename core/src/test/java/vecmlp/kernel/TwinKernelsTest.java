@@ -127,19 +127,29 @@ class TwinKernelsTest {
         Mat d = Mat.poisoned(130, 300).fillUniform(rnd, -2f, 2f);
         same("relu backward 130x300", d,
                 (k, out) -> k.activationBackward(Activation.RELU, 130, 300, s.a, s.off, s.ld, out.a, out.off, out.ld));
+        // A and delta at different offsets and leading dimensions (the twin's path for unequal places).
+        for (Activation act : ACTIVATIONS) {
+            for (int n : KernelTestSupport.SIZES) {
+                Mat a = new Mat(3, n, 1, n + 2, 4).fillUniform(rnd, -1f, 1f);
+                same(act + " backward, A and delta at different places, 3x" + n,
+                        Mat.poisoned(3, n).fillUniform(rnd, -2f, 2f),
+                        (k, out) -> k.activationBackward(act, 3, n, a.a, a.off, a.ld, out.a, out.off, out.ld));
+            }
+        }
     }
 
     @Test
     void vectorKernelsHaveTheBitsOfSimd() {
         Random rnd = new Random(5);
-        int[] sizes = concat(KernelTestSupport.SIZES, new int[] {4 * L - 1, 4 * L, 4 * L + 1, 8192, 8193, 20000,
-            70001});
+        int[] sizes = concat(KernelTestSupport.SIZES, new int[] {4 * L - 1, 4 * L, 4 * L + 1, 16 * L - 1, 16 * L,
+            16 * L + 1, 20 * L + 3, 8192, 8193, 20000, 70001});
         for (int n : sizes) {
             Mat x = KernelTestSupport.vector(rnd, n);
             Mat y = KernelTestSupport.vector(rnd, n);
             for (Kernels k : new Kernels[] {SIMD, SIMD3}) {
                 assertSameBits("dot n=" + n, k.dot(n, x.a, x.off, y.a, y.off), TWIN.dot(n, x.a, x.off, y.a, y.off));
                 assertSameBits("sumOfSquares n=" + n, k.sumOfSquares(n, x.a, x.off), TWIN.sumOfSquares(n, x.a, x.off));
+                assertSameBits("dot(x, x) n=" + n, k.dot(n, x.a, x.off, x.a, x.off), TWIN.dot(n, x.a, x.off, x.a, x.off));
             }
             same("axpy n=" + n, y, (k, out) -> k.axpy(n, -0.3f, x.a, x.off, out.a, out.off));
             same("scale n=" + n, y, (k, out) -> k.scale(n, 1.7f, out.a, out.off));
