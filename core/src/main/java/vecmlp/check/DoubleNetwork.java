@@ -227,9 +227,15 @@ final class DoubleNetwork {
      * {@code pass}, rows identified by position) unless {@code pass} is null.
      */
     double loss(double[] theta, float[] x, int rows, int[] labels, float[] targets, long[] pass) {
+        return loss(theta, x, rows, labels, targets, null, pass);
+    }
+
+    /** {@link #loss} weighted: {@code Σ w_i ℓ_i / Σ w_i} with row weights {@code weights} (unweighted if null). */
+    double loss(double[] theta, float[] x, int rows, int[] labels, float[] targets, float[] weights, long[] pass) {
         int n0 = sizes[0];
         int n = outputSize();
         double sum = 0.0;
+        double weightSum = 0.0;
         double[][] xs = new double[rows][n0];
         for (int i = 0; i < rows; i++) {
             for (int p = 0; p < n0; p++) {
@@ -252,6 +258,9 @@ final class DoubleNetwork {
                     y[j] = targets[i * n + j];
                 }
             }
+            double w = weights == null ? 1.0 : weights[i];
+            weightSum += w;
+            double before = sum;
             switch (loss) {
                 case CROSS_ENTROPY: {
                     double max = Double.NEGATIVE_INFINITY;
@@ -288,7 +297,10 @@ final class DoubleNetwork {
                 default:
                     throw new AssertionError(loss);
             }
+            if (weights != null) {
+                sum = before + w * (sum - before);
+            }
         }
-        return sum / rows;
+        return weightSum == 0.0 ? 0.0 : sum / weightSum;
     }
 }

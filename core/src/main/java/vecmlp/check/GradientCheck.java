@@ -106,6 +106,15 @@ public final class GradientCheck {
      * {@code targets}, step {@code h > 0} and denominator floor {@code tiny > 0}.
      */
     public static Result check(Mlp mlp, float[] x, int rows, int[] labels, float[] targets, double h, double tiny) {
+        return check(mlp, x, rows, labels, targets, null, h, tiny);
+    }
+
+    /**
+     * As {@link #check(Mlp, float[], int, int[], float[], double, double)}, with the loss weighted by
+     * {@code rows} row weights ({@link Workspace#setRowWeights}; unweighted if null).
+     */
+    public static Result check(Mlp mlp, float[] x, int rows, int[] labels, float[] targets, float[] weights, double h,
+                               double tiny) {
         Objects.requireNonNull(mlp, "mlp");
         if (!(h > 0.0) || !(tiny > 0.0)) {
             throw new IllegalArgumentException("h and tiny must be > 0: " + h + ", " + tiny);
@@ -116,6 +125,9 @@ public final class GradientCheck {
         Workspace ws = mlp.newWorkspace(rows);
         long[] pass = {0L, 0L}; // seed and step of the training pass: dropout's masks stay fixed
         ws.setTrainingPass(pass[0], pass[1], null, 0);
+        if (weights != null) {
+            ws.setRowWeights(weights, 0);
+        }
         float[] grad = mlp.newGradients();
         if (labels != null) {
             mlp.computeGradient(x, 0, rows, labels, 0, grad, ws);
@@ -132,9 +144,9 @@ public final class GradientCheck {
         for (int i = 0; i < p.length; i++) {
             double saved = theta[i];
             theta[i] = saved + h;
-            double plus = net.loss(theta, x, rows, labels, targets, pass);
+            double plus = net.loss(theta, x, rows, labels, targets, weights, pass);
             theta[i] = saved - h;
-            double minus = net.loss(theta, x, rows, labels, targets, pass);
+            double minus = net.loss(theta, x, rows, labels, targets, weights, pass);
             theta[i] = saved;
             numeric[i] = (plus - minus) / (2 * h);
         }

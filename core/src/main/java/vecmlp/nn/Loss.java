@@ -110,17 +110,24 @@ public enum Loss {
     // ------------------------------------------------------------------ evaluation (unchecked, no allocation)
 
     /**
-     * Sums ℓ over {@code rows} rows of {@code n} outputs and, if {@code delta != null}, writes
+     * Sums {@code w_i·ℓ_i} over {@code rows} rows of {@code n} outputs and, if {@code delta != null}, writes
      * {@code G_L} before the output activation's derivative (the caller applies σ' for MSE). Targets come
-     * from {@code labels} (if not null) or {@code targets}. Returns the sum of ℓ in double (not yet divided),
-     * and stores the number of correct predictions in {@code correct[0]}.
+     * from {@code labels} (if not null) or {@code targets}; row weights {@code w_i} from {@code weights} (if
+     * not null; else 1), whose sum is {@code weightSum} ({@code rows} unweighted): the loss is
+     * {@code Σ w_i ℓ_i / (weightSum · (n or 1))}, so {@code G_L} rows are scaled by {@code w_i / weightSum}
+     * (none if {@code weightSum} is 0). Returns the weighted sum in double (not yet divided), and stores the
+     * number of correct predictions in {@code correct[0]}.
      */
     double evaluate(int rows, int n, float[] z, float[] a, int[] labels, int lOff, float[] targets, int tOff,
-                    float[] delta, int[] correct) {
+                    float[] weights, int wOff, float weightSum, float[] delta, int[] correct) {
         double sum = 0.0;
         int right = 0;
-        float scale = this == CROSS_ENTROPY ? 1f / rows : (this == MSE ? 2f : 1f) / ((float) rows * n);
+        float scale = weightSum == 0f ? 0f
+                : this == CROSS_ENTROPY ? 1f / weightSum : (this == MSE ? 2f : 1f) / (weightSum * n);
         for (int i = 0; i < rows; i++) {
+            float w = weights == null ? 1f : weights[wOff + i];
+            float rowScale = scale * w;
+            double rowSum = weights == null ? sum : 0.0; // unweighted: one running sum, as always
             int r = i * n;
             int label = labels != null ? labels[lOff + i] : -1;
             int t = tOff + r;
@@ -141,7 +148,7 @@ public enum Loss {
                     int jMax = argmax(z, r, n);
                     double lse = (double) z[r + jMax] - Math.log(a[r + jMax]);
                     if (labels != null) {
-                        sum += lse - z[r + label];
+                        rowSum += lse - z[r + label];
                     } else {
                         ySum = 0.0;
                         double yz = 0.0;
@@ -149,42 +156,43 @@ public enum Loss {
                             ySum += targets[t + j];
                             yz += (double) targets[t + j] * z[r + j];
                         }
-                        sum += lse * ySum - yz;
+                        rowSum += lse * ySum - yz;
                     }
                     break;
                 }
                 case MSE:
                     for (int j = 0; j < n; j++) {
                         double d = (double) a[r + j] - target(labels, label, targets, t, n, j);
-                        sum += d * d;
+                        rowSum += d * d;
                     }
                     break;
                 case BINARY_CROSS_ENTROPY:
                     for (int j = 0; j < n; j++) {
                         double zz = z[r + j];
                         double y = target(labels, label, targets, t, n, j);
-                        sum += Math.max(zz, 0.0) - zz * y + Math.log1p(Math.exp(-Math.abs(zz)));
+                        rowSum += Math.max(zz, 0.0) - zz * y + Math.log1p(Math.exp(-Math.abs(zz)));
                     }
                     break;
                 case HUBER:
                     for (int j = 0; j < n; j++) {
                         double d = Math.abs((double) a[r + j] - target(labels, label, targets, t, n, j));
-                        sum += d <= 1.0 ? 0.5 * d * d : d - 0.5;
+                        rowSum += d <= 1.0 ? 0.5 * d * d : d - 0.5;
                     }
                     break;
                 default:
                     throw new AssertionError(this);
             }
+            sum = weights == null ? rowSum : sum + w * rowSum;
             if (delta != null && this == HUBER) {
                 for (int j = 0; j < n; j++) {
                     float d = a[r + j] - target(labels, label, targets, t, n, j);
-                    delta[r + j] = scale * Math.max(-1f, Math.min(1f, d));
+                    delta[r + j] = rowScale * Math.max(-1f, Math.min(1f, d));
                 }
             } else if (delta != null) {
                 // Cross-entropy: ∂ℓ/∂z = (Σy)·s − y, which is s − y for rows of probabilities.
                 float aScale = this == CROSS_ENTROPY ? (float) ySum : 1f;
                 for (int j = 0; j < n; j++) {
-                    delta[r + j] = scale * (aScale * a[r + j] - target(labels, label, targets, t, n, j));
+                    delta[r + j] = rowScale * (aScale * a[r + j] - target(labels, label, targets, t, n, j));
                 }
             }
         }
@@ -192,9 +200,9 @@ public enum Loss {
         return sum;
     }
 
-    /** The divisor that turns {@link #evaluate}'s sum into the mean loss. */
-    double divisor(int rows, int n) {
-        return this == CROSS_ENTROPY ? rows : (double) rows * n;
+    /** The divisor that turns {@link #evaluate}'s sum into the mean loss, given the rows' weight sum. */
+    double divisor(double weightSum, int n) {
+        return this == CROSS_ENTROPY ? weightSum : weightSum * n;
     }
 
     private static float target(int[] labels, int label, float[] targets, int t, int n, int j) {

@@ -552,6 +552,7 @@ public final class Mlp {
     public float computeGradient(float[] x, int xOff, int rows, int[] labels, int lOff, float[] grad, Workspace ws) {
         checkInput(x, xOff, rows, ws);
         checkLabels(labels, lOff, rows);
+        checkWeights(ws, rows);
         checkGrad(grad);
         checkTrainingPass(ws, rows);
         return lossAndGradient(x, xOff, rows, labels, lOff, null, 0, grad, ws);
@@ -565,6 +566,7 @@ public final class Mlp {
     public float computeGradient(float[] x, int xOff, int rows, float[] targets, int tOff, float[] grad, Workspace ws) {
         checkInput(x, xOff, rows, ws);
         checkTargets(targets, tOff, rows);
+        checkWeights(ws, rows);
         checkGrad(grad);
         checkTrainingPass(ws, rows);
         return lossAndGradient(x, xOff, rows, null, 0, targets, tOff, grad, ws);
@@ -574,6 +576,7 @@ public final class Mlp {
     public float evaluateLoss(float[] x, int xOff, int rows, int[] labels, int lOff, Workspace ws) {
         checkInput(x, xOff, rows, ws);
         checkLabels(labels, lOff, rows);
+        checkWeights(ws, rows);
         return lossAndGradient(x, xOff, rows, labels, lOff, null, 0, null, ws);
     }
 
@@ -581,6 +584,7 @@ public final class Mlp {
     public float evaluateLoss(float[] x, int xOff, int rows, float[] targets, int tOff, Workspace ws) {
         checkInput(x, xOff, rows, ws);
         checkTargets(targets, tOff, rows);
+        checkWeights(ws, rows);
         return lossAndGradient(x, xOff, rows, null, 0, targets, tOff, null, ws);
     }
 
@@ -640,9 +644,21 @@ public final class Mlp {
         int last = activations.length - 1;
         int n = outputSize();
         float[] delta = grad == null ? null : ws.deltaA;
-        double sum = loss.evaluate(rows, n, ws.z, ws.act[last], labels, lOff, targets, tOff, delta, ws.correct);
+        float[] weights = ws.weights;
+        int wOff = ws.weightsOff;
+        ws.weights = null;
+        double weightSum = rows;
+        if (weights != null) {
+            weightSum = 0.0;
+            for (int i = 0; i < rows; i++) {
+                weightSum += weights[wOff + i];
+            }
+        }
+        double sum = loss.evaluate(rows, n, ws.z, ws.act[last], labels, lOff, targets, tOff, weights, wOff,
+                (float) weightSum, delta, ws.correct);
         ws.lastCorrect = ws.correct[0];
         ws.lastRows = rows;
+        ws.lastWeight = weightSum;
         if (grad != null) {
             if (loss == Loss.MSE || loss == Loss.HUBER) {
                 // G_L = 2(A − Y)/(B·n) ⊙ σ'(Z_L) (Huber: the clamped difference); cross-entropy and BCE deltas are
@@ -653,7 +669,7 @@ public final class Mlp {
             ws.step++;
             ws.rowIds = null;
         }
-        return (float) (sum / loss.divisor(rows, n));
+        return weightSum == 0.0 ? 0f : (float) (sum / loss.divisor(weightSum, n));
     }
 
     /**
@@ -956,6 +972,24 @@ public final class Mlp {
                 int rel = i - xOff;
                 throw new IllegalArgumentException("x[row " + rel / cols + ", column " + rel % cols
                         + "] must be finite: " + x[i]);
+            }
+        }
+    }
+
+    /** The row weights set on {@code ws} ({@link Workspace#setRowWeights}), if any: in bounds, finite, >= 0. */
+    private static void checkWeights(Workspace ws, int rows) {
+        float[] w = ws.weights;
+        if (w == null) {
+            return;
+        }
+        int off = ws.weightsOff;
+        if ((long) off + rows > w.length) {
+            throw new IllegalArgumentException("row weights: " + rows + " values from offset " + off
+                    + " exceed length " + w.length);
+        }
+        for (int i = off; i < off + rows; i++) {
+            if (!(w[i] >= 0f) || w[i] == Float.POSITIVE_INFINITY) {
+                throw new IllegalArgumentException("row weights[" + i + "] must be finite and >= 0: " + w[i]);
             }
         }
     }

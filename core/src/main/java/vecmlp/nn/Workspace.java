@@ -43,9 +43,13 @@ public final class Workspace {
     long step;
     int[] rowIds;
     int rowIdsOff;
+    /** Row weights of the next loss evaluation (null: unweighted). */
+    float[] weights;
+    int weightsOff;
     final int[] correct = new int[1];
     int lastCorrect;
     int lastRows;
+    double lastWeight;
 
     Workspace(int[] sizes, int maxBatch) {
         if (maxBatch < 1) {
@@ -106,6 +110,25 @@ public final class Workspace {
         this.rowIdsOff = off;
     }
 
+    /**
+     * Weights the rows of the next loss evaluation ({@code Mlp.computeGradient} or {@code Mlp.evaluateLoss})
+     * with this workspace: row {@code r} of that batch counts with weight {@code weights[off + r]}, and its loss
+     * is the weighted mean {@code Σ w_r ℓ_r / Σ w_r} (for losses averaged over outputs too, divided by the
+     * output count as well), as PyTorch's {@code CrossEntropyLoss(weight=…)} averages with class weights. Each
+     * weight must be finite and {@code >= 0} (checked by that evaluation, before anything is computed); a
+     * batch whose weights are all 0 has loss 0 and a zero gradient. After the evaluation the rows revert to
+     * weight 1. The array is read by the next evaluation, not copied.
+     *
+     * @throws IllegalArgumentException if {@code off < 0}
+     */
+    public void setRowWeights(float[] weights, int off) {
+        if (off < 0) {
+            throw new IllegalArgumentException("off must be >= 0: " + off);
+        }
+        this.weights = weights;
+        this.weightsOff = off;
+    }
+
     /** The step of the next training pass's dropout masks (see {@link #setTrainingPass}). */
     public long trainingStep() {
         return step;
@@ -128,6 +151,11 @@ public final class Workspace {
     /** The rows of the last loss evaluation. */
     public int lastRows() {
         return lastRows;
+    }
+
+    /** The sum of the row weights of the last loss evaluation: its row count if unweighted. */
+    public double lastWeight() {
+        return lastWeight;
     }
 
     /**

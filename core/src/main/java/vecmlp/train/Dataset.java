@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * A labelled data set held as one flat row-major {@code float[]} of features ({@code rows × cols}, one
  * sample per row) and either integer class labels (classification) or a flat row-major {@code float[]}
- * of targets ({@code rows × targetCols}, regression or soft targets).
+ * of targets ({@code rows × targetCols}, regression or soft targets), and optionally a weight per row
+ * ({@link #withWeights}).
  *
  * <p>Immutable by convention: the arrays are taken without copying and must not be changed afterwards.
  * Safe to share between threads.
@@ -19,8 +20,14 @@ public final class Dataset {
     private final int numClasses;
     private final float[] targets;
     private final int targetCols;
+    private final float[] weights;
 
     private Dataset(float[] features, int rows, int cols, int[] labels, int numClasses, float[] targets, int targetCols) {
+        this(features, rows, cols, labels, numClasses, targets, targetCols, null);
+    }
+
+    private Dataset(float[] features, int rows, int cols, int[] labels, int numClasses, float[] targets, int targetCols,
+                    float[] weights) {
         this.features = features;
         this.rows = rows;
         this.cols = cols;
@@ -28,6 +35,40 @@ public final class Dataset {
         this.numClasses = numClasses;
         this.targets = targets;
         this.targetCols = targetCols;
+        this.weights = weights;
+    }
+
+    /**
+     * This data set with a weight per row (sample weights): the trainer's loss is then the weighted mean
+     * {@code Σ w_i ℓ_i / Σ w_i} over each batch (and over the data set when evaluating), as with
+     * {@link vecmlp.nn.Workspace#setRowWeights}. Shares this set's arrays; the weights are taken without copying.
+     *
+     * @param weights {@code rows()} values, each finite and {@code >= 0}
+     * @throws IllegalArgumentException naming the first bad value's row
+     */
+    public Dataset withWeights(float[] weights) {
+        if (weights == null) {
+            throw new NullPointerException("weights must not be null");
+        }
+        if (weights.length != rows) {
+            throw new IllegalArgumentException("weights.length must equal rows " + rows + ": " + weights.length);
+        }
+        for (int i = 0; i < rows; i++) {
+            if (!(weights[i] >= 0f) || weights[i] == Float.POSITIVE_INFINITY) {
+                throw new IllegalArgumentException("weight of row " + i + " must be finite and >= 0: " + weights[i]);
+            }
+        }
+        return new Dataset(features, rows, cols, labels, numClasses, targets, targetCols, weights);
+    }
+
+    /** True if this set has a weight per row. */
+    public boolean hasWeights() {
+        return weights != null;
+    }
+
+    /** The row weights (the backing array), or {@code null} if every row has weight 1. */
+    public float[] weights() {
+        return weights;
     }
 
     /**
@@ -152,6 +193,7 @@ public final class Dataset {
         float[] f = new float[indices.length * cols];
         int[] l = labels == null ? null : new int[indices.length];
         float[] t = targets == null ? null : new float[indices.length * targetCols];
+        float[] w = weights == null ? null : new float[indices.length];
         for (int r = 0; r < indices.length; r++) {
             int i = indices[r];
             if (i < 0 || i >= rows) {
@@ -164,8 +206,11 @@ public final class Dataset {
             if (t != null) {
                 System.arraycopy(targets, i * targetCols, t, r * targetCols, targetCols);
             }
+            if (w != null) {
+                w[r] = weights[i];
+            }
         }
-        return new Dataset(f, indices.length, cols, l, numClasses, t, targetCols);
+        return new Dataset(f, indices.length, cols, l, numClasses, t, targetCols, w);
     }
 
     /** Rows {@code [from, to)} as a new data set (copies). */
@@ -180,6 +225,7 @@ public final class Dataset {
 
     @Override
     public String toString() {
-        return "Dataset[" + rows + " x " + cols + (labels != null ? ", " + numClasses + " classes" : ", targets x " + targetCols) + "]";
+        return "Dataset[" + rows + " x " + cols + (labels != null ? ", " + numClasses + " classes" : ", targets x " + targetCols)
+                + (weights != null ? ", weighted" : "") + "]";
     }
 }

@@ -1,6 +1,7 @@
 package vecmlp.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import vecmlp.nn.Loss;
@@ -42,6 +43,7 @@ public final class Trainer {
     private final long seed;
     private final boolean shuffle;
     private final float labelSmoothing;
+    private final float[] classWeights;
     private final Dataset validation;
     private final double validationSplit;
     private final int patience;
@@ -65,6 +67,7 @@ public final class Trainer {
         this.restoreBest = b.restoreBest;
         this.startEpoch = b.startEpoch;
         this.labelSmoothing = b.labelSmoothing;
+        this.classWeights = b.classWeights;
         this.startBatch = b.startBatch;
         this.listeners = b.listeners.toArray(new TrainingListener[0]);
     }
@@ -136,12 +139,27 @@ public final class Trainer {
                     + "trained on class labels: loss " + mlp.loss() + ", " + (trainSet.hasLabels() ? "labels"
                     : "target rows"));
         }
+        if (classWeights != null) {
+            if (!trainSet.hasLabels() || classWeights.length != mlp.numClasses()) {
+                throw new IllegalArgumentException("classWeights has " + classWeights.length + " values: it needs "
+                        + "training data with class labels and one weight per class of the model ("
+                        + mlp.numClasses() + "); train has " + (trainSet.hasLabels() ? "labels" : "target rows"));
+            }
+            if (smooth) {
+                throw new IllegalArgumentException("classWeights together with labelSmoothing " + labelSmoothing
+                        + " is not supported: PyTorch weights each smoothed class term separately, which per-row "
+                        + "weights cannot express");
+            }
+        }
         int maxBatch = Math.min(batchSize, Math.max(rows, validSet == null ? 1 : validSet.rows()));
         Workspace ws = mlp.newWorkspace(Math.max(1, maxBatch));
         float[] grad = mlp.newGradients();
         float[] xBatch = new float[maxBatch * n0];
         int[] lBatch = trainSet.hasLabels() ? new int[maxBatch] : null;
         float[] tBatch = trainSet.hasLabels() && !smooth ? null : new float[maxBatch * nL];
+        boolean weighted = trainSet.hasWeights() || classWeights != null
+                || (validSet != null && validSet.hasWeights());
+        float[] wBatch = weighted ? new float[maxBatch] : null;
         int[] order = identity(rows);
         float[] params = mlp.parameters();
         float[] best = patience > 0 && restoreBest ? new float[params.length] : null;
@@ -166,6 +184,7 @@ public final class Trainer {
                 new Rng(epochOrderSeed(seed, epoch)).shuffle(order, rows);
             }
             double lossSum = 0.0;
+            double weightSeen = 0.0;
             long correct = 0;
             long seen = 0;
             for (int batch = epoch == startEpoch ? startBatch : 0; batch < batchesPerEpoch; batch++) {
@@ -174,14 +193,18 @@ public final class Trainer {
                 gather(trainSet, order, from, b, xBatch, lBatch, tBatch);
                 float lr = optimizer.learningRate();
                 ws.setTrainingPass(seed, (long) epoch * batchesPerEpoch + batch, order, from);
+                if (wBatch != null) {
+                    rowWeights(trainSet, classWeights, order, from, b, wBatch);
+                    ws.setRowWeights(wBatch, 0);
+                }
                 if (smooth) {
                     Loss.smoothedTargets(lBatch, 0, b, nL, labelSmoothing, tBatch);
                 }
                 float loss = lBatch != null && !smooth
                         ? mlp.computeGradient(xBatch, 0, b, lBatch, 0, grad, ws)
                         : mlp.computeGradient(xBatch, 0, b, tBatch, 0, grad, ws);
-                fillBatchEvent(be, epoch, batch, batchesPerEpoch, b, from + b, seen + b, rows, total + b, loss, lossSum, correct,
-                        accuracyApplies, ws, lr, start, epochStart);
+                fillBatchEvent(be, epoch, batch, batchesPerEpoch, b, from + b, seen + b, rows, total + b, loss, lossSum,
+                        weightSeen, correct, accuracyApplies, ws, lr, start, epochStart);
                 if (!Float.isFinite(loss)) {
                     if (skip(be)) {
                         continue;
@@ -201,9 +224,10 @@ public final class Trainer {
                 }
                 seen += b;
                 total += b;
-                lossSum += (double) loss * b;
+                lossSum += loss * ws.lastWeight(); // the batch's weight: b rows if unweighted
+                weightSeen += ws.lastWeight();
                 correct += ws.lastCorrect();
-                be.runningLoss = lossSum / seen;
+                be.runningLoss = lossSum / weightSeen;
                 be.runningAccuracy = accuracyApplies ? (double) correct / seen : Double.NaN;
                 be.step = optimizer.stepCount();
                 long now = System.nanoTime(); // one reading, so elapsed ≥ epoch elapsed
@@ -214,17 +238,17 @@ public final class Trainer {
                 }
                 if (be.stopRequested) {
                     reason = History.StopReason.LISTENER;
-                    records.add(new History.Epoch(epoch, lossSum / seen, accuracyApplies ? (double) correct / seen
+                    records.add(new History.Epoch(epoch, lossSum / weightSeen, accuracyApplies ? (double) correct / seen
                             : Double.NaN, Double.NaN, Double.NaN, System.nanoTime() - epochStart));
                     break epochLoop;
                 }
             }
-            double trainLoss = seen > 0 ? lossSum / seen : Double.NaN;
+            double trainLoss = seen > 0 ? lossSum / weightSeen : Double.NaN;
             double trainAcc = accuracyApplies && seen > 0 ? (double) correct / seen : Double.NaN;
             double validLoss = Double.NaN;
             double validAcc = Double.NaN;
             if (validSet != null) {
-                double[] result = evaluate(mlp, validSet, ws, xBatch, lBatch, tBatch);
+                double[] result = evaluate(mlp, validSet, ws, xBatch, lBatch, tBatch, classWeights, wBatch);
                 validLoss = result[0];
                 validAcc = validSet.hasLabels() || mlp.loss() == Loss.CROSS_ENTROPY ? result[1] : Double.NaN;
             }
@@ -276,8 +300,9 @@ public final class Trainer {
     }
 
     private static void fillBatchEvent(BatchEvent be, int epoch, int batch, int batches, int b, long position,
-                                       long seenInEpoch, int rows, long total, float loss, double lossSum, long correct,
-                                       boolean accuracyApplies, Workspace ws, float lr, long start, long epochStart) {
+                                       long seenInEpoch, int rows, long total, float loss, double lossSum,
+                                       double weightSeen, long correct, boolean accuracyApplies, Workspace ws, float lr,
+                                       long start, long epochStart) {
         be.epoch = epoch;
         be.batch = batch;
         be.batchesPerEpoch = batches;
@@ -286,7 +311,7 @@ public final class Trainer {
         be.samplesPerEpoch = rows;
         be.totalSamplesSeen = total;
         be.batchLoss = loss;
-        be.runningLoss = (lossSum + (double) loss * b) / seenInEpoch;
+        be.runningLoss = (lossSum + loss * ws.lastWeight()) / (weightSeen + ws.lastWeight());
         be.runningAccuracy = accuracyApplies ? (double) (correct + ws.lastCorrect()) / seenInEpoch : Double.NaN;
         be.learningRate = lr;
         long now = System.nanoTime();
@@ -297,7 +322,8 @@ public final class Trainer {
 
     /**
      * The mean loss and accuracy of {@code mlp} on {@code data} (forward passes in batches of up to
-     * {@code batchSize} rows): {@code {loss, accuracy}}, accuracy NaN where it does not apply.
+     * {@code batchSize} rows): {@code {loss, accuracy}}, accuracy NaN where it does not apply. With row weights
+     * ({@link Dataset#withWeights}) the loss is their weighted mean; the accuracy counts every row once.
      */
     public static double[] evaluate(Mlp mlp, Dataset data, int batchSize) {
         Objects.requireNonNull(mlp, "mlp");
@@ -312,22 +338,29 @@ public final class Trainer {
         int b = Math.min(batchSize, data.rows());
         Workspace ws = mlp.newWorkspace(b);
         double[] r = evaluate(mlp, data, ws, new float[b * mlp.inputSize()], data.hasLabels() ? new int[b] : null,
-                data.hasLabels() ? null : new float[b * mlp.outputSize()]);
+                data.hasLabels() ? null : new float[b * mlp.outputSize()], null, data.hasWeights() ? new float[b] : null);
         if (!data.hasLabels() && mlp.loss() != Loss.CROSS_ENTROPY) {
             r[1] = Double.NaN;
         }
         return r;
     }
 
-    private static double[] evaluate(Mlp mlp, Dataset data, Workspace ws, float[] xBatch, int[] lBatch, float[] tBatch) {
+    private static double[] evaluate(Mlp mlp, Dataset data, Workspace ws, float[] xBatch, int[] lBatch, float[] tBatch,
+                                     float[] classWeights, float[] wBatch) {
         int rows = data.rows();
         int maxB = ws.maxBatch();
         double lossSum = 0.0;
+        double weightSum = 0.0;
         long correct = 0;
         int n0 = mlp.inputSize();
         int nL = mlp.outputSize();
+        boolean weighted = data.hasWeights() || (classWeights != null && data.hasLabels());
         for (int from = 0; from < rows; from += maxB) {
             int b = Math.min(maxB, rows - from);
+            if (weighted) {
+                rowWeights(data, data.hasLabels() ? classWeights : null, null, from, b, wBatch);
+                ws.setRowWeights(wBatch, 0);
+            }
             float loss;
             // Contiguous rows: read the data set's arrays in place, no copy.
             if (data.hasLabels()) {
@@ -335,10 +368,26 @@ public final class Trainer {
             } else {
                 loss = mlp.evaluateLoss(data.features(), from * n0, b, data.targets(), from * nL, ws);
             }
-            lossSum += (double) loss * b;
+            lossSum += loss * ws.lastWeight(); // b if unweighted
+            weightSum += ws.lastWeight();
             correct += ws.lastCorrect();
         }
-        return new double[] {lossSum / rows, (double) correct / rows};
+        return new double[] {lossSum / weightSum, (double) correct / rows};
+    }
+
+    /**
+     * The weights of rows {@code order[from .. from+b)} ({@code from ..} in order if {@code order} is null) into
+     * {@code w[0 .. b)}: the data set's row weight (1 if none) times the class weight of the row's label (1 if
+     * none).
+     */
+    private static void rowWeights(Dataset d, float[] classWeights, int[] order, int from, int b, float[] w) {
+        float[] dw = d.weights();
+        int[] labels = d.labels();
+        for (int r = 0; r < b; r++) {
+            int i = order == null ? from + r : order[from + r];
+            float v = dw == null ? 1f : dw[i];
+            w[r] = classWeights == null ? v : v * classWeights[labels[i]];
+        }
     }
 
     private void checkData(String name, Dataset d) {
@@ -405,6 +454,7 @@ public final class Trainer {
         private double minDelta;
         private boolean restoreBest = true;
         private float labelSmoothing;
+        private float[] classWeights;
         private int startEpoch;
         private int startBatch;
         private final List<TrainingListener> listeners = new ArrayList<>();
@@ -448,6 +498,32 @@ public final class Trainer {
                 throw new IllegalArgumentException("labelSmoothing epsilon must be in [0, 1): " + epsilon);
             }
             this.labelSmoothing = (float) epsilon;
+            return this;
+        }
+
+        /**
+         * Class weights for a classifier trained on labels: each row's loss counts with the weight of its label
+         * (times its {@link Dataset#withWeights row weight}, if any), and each batch's loss is the weighted mean,
+         * as PyTorch's {@code CrossEntropyLoss(weight=…)}; the validation loss is weighted the same way. For
+         * imbalanced classes, e.g. weights inversely proportional to the class frequencies. One weight per class
+         * of the model (checked by {@code fit}); not with {@link #labelSmoothing}. Copied.
+         *
+         * @throws IllegalArgumentException if a weight is negative or not finite, or all are 0
+         */
+        public Builder classWeights(float... weights) {
+            Objects.requireNonNull(weights, "weights");
+            boolean positive = false;
+            for (int c = 0; c < weights.length; c++) {
+                if (!(weights[c] >= 0f) || weights[c] == Float.POSITIVE_INFINITY) {
+                    throw new IllegalArgumentException("classWeights[" + c + "] must be finite and >= 0: "
+                            + weights[c]);
+                }
+                positive |= weights[c] > 0f;
+            }
+            if (!positive) {
+                throw new IllegalArgumentException("classWeights must not all be 0: " + Arrays.toString(weights));
+            }
+            this.classWeights = weights.clone();
             return this;
         }
 

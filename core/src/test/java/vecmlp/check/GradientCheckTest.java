@@ -239,6 +239,46 @@ class GradientCheckTest {
     }
 
     /** Biases ~ N(0, 0.3²), and where a layer is normalized γ ~ 1 + N(0, 0.5²), β ~ N(0, 0.3²): away from 0 and 1. */
+    /** Every loss with row weights (one of them 0), on labels and on target rows. */
+    @TestFactory
+    List<DynamicTest> weightedRows() {
+        List<DynamicTest> tests = new ArrayList<>();
+        float[] weights = {0.5f, 2f, 0f, 1.25f, 3f};
+        int rows = weights.length;
+        for (Kernels k : kernelsUnderTest()) {
+            for (Object[] out : new Object[][] {
+                {Activation.SOFTMAX, Loss.CROSS_ENTROPY, 4}, {Activation.IDENTITY, Loss.MSE, 3},
+                {Activation.SIGMOID, Loss.BINARY_CROSS_ENTROPY, 3}, {Activation.IDENTITY, Loss.HUBER, 3}}) {
+                Activation oa = (Activation) out[0];
+                Loss loss = (Loss) out[1];
+                int nOut = (Integer) out[2];
+                String name = (k.isSimd() ? "simd" : "scalar") + " " + loss + " weighted";
+                tests.add(DynamicTest.dynamicTest(name + " labels", () -> {
+                    Mlp mlp = net(k, 21, Activation.TANH, oa, loss, 3, 5, nOut);
+                    int[] labels = new int[rows];
+                    Rng rng = new Rng(5);
+                    for (int i = 0; i < rows; i++) {
+                        labels[i] = rng.nextInt(mlp.numClasses());
+                    }
+                    assertPasses(GradientCheck.check(mlp, randomInputs(7, rows * 3), rows, labels, null, weights, 1e-6,
+                            TINY));
+                }));
+                tests.add(DynamicTest.dynamicTest(name + " targets", () -> {
+                    Mlp mlp = net(k, 22, Activation.RELU, oa, loss, 3, 4, nOut);
+                    float[] t = new float[rows * nOut];
+                    Rng rng = new Rng(6);
+                    for (int i = 0; i < t.length; i++) {
+                        t[i] = loss == Loss.BINARY_CROSS_ENTROPY || loss == Loss.CROSS_ENTROPY ? rng.nextFloat()
+                                : (float) (2 * rng.nextGaussian());
+                    }
+                    assertPasses(GradientCheck.check(mlp, randomInputs(8, rows * 3), rows, null, t, weights, 1e-6,
+                            TINY));
+                }));
+            }
+        }
+        return tests;
+    }
+
     private static void perturb(Mlp mlp, long seed) {
         Rng rng = new Rng(seed);
         float[] theta = mlp.parameters();
