@@ -20,7 +20,8 @@ import vecmlp.train.Dataset;
  * one of them the class label (an integer {@code ≥ 0}). The result is a {@link Dataset} whose features
  * are the other columns in file order, as one flat row-major {@code float[]}.
  *
- * <p>Configured by immutable copies: {@code CsvLoader.create().withHeader(true).withLabelColumn("digit")}.
+ * <p>Configured by immutable copies: {@code CsvLoader.create().withHeader(true).withLabelColumn("digit")}, and
+ * optionally a column of row weights ({@link #withWeightColumn}).
  * Defaults: no header, the label in the last column, comma-separated. A file whose first two bytes are
  * the gzip magic is decompressed transparently. Empty lines are skipped; fields may be wrapped in double
  * quotes (no embedded line breaks); a UTF-8 byte-order mark is ignored.
@@ -38,22 +39,30 @@ public final class CsvLoader {
     private final int labelColumn;
     private final String labelName;
     private final char delimiter;
+    /** The weight column (as {@link #labelColumn}), {@link #NO_WEIGHTS} if none, or named by {@link #weightName}. */
+    private final int weightColumn;
+    private final String weightName;
 
-    private CsvLoader(boolean header, int labelColumn, String labelName, char delimiter) {
+    private static final int NO_WEIGHTS = Integer.MIN_VALUE;
+
+    private CsvLoader(boolean header, int labelColumn, String labelName, char delimiter, int weightColumn,
+                      String weightName) {
         this.header = header;
         this.labelColumn = labelColumn;
         this.labelName = labelName;
         this.delimiter = delimiter;
+        this.weightColumn = weightColumn;
+        this.weightName = weightName;
     }
 
     /** A loader with the defaults: no header, label in the last column, comma-separated. */
     public static CsvLoader create() {
-        return new CsvLoader(false, -1, null, ',');
+        return new CsvLoader(false, -1, null, ',', NO_WEIGHTS, null);
     }
 
     /** This loader, reading (true) or not (false) a first line of column names. */
     public CsvLoader withHeader(boolean hasHeader) {
-        return new CsvLoader(hasHeader, labelColumn, labelName, delimiter);
+        return new CsvLoader(hasHeader, labelColumn, labelName, delimiter, weightColumn, weightName);
     }
 
     /**
@@ -61,7 +70,7 @@ public final class CsvLoader {
      * count from the right ({@code -1} is the last column).
      */
     public CsvLoader withLabelColumn(int column) {
-        return new CsvLoader(header, column, null, delimiter);
+        return new CsvLoader(header, column, null, delimiter, weightColumn, weightName);
     }
 
     /** This loader, taking the label from the column named {@code name} in the header (implies a header). */
@@ -70,7 +79,32 @@ public final class CsvLoader {
         if (name.isEmpty()) {
             throw new IllegalArgumentException("name must not be empty");
         }
-        return new CsvLoader(true, labelColumn, name, delimiter);
+        return new CsvLoader(true, labelColumn, name, delimiter, weightColumn, weightName);
+    }
+
+    /**
+     * This loader, taking a weight per row (a sample weight, finite and {@code >= 0}; {@link Dataset#withWeights})
+     * from column {@code column}: 0-based from the left, or negative to count from the right. The column is
+     * neither a feature nor the label.
+     */
+    public CsvLoader withWeightColumn(int column) {
+        if (column == NO_WEIGHTS) {
+            throw new IllegalArgumentException("column out of range: " + column);
+        }
+        return new CsvLoader(header, labelColumn, labelName, delimiter, column, null);
+    }
+
+    /** This loader, taking a weight per row from the column named {@code name} in the header (implies a header). */
+    public CsvLoader withWeightColumn(String name) {
+        Objects.requireNonNull(name, "name must not be null");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("name must not be empty");
+        }
+        return new CsvLoader(true, labelColumn, labelName, delimiter, NO_WEIGHTS, name);
+    }
+
+    private boolean weighted() {
+        return weightColumn != NO_WEIGHTS || weightName != null;
     }
 
     /** This loader, splitting fields at {@code delimiter} (for example {@code ';'} or {@code '\t'}). */
@@ -79,13 +113,14 @@ public final class CsvLoader {
             throw new IllegalArgumentException("delimiter must not be a quote or line break: "
                     + (int) delimiter);
         }
-        return new CsvLoader(header, labelColumn, labelName, delimiter);
+        return new CsvLoader(header, labelColumn, labelName, delimiter, weightColumn, weightName);
     }
 
     /**
      * Reads the file at {@code path} (gzip-compressed or not).
      *
-     * @return a classification data set with {@code numClasses = 1 + the largest label}
+     * @return a classification data set with {@code numClasses = 1 + the largest label}, with row weights if a
+     *         weight column was chosen
      * @throws MalformedDataException naming the file, line and column of the first problem
      * @throws IOException            if the file cannot be read
      */
@@ -109,8 +144,11 @@ public final class CsvLoader {
         int width = -1;
         int widthLine = 0;
         int label = -1;
+        int weight = -1;
+        int skipped = weighted() ? 2 : 1; // label and weight columns are not features
         float[] features = new float[1024];
         int[] labels = new int[64];
+        float[] weights = weighted() ? new float[64] : null;
         int rows = 0;
         int maxLabel = -1;
         String text;
@@ -126,12 +164,19 @@ public final class CsvLoader {
             if (width < 0) {
                 width = fields.size();
                 widthLine = line;
-                if (width < 2) {
-                    throw new MalformedDataException(name, "line " + line, "expected at least 2 fields "
-                            + "(features and a label) separated by '" + printable(delimiter) + "', found "
-                            + width);
+                if (width < skipped + 1) {
+                    throw new MalformedDataException(name, "line " + line, "expected at least " + (skipped + 1)
+                            + " fields (features, a label" + (weighted() ? " and a weight" : "") + ") separated by '"
+                            + printable(delimiter) + "', found " + width);
                 }
-                label = resolveLabel(name, line, fields, width);
+                label = resolveColumn(name, line, fields, width, "label", labelName, labelColumn);
+                if (weighted()) {
+                    weight = resolveColumn(name, line, fields, width, "weight", weightName, weightColumn);
+                    if (weight == label) {
+                        throw new MalformedDataException(name, "line " + line, "expected the weight column to differ"
+                                + " from the label column, found both at column " + (label + 1));
+                    }
+                }
                 if (header) {
                     continue;
                 }
@@ -139,25 +184,35 @@ public final class CsvLoader {
                 throw new MalformedDataException(name, "line " + line, "expected " + width
                         + " fields as on line " + widthLine + ", found " + fields.size());
             }
-            if ((long) (rows + 1) * (width - 1) > Integer.MAX_VALUE - 8) {
+            if ((long) (rows + 1) * (width - skipped) > Integer.MAX_VALUE - 8) {
                 throw new MalformedDataException(name, "line " + line, "expected at most "
                         + (Integer.MAX_VALUE - 8) + " values in total: the file is too large for one array");
             }
             if (rows == labels.length) {
                 labels = Arrays.copyOf(labels, rows * 2);
+                if (weights != null) {
+                    weights = Arrays.copyOf(weights, rows * 2);
+                }
             }
-            int need = (rows + 1) * (width - 1);
+            int need = (rows + 1) * (width - skipped);
             if (need > features.length) {
                 features = Arrays.copyOf(features, (int) Math.min(Integer.MAX_VALUE - 8,
                         Math.max((long) need, 2L * features.length)));
             }
-            int f = rows * (width - 1);
+            int f = rows * (width - skipped);
             for (int c = 0; c < width; c++) {
                 String s = fields.get(c);
                 if (c == label) {
                     int y = parseLabel(s, name, line, c);
                     labels[rows] = y;
                     maxLabel = Math.max(maxLabel, y);
+                } else if (c == weight) {
+                    float w = parseNumber(s, name, line, c);
+                    if (!(w >= 0f)) {
+                        throw new MalformedDataException(name, "line " + line + ", column " + (c + 1),
+                                "expected a weight (a finite number >= 0), found \"" + s + "\"");
+                    }
+                    weights[rows] = w;
                 } else {
                     features[f++] = parseNumber(s, name, line, c);
                 }
@@ -168,8 +223,9 @@ public final class CsvLoader {
             throw new MalformedDataException(name, "line " + (line + 1), "expected at least one data row, found "
                     + (width < 0 ? "an empty file" : "none after the header"));
         }
-        return Dataset.ofClasses(Arrays.copyOf(features, rows * (width - 1)), rows, width - 1,
+        Dataset data = Dataset.ofClasses(Arrays.copyOf(features, rows * (width - skipped)), rows, width - skipped,
                 Arrays.copyOf(labels, rows), maxLabel + 1);
+        return weights == null ? data : data.withWeights(Arrays.copyOf(weights, rows));
     }
 
     private static String readLine(BufferedReader reader, String name, int line) throws IOException {
@@ -181,18 +237,20 @@ public final class CsvLoader {
         }
     }
 
-    private int resolveLabel(String name, int line, List<String> first, int width) throws MalformedDataException {
-        if (labelName != null) {
-            int found = first.indexOf(labelName);
+    /** The 0-based index of the {@code what} column, given by {@code columnName} if not null, else {@code column}. */
+    private static int resolveColumn(String name, int line, List<String> first, int width, String what,
+                                     String columnName, int column) throws MalformedDataException {
+        if (columnName != null) {
+            int found = first.indexOf(columnName);
             if (found < 0) {
                 throw new MalformedDataException(name, "line " + line, "expected a header with a column named \""
-                        + labelName + "\", found " + first);
+                        + columnName + "\", found " + first);
             }
             return found;
         }
-        int c = labelColumn < 0 ? width + labelColumn : labelColumn;
+        int c = column < 0 ? width + column : column;
         if (c < 0 || c >= width) {
-            throw new MalformedDataException(name, "line " + line, "expected a label column " + labelColumn
+            throw new MalformedDataException(name, "line " + line, "expected a " + what + " column " + column
                     + " within the " + width + " fields of the first line");
         }
         return c;
@@ -352,6 +410,7 @@ public final class CsvLoader {
     @Override
     public String toString() {
         return "CsvLoader[header=" + header + ", label=" + (labelName != null ? "\"" + labelName + "\"" : labelColumn)
+                + (weighted() ? ", weight=" + (weightName != null ? "\"" + weightName + "\"" : weightColumn) : "")
                 + ", delimiter='" + printable(delimiter) + "']";
     }
 }

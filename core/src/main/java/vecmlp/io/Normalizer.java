@@ -125,7 +125,7 @@ public final class Normalizer {
     }
 
     /**
-     * A new data set with the features mapped; labels or targets are shared, not copied.
+     * A new data set with the features mapped; labels or targets, and row weights, are shared, not copied.
      *
      * @throws IllegalArgumentException if {@code data.cols() != cols()}
      */
@@ -136,9 +136,10 @@ public final class Normalizer {
         }
         float[] x = data.features().clone();
         applyInPlace(x, 0, data.rows());
-        return data.hasLabels()
+        Dataset mapped = data.hasLabels()
                 ? Dataset.ofClasses(x, data.rows(), data.cols(), data.labels(), data.numClasses())
                 : Dataset.ofTargets(x, data.rows(), data.cols(), data.targets(), data.targetCols());
+        return data.hasWeights() ? mapped.withWeights(data.weights()) : mapped;
     }
 
     /**

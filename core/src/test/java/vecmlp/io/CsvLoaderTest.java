@@ -2,6 +2,7 @@ package vecmlp.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,6 +73,41 @@ class CsvLoaderTest {
         assertArrayEquals(new int[] {1, 4}, CsvLoader.create().withLabelColumn(0).load(p).labels());
         assertArrayEquals(new float[] {1f, 3f, 4f, 6f}, CsvLoader.create().withLabelColumn(-2).load(p).features());
         assertArrayEquals(new int[] {2, 5}, CsvLoader.create().withLabelColumn(1).load(p).labels());
+    }
+
+    @Test
+    void weightColumnByIndexOrName() throws IOException {
+        Path p = write("w.csv", "1,2,0.5,3\n4,5,2,6\n");
+        Dataset d = CsvLoader.create().withWeightColumn(2).load(p);
+        assertArrayEquals(new float[] {1f, 2f, 4f, 5f}, d.features());
+        assertArrayEquals(new int[] {3, 6}, d.labels());
+        assertArrayEquals(new float[] {0.5f, 2f}, d.weights());
+        Dataset e = CsvLoader.create().withLabelColumn(0).withWeightColumn(-1).load(p);
+        assertArrayEquals(new float[] {2f, 0.5f, 5f, 2f}, e.features());
+        assertArrayEquals(new float[] {3f, 6f}, e.weights());
+        Dataset named = CsvLoader.create().withLabelColumn("y").withWeightColumn("w")
+                .load(write("wn.csv", "w,a,y\n0,1.5,1\n3,2.5,0\n"));
+        assertArrayEquals(new float[] {1.5f, 2.5f}, named.features());
+        assertArrayEquals(new float[] {0f, 3f}, named.weights());
+        assertFalse(CsvLoader.create().load(p).hasWeights());
+        assertTrue(CsvLoader.create().withWeightColumn(0).toString().contains("weight=0"));
+    }
+
+    @Test
+    void badWeightsNameLineAndColumn() throws IOException {
+        MalformedDataException e = bad(CsvLoader.create().withWeightColumn(1), "wneg.csv", "1,2,0\n3,-1,1\n");
+        assertTrue(e.getMessage().contains("line 2, column 2: expected a weight (a finite number >= 0), found \"-1\""),
+                e.getMessage());
+        e = bad(CsvLoader.create().withWeightColumn(-1), "wsame.csv", "1,2,0\n");
+        assertTrue(e.getMessage().contains("expected the weight column to differ from the label column"),
+                e.getMessage());
+        e = bad(CsvLoader.create().withWeightColumn(0), "wnarrow.csv", "1,0\n");
+        assertTrue(e.getMessage().contains("expected at least 3 fields (features, a label and a weight)"),
+                e.getMessage());
+        e = bad(CsvLoader.create().withWeightColumn("w"), "wmissing.csv", "a,b,y\n1,2,0\n");
+        assertTrue(e.getMessage().contains("a column named \"w\""), e.getMessage());
+        e = bad(CsvLoader.create().withWeightColumn(5), "wrange.csv", "1,2,0\n");
+        assertTrue(e.getMessage().contains("expected a weight column 5 within the 3 fields"), e.getMessage());
     }
 
     @Test

@@ -103,6 +103,11 @@ final class Options {
             description = "label smoothing of the training targets, in [0, 1) (default 0)")
     double labelSmoothing;
 
+    @Option(names = "--class-weights", paramLabel = "W", description = {"weights of the classes in the loss: "
+        + "comma-separated, one per class (e.g. 1,5), or balanced: n / (classes · count of the class) in the "
+        + "training split (scikit-learn's class_weight='balanced'); default none"})
+    String classWeights;
+
     @Option(names = "--seed", paramLabel = "N",
             description = "seed of the split, the initial weights, the shuffling and dropout (default 42)")
     long seed = 42;
@@ -139,6 +144,10 @@ final class Options {
     @Option(names = "--label-column", paramLabel = "C", description = {"the label's column: 0-based index, negative"
         + " from the end, or a header name (implies --header); default -1, the last column"})
     String labelColumn = "-1";
+
+    @Option(names = "--weight-column", paramLabel = "C", description = {"a CSV column of row weights (finite, >= 0):"
+        + " 0-based index, negative from the end, or a header name (implies --header); default none"})
+    String weightColumn;
 
     @Option(names = "--header", description = "the CSV's first line holds column names")
     boolean csvHeader;
@@ -235,6 +244,23 @@ final class Options {
             if (hidden[i] != hidden[0]) {
                 throw bad("--residual needs every other hidden layer as wide as the first: '" + joined(hidden) + "'");
             }
+        }
+        if (classWeights != null && !classWeights.strip().equals("balanced")) {
+            for (String w : classWeights.split(",", -1)) {
+                float v;
+                try {
+                    v = Float.parseFloat(w.strip());
+                } catch (NumberFormatException e) {
+                    v = Float.NaN;
+                }
+                if (!(v >= 0f) || v == Float.POSITIVE_INFINITY) {
+                    throw bad("--class-weights expects balanced or numbers >= 0 separated by commas: '"
+                            + classWeights + "'");
+                }
+            }
+        }
+        if (weightColumn != null && csv == null) {
+            throw bad("--weight-column needs --csv: '" + weightColumn + "'");
         }
         normalize = oneOf("--normalize", normalize, "standard", "minmax", "pixels");
         norm = oneOf("--norm", norm, "none", "batch", "layer");

@@ -98,6 +98,7 @@ final class TrainCommand {
         // Statistics from the training split only: the test rows must not leak into the preprocessing.
         Normalizer norm = normalizer(o.normalize, split.train());
         Dataset train = norm.apply(split.train());
+        float[] classWeights = o.classWeights == null ? null : classWeights(o.classWeights, train, classes);
         Dataset validation = split.validation().rows() > 0 ? norm.apply(split.validation()) : null;
         Dataset test = testFiles != null ? norm.apply(testFiles) : split.test().rows() > 0 ? norm.apply(split.test())
                 : null;
@@ -133,13 +134,18 @@ final class TrainCommand {
                 o.normalize.equals("pixels") ? "values / 255" : (o.normalize.equals("minmax") ? "scaled to [0, 1]"
                         : "standardized") + " with training statistics");
         out.printf(Locale.ROOT, "model:     %s, %,d parameters, cross-entropy%n", shape(mlp), mlp.parameterCount());
-        out.printf(Locale.ROOT, "training:  %s lr %s%s, %d epochs, batch %d%n", o.optimizer, o.lr,
-                o.schedule.equals("cosine") ? " (cosine schedule)" : "", o.epochs, o.batch);
+        out.printf(Locale.ROOT, "training:  %s lr %s%s, %d epochs, batch %d%s%s%n", o.optimizer, o.lr,
+                o.schedule.equals("cosine") ? " (cosine schedule)" : "", o.epochs, o.batch,
+                classWeights == null ? "" : ", class weights " + weights(classWeights),
+                train.hasWeights() ? ", row weights from column " + o.weightColumn : "");
         out.printf(Locale.ROOT, "kernels:   %s%n", kernels.description());
         out.flush();
 
         Trainer.Builder tb = Trainer.builder(mlp, optimizer).epochs(o.epochs).batchSize(o.batch).seed(o.seed)
                 .labelSmoothing(o.labelSmoothing);
+        if (classWeights != null) {
+            tb.classWeights(classWeights);
+        }
         if (validation != null) {
             tb.validation(validation);
         }
@@ -223,10 +229,54 @@ final class TrainCommand {
     private static CsvLoader csvLoader(Options o) {
         CsvLoader l = CsvLoader.create().withHeader(o.csvHeader);
         try {
-            return l.withLabelColumn(Integer.parseInt(o.labelColumn.strip()));
+            l = l.withLabelColumn(Integer.parseInt(o.labelColumn.strip()));
         } catch (NumberFormatException e) {
-            return l.withLabelColumn(o.labelColumn);
+            l = l.withLabelColumn(o.labelColumn);
         }
+        if (o.weightColumn == null) {
+            return l;
+        }
+        try {
+            return l.withWeightColumn(Integer.parseInt(o.weightColumn.strip()));
+        } catch (NumberFormatException e) {
+            return l.withWeightColumn(o.weightColumn);
+        }
+    }
+
+    private static String weights(float[] w) {
+        StringBuilder sb = new StringBuilder();
+        for (float v : w) {
+            sb.append(sb.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.3g", v));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * {@code --class-weights}: the numbers given (one per class), or {@code balanced}: {@code n / (k · n_c)} for
+     * the {@code n} rows of the training split, {@code k} classes and {@code n_c} rows of class c (0 for a class
+     * absent from the split).
+     */
+    static float[] classWeights(String spec, Dataset train, int classes) {
+        float[] w = new float[classes];
+        if (spec.strip().equals("balanced")) {
+            long[] count = new long[classes];
+            for (int label : train.labels()) {
+                count[label]++;
+            }
+            for (int c = 0; c < classes; c++) {
+                w[c] = count[c] == 0 ? 0f : (float) ((double) train.rows() / ((double) classes * count[c]));
+            }
+            return w;
+        }
+        String[] parts = spec.split(",", -1);
+        if (parts.length != classes) {
+            throw new IllegalArgumentException("--class-weights has " + parts.length + " weights, the data "
+                    + classes + " classes: '" + spec + "'");
+        }
+        for (int c = 0; c < classes; c++) {
+            w[c] = Float.parseFloat(parts[c].strip());
+        }
+        return w;
     }
 
     static Kernels kernels(String name) {

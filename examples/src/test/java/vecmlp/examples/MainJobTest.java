@@ -1,5 +1,6 @@
 package vecmlp.examples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -186,6 +187,43 @@ class MainJobTest {
         assertTrue(testAccuracy(r.out, 297) >= 90.0, r.out);
     }
 
+    /** Class weights (given or balanced) and a CSV column of row weights reach the trainer and are reported. */
+    @Test
+    void classWeightsAndAWeightColumn() throws IOException {
+        Run r = main("--class-weights", "balanced", "--epochs", "5", "--no-save", "--quiet");
+        assertEquals(0, r.status, r.err);
+        assertTrue(r.out.contains(", class weights 1.01,0.990,"), r.out);
+        assertTrue(testAccuracy(r.out) >= 90.0, r.out);
+        // The digits with a column "w" of row weights after the label: 2 for even labels, 1 for odd.
+        String[] lines = Files.readString(digitsCsv(dir)).split("\n");
+        StringBuilder csv = new StringBuilder(lines[0].replace(",label,", ",label,w,")).append('\n');
+        for (int i = 1; i < lines.length; i++) {
+            String[] f = lines[i].split(",");
+            int label = Integer.parseInt(f[32]);
+            csv.append(lines[i].replaceFirst("^((?:[^,]*,){33})", "$1" + (label % 2 == 0 ? 2 : 1) + ","))
+                    .append('\n');
+        }
+        Path weighted = Files.writeString(dir.resolve("weighted.csv"), csv);
+        r = main("--csv", weighted.toString(), "--label-column", "label", "--weight-column", "w", "--class-weights",
+                "1,1,1,1,1,1,1,1,1,3", "--epochs", "5", "--no-save", "--quiet");
+        assertEquals(0, r.status, r.err);
+        assertTrue(r.out.contains("64 features, 10 classes"), r.out);
+        assertTrue(r.out.contains(", class weights 1.00,1.00,1.00,1.00,1.00,1.00,1.00,1.00,1.00,3.00, row weights from "
+                + "column w"), r.out);
+        assertTrue(testAccuracy(r.out) >= 90.0, r.out);
+        r = main("--class-weights", "1,2", "--quiet");
+        assertEquals(1, r.status);
+        assertEquals("error: --class-weights has 2 weights, the data 10 classes: '1,2'", r.err.strip());
+        assertEquals("", r.out, "refused before anything was printed or trained");
+    }
+
+    @Test
+    void balancedClassWeightsAreNOverKTimesTheClassCount() {
+        Dataset d = Dataset.ofClasses(new float[5], 5, 1, new int[] {0, 0, 0, 1, 2}, 4);
+        assertArrayEquals(new float[] {5f / 12, 5f / 4, 5f / 4, 0f}, TrainCommand.classWeights("balanced", d, 4));
+        assertArrayEquals(new float[] {1f, 0.5f}, TrainCommand.classWeights(" 1, 0.5", d, 2));
+    }
+
     @Test
     void badInputIsReportedWithoutAStackTrace() throws IOException {
         Path bad = Files.writeString(dir.resolve("bad.csv"), "1,2,0\n3,x,1\n");
@@ -201,10 +239,14 @@ class MainJobTest {
     @Test
     void badCommandLinesGiveOneLineAndStatus2() {
         String missing = dir.resolve("missing.csv").toString();
-        String[][] lines = {{"--epoch", "3"}, {"--epochs", "-1"}, {"--lr", "abc"}, {"--csv", missing}};
+        String[][] lines = {{"--epoch", "3"}, {"--epochs", "-1"}, {"--lr", "abc"}, {"--csv", missing},
+            {"--class-weights", "1,x"}, {"--class-weights", "1,-2"}, {"--weight-column", "w"}};
         String[] expect = {"error: Unknown option: '--epoch'; did you mean --epochs?",
             "error: --epochs expects a positive integer: '-1'", "error: Invalid value for option '--lr': 'abc' is not a float",
-            "error: --csv: no such file: '" + missing + "'"};
+            "error: --csv: no such file: '" + missing + "'",
+            "error: --class-weights expects balanced or numbers >= 0 separated by commas: '1,x'",
+            "error: --class-weights expects balanced or numbers >= 0 separated by commas: '1,-2'",
+            "error: --weight-column needs --csv: 'w'"};
         for (int i = 0; i < lines.length; i++) {
             Run r = main(lines[i]);
             assertEquals(2, r.status, r.err);
