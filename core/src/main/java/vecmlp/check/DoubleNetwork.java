@@ -196,6 +196,11 @@ final class DoubleNetwork {
                     a[j] = z[j] / (1 + Math.exp(-z[j]));
                 }
                 break;
+            case SOFTPLUS:
+                for (int j = 0; j < n; j++) {
+                    a[j] = Math.max(z[j], 0.0) + Math.log1p(Math.exp(-Math.abs(z[j])));
+                }
+                break;
             case GELU_TANH:
                 for (int j = 0; j < n; j++) {
                     a[j] = 0.5 * z[j] * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (z[j] + 0.044715 * z[j] * z[j] * z[j])));

@@ -447,6 +447,7 @@ public final class ModelFile {
             case "softmax": return Activation.SOFTMAX;
             case "silu": return Activation.SILU;
             case "gelu_tanh": return Activation.GELU_TANH;
+            case "softplus": return Activation.SOFTPLUS;
             default:
         }
         Matcher e = ELU.matcher(s);

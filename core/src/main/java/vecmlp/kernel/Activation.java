@@ -41,7 +41,13 @@ public final class Activation {
          * GELU in its tanh form (PyTorch's {@code GELU(approximate='tanh')}),
          * {@code σ(z) = z/2 · (1 + tanh(√(2/π)·(z + 0.044715·z³)))}; its derivative needs {@code Z}.
          */
-        GELU_TANH
+        GELU_TANH,
+        /**
+         * Softplus, {@code σ(z) = log(1 + e^z)}, a smooth ReLU (PyTorch's {@code Softplus()}: β 1, and its
+         * threshold 20 above which it returns {@code z} gives the same floats), computed as
+         * {@code max(z, 0) + log1p(e^−|z|)}; its derivative, the sigmoid of {@code z}, needs {@code Z}.
+         */
+        SOFTPLUS
     }
 
     /** The default slope of {@link #LEAKY_RELU} for {@code z ≤ 0}. */
@@ -65,6 +71,8 @@ public final class Activation {
     public static final Activation SILU = new Activation(Kind.SILU, 0f);
     /** GELU, tanh form. */
     public static final Activation GELU_TANH = new Activation(Kind.GELU_TANH, 0f);
+    /** Softplus. */
+    public static final Activation SOFTPLUS = new Activation(Kind.SOFTPLUS, 0f);
 
     private final Kind kind;
     private final float slope;
@@ -102,7 +110,7 @@ public final class Activation {
 
     /**
      * Looks an activation up by name ({@code identity, relu, leaky_relu, sigmoid, tanh, softmax, elu, silu,
-     * gelu_tanh}, any case).
+     * gelu_tanh, softplus}, any case).
      */
     public static Activation of(String name) {
         Objects.requireNonNull(name, "name");
@@ -116,6 +124,7 @@ public final class Activation {
             case "ELU": return ELU;
             case "SILU": case "SWISH": return SILU;
             case "GELU_TANH": return GELU_TANH;
+            case "SOFTPLUS": return SOFTPLUS;
             default: throw new IllegalArgumentException("unknown activation: '" + name + "'");
         }
     }
@@ -131,21 +140,22 @@ public final class Activation {
     }
 
     /**
-     * True for the activations computed with {@link VectorMath} (sigmoid, tanh, ELU): a GEMM applies them after
-     * its blocks, not in its micro-kernel's stores.
+     * True for the activations computed with {@link VectorMath} (sigmoid, tanh, ELU, SiLU, GELU, softplus): a
+     * GEMM applies them after its blocks, not in its micro-kernel's stores.
      */
     boolean usesMath() {
         return kind == Kind.SIGMOID || kind == Kind.TANH || kind == Kind.ELU || kind == Kind.SILU
-                || kind == Kind.GELU_TANH;
+                || kind == Kind.GELU_TANH || kind == Kind.SOFTPLUS;
     }
 
     /**
      * True if the derivative needs the pre-activation {@code Z} rather than the activation {@code A} (SiLU,
-     * GELU, which are not monotonic): {@link Kernels#activationBackward} then takes {@code Z} in place of
-     * {@code A}.
+     * GELU, which are not monotonic; softplus, whose derivative from {@code A}, {@code 1 − e^−a}, loses all its
+     * digits where {@code z} is very negative): {@link Kernels#activationBackward} then takes {@code Z} in place
+     * of {@code A}.
      */
     public boolean needsPreactivation() {
-        return kind == Kind.SILU || kind == Kind.GELU_TANH;
+        return kind == Kind.SILU || kind == Kind.GELU_TANH || kind == Kind.SOFTPLUS;
     }
 
     /** True for softmax, the only activation that mixes the elements of a row. */

@@ -107,6 +107,12 @@ final class ScalarKernels extends Kernels {
                         a[ar + j] = (float) (0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v))));
                     }
                     break;
+                case SOFTPLUS:
+                    for (int j = 0; j < n; j++) {
+                        double v = z[zr + j];
+                        a[ar + j] = (float) (Math.max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))));
+                    }
+                    break;
                 case SOFTMAX:
                     softmaxRow(n, z, zr, a, ar);
                     break;
@@ -184,6 +190,11 @@ final class ScalarKernels extends Kernels {
                         double t = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
                         double d = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * v * v);
                         delta[dr + j] = (float) (delta[dr + j] * d);
+                    }
+                    break;
+                case SOFTPLUS: // a holds Z; σ' = sigmoid(z)
+                    for (int j = 0; j < n; j++) {
+                        delta[dr + j] = (float) (delta[dr + j] / (1.0 + Math.exp(-(double) a[ar + j])));
                     }
                     break;
                 case SOFTMAX: {

@@ -138,6 +138,9 @@ final class SimdKernels extends Kernels {
                 case GELU_TANH:
                     VectorMath.map(VectorMath.GELU, z, zr, 0f, a, ar, n);
                     break;
+                case SOFTPLUS:
+                    VectorMath.map(VectorMath.SOFTPLUS, z, zr, 0f, a, ar, n);
+                    break;
                 case SOFTMAX:
                     softmaxRow(n, z, zr, a, ar);
                     break;
@@ -259,6 +262,9 @@ final class SimdKernels extends Kernels {
                     break;
                 case GELU_TANH:
                     VectorMath.map(VectorMath.GELU_GRAD, a, ar, 0f, delta, dr, n);
+                    break;
+                case SOFTPLUS: // a holds Z
+                    VectorMath.map(VectorMath.SOFTPLUS_GRAD, a, ar, 0f, delta, dr, n);
                     break;
                 case ELU: {
                     float alpha = act.slope();

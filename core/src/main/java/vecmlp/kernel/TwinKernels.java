@@ -532,6 +532,11 @@ final class TwinKernels extends Kernels {
                         a[ar + j] = VectorMath.gelu(z[zr + j]);
                     }
                     break;
+                case SOFTPLUS:
+                    for (int j = 0; j < n; j++) {
+                        a[ar + j] = VectorMath.softplus(z[zr + j]);
+                    }
+                    break;
                 case SOFTMAX:
                     softmaxRow(n, z, zr, a, ar);
                     break;
@@ -622,6 +627,11 @@ final class TwinKernels extends Kernels {
                 case GELU_TANH:
                     for (int j = 0; j < n; j++) {
                         delta[dr + j] = delta[dr + j] * VectorMath.geluGrad(a[ar + j]);
+                    }
+                    break;
+                case SOFTPLUS: // a holds Z
+                    for (int j = 0; j < n; j++) {
+                        delta[dr + j] = delta[dr + j] * VectorMath.sigmoid(a[ar + j]);
                     }
                     break;
                 case SOFTMAX:

@@ -113,7 +113,7 @@ class ParallelElementwiseTest {
             }
         }
         Activation[] acts = {Activation.RELU, Activation.leakyRelu(0.1f), Activation.SIGMOID, Activation.TANH,
-            Activation.SOFTMAX, Activation.elu(0.7f), Activation.SILU, Activation.GELU_TANH};
+            Activation.SOFTMAX, Activation.elu(0.7f), Activation.SILU, Activation.GELU_TANH, Activation.SOFTPLUS};
         for (Activation act : acts) {
             float[] one = delta0.clone();
             Kernels.simd().withThreads(1).activationBackward(act, m, n, a, OFF, lda, one, OFF, ldd);
@@ -155,6 +155,10 @@ class ParallelElementwiseTest {
                             bound = 30 * u * Math.abs(d);
                             break;
                         }
+                        case SOFTPLUS: // a holds Z; sigmoid within 5u, the product u
+                            ref = d / (1 + Math.exp(-s));
+                            bound = 6 * u * Math.abs(ref);
+                            break;
                         case ELU: // (a + α), then the product
                             ref = s > 0 ? d : d * (s + act.slope());
                             bound = 2 * u * Math.abs(d) * (Math.abs(s) + act.slope());

@@ -75,6 +75,7 @@ class VectorMathTest {
         sameBitsAsScalar("exp", VectorMath.EXP, VectorMath::exp);
         sameBitsAsScalar("tanh", VectorMath.TANH, VectorMath::tanh);
         sameBitsAsScalar("sigmoid", VectorMath.SIGMOID, VectorMath::sigmoid);
+        sameBitsAsScalar("softplus", VectorMath.SOFTPLUS, VectorMath::softplus);
     }
 
     private static void accurate(String name, ScalarOp op, DoubleUnaryOperator ref, double maxUlps) {
@@ -97,6 +98,7 @@ class VectorMathTest {
         accurate("exp", VectorMath::exp, Math::exp, 1.0);
         accurate("tanh", VectorMath::tanh, Math::tanh, 1.5);
         accurate("sigmoid", VectorMath::sigmoid, z -> 1 / (1 + Math.exp(-z)), 2.5);
+        accurate("softplus", VectorMath::softplus, z -> Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))), 4);
     }
 
     @Test
@@ -116,6 +118,13 @@ class VectorMathTest {
         assertEquals(1f, VectorMath.sigmoid(200f));
         assertEquals(0f, VectorMath.sigmoid(-200f), Float.MIN_NORMAL);
         assertEquals(Float.NaN, VectorMath.sigmoid(Float.NaN));
+        assertEquals((float) Math.log(2), VectorMath.softplus(0f));
+        assertEquals((float) Math.log(2), VectorMath.softplus(-0f));
+        assertEquals(20.5f, VectorMath.softplus(20.5f), "PyTorch's threshold: z itself above 20");
+        assertEquals(Float.POSITIVE_INFINITY, VectorMath.softplus(Float.POSITIVE_INFINITY));
+        assertEquals(0f, VectorMath.softplus(Float.NEGATIVE_INFINITY));
+        assertEquals(0f, VectorMath.softplus(-200f), Float.MIN_NORMAL);
+        assertEquals(Float.NaN, VectorMath.softplus(Float.NaN));
     }
 
     /**

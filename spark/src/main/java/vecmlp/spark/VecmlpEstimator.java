@@ -112,7 +112,10 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
         return layers;
     }
 
-    /** Param: activations of the hidden layers (relu, leaky_relu, tanh, sigmoid, identity). */
+    /**
+     * Param: activations of the hidden layers, by the names {@code Activation.of} takes (relu, leaky_relu, tanh,
+     * sigmoid, identity, elu, silu, gelu_tanh, softplus).
+     */
     public StringArrayParam activations() {
         return activations;
     }
