@@ -32,6 +32,7 @@ import vecmlp.nn.Normalization;
  * {@code layers.l.norm.weight} ({@code γ}), {@code layers.l.norm.bias} ({@code β}),
  * {@code layers.l.norm.running_mean} and {@code layers.l.norm.running_var}, each {@code [n_{l+1}]}: PyTorch's
  * {@code BatchNorm1d} tensors of those names; a layer-normalized layer the first two ({@code LayerNorm}'s).
+ * {@code scripts/vecmlp_torch.py} turns a whole file into the equivalent {@code nn.Sequential} and back.
  *
  * <p><b>Metadata</b> (all strings, as safetensors requires):
  * <pre>
@@ -39,7 +40,7 @@ import vecmlp.nn.Normalization;
  *   vecmlp.format_version  "1", or "2" with vecmlp.normalization or vecmlp.residual (older readers refuse it)
  *   vecmlp.layer_sizes     "784,256,10"          n_0, …, n_L
  *   vecmlp.activations     "relu,softmax"        one per layer: identity, relu, leaky_relu(0.01), sigmoid, tanh, softmax,
- *                                                elu(1.0), silu, gelu_tanh
+ *                                                elu(1.0), silu, gelu_tanh, softplus
  *   vecmlp.loss            "cross_entropy"       or mse, binary_cross_entropy, huber
  *   vecmlp.dropout         "0.2,0.2,0"           optional, one drop probability per layer (training only; absent: none)
  *   vecmlp.normalization   "batch,none,none"     optional, one per layer: none, batch or layer (absent: none)
