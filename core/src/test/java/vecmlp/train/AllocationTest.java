@@ -183,12 +183,17 @@ class AllocationTest {
         MX.setThreadAllocatedMemoryEnabled(true);
         Mlp mlp = Mlp.builder().input(16).dense(16, Activation.RELU).dense(4, Activation.SOFTMAX).seed(1)
                 .kernels(Kernels.scalar()).build();
-        Dataset data = Data.blobs(3, 16 * 20, 16, 4, 1.0);
+        Dataset blobs = Data.blobs(3, 16 * 20, 16, 4, 1.0);
+        float[] w = new float[blobs.rows()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = 0.5f + i % 3;
+        }
+        Dataset data = blobs.withWeights(w); // row weights and class weights: the weighted loss's path too
         long[] last = {-1};
         int[] zero = {0};
         int[] measured = {0};
         Trainer.builder(mlp, Optimizer.nesterov(0.01f, 0.9f).kernels(Kernels.scalar())).epochs(6).batchSize(16)
-                .listener(new TrainingListener() {
+                .classWeights(1f, 2f, 1f, 0.5f).listener(new TrainingListener() {
                     @Override
                     public void onBatchEnd(BatchEvent e) {
                         long now = allocated();
