@@ -17,7 +17,7 @@ Dropout if the layer has one. Its state_dict names are the usual "<index>.weight
     layers.l.norm.running_mean / _var  BatchNorm1d   <i+1>.running_mean / .running_var
 
 Activations: relu ReLU, leaky_relu(s) LeakyReLU(s), sigmoid Sigmoid, tanh Tanh, elu(a) ELU(a), silu SiLU,
-gelu_tanh GELU(approximate="tanh"), softplus Softplus, softmax Softmax(dim=-1). Residual blocks have no
+gelu GELU(), gelu_tanh GELU(approximate="tanh"), softplus Softplus, softmax Softmax(dim=-1). Residual blocks have no
 nn.Sequential form and are refused. Run as a script, it loads a file, prints the Sequential and, with
 --check, writes it back and verifies that the round trip keeps every tensor bit for bit.
 
@@ -85,6 +85,8 @@ def _activation(name):
         return simple[name]()
     if name == "gelu_tanh":
         return nn.GELU(approximate="tanh")
+    if name == "gelu":
+        return nn.GELU()
     if name == "softmax":
         return nn.Softmax(dim=-1)
     raise ValueError(f"unknown activation {name!r}")
@@ -98,9 +100,7 @@ def _name(module):
     if isinstance(module, nn.ELU):
         return f"elu({float(np.float32(module.alpha))})"
     if isinstance(module, nn.GELU):
-        if module.approximate != "tanh":
-            raise ValueError("GELU(approximate='none') (the erf form) is not in vecmlp yet; use approximate='tanh'")
-        return "gelu_tanh"
+        return "gelu_tanh" if module.approximate == "tanh" else "gelu"
     for cls, n in ((nn.Sigmoid, "sigmoid"), (nn.Tanh, "tanh"), (nn.SiLU, "silu"), (nn.Softplus, "softplus"),
                    (nn.Softmax, "softmax")):
         if isinstance(module, cls):

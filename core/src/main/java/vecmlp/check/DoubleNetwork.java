@@ -196,6 +196,11 @@ final class DoubleNetwork {
                     a[j] = z[j] / (1 + Math.exp(-z[j]));
                 }
                 break;
+            case GELU:
+                for (int j = 0; j < n; j++) {
+                    a[j] = vecmlp.kernel.ReferenceMath.gelu(z[j]);
+                }
+                break;
             case SOFTPLUS:
                 for (int j = 0; j < n; j++) {
                     a[j] = Math.max(z[j], 0.0) + Math.log1p(Math.exp(-Math.abs(z[j])));

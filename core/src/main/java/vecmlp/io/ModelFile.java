@@ -40,7 +40,7 @@ import vecmlp.nn.Normalization;
  *   vecmlp.format_version  "1", or "2" with vecmlp.normalization or vecmlp.residual (older readers refuse it)
  *   vecmlp.layer_sizes     "784,256,10"          n_0, …, n_L
  *   vecmlp.activations     "relu,softmax"        one per layer: identity, relu, leaky_relu(0.01), sigmoid, tanh, softmax,
- *                                                elu(1.0), silu, gelu_tanh, softplus
+ *                                                elu(1.0), silu, gelu, gelu_tanh, softplus
  *   vecmlp.loss            "cross_entropy"       or mse, binary_cross_entropy, huber
  *   vecmlp.dropout         "0.2,0.2,0"           optional, one drop probability per layer (training only; absent: none)
  *   vecmlp.normalization   "batch,none,none"     optional, one per layer: none, batch or layer (absent: none)
@@ -449,6 +449,7 @@ public final class ModelFile {
             case "silu": return Activation.SILU;
             case "gelu_tanh": return Activation.GELU_TANH;
             case "softplus": return Activation.SOFTPLUS;
+            case "gelu": return Activation.GELU;
             default:
         }
         Matcher e = ELU.matcher(s);

@@ -47,7 +47,12 @@ public final class Activation {
          * threshold 20 above which it returns {@code z} gives the same floats), computed as
          * {@code max(z, 0) + log1p(e^−|z|)}; its derivative, the sigmoid of {@code z}, needs {@code Z}.
          */
-        SOFTPLUS
+        SOFTPLUS,
+        /**
+         * GELU in its exact (erf) form, PyTorch's default {@code GELU()}: {@code σ(z) = z·Φ(z)}, {@code Φ} the
+         * standard normal distribution function; its derivative {@code Φ(z) + z·φ(z)} needs {@code Z}.
+         */
+        GELU
     }
 
     /** The default slope of {@link #LEAKY_RELU} for {@code z ≤ 0}. */
@@ -73,6 +78,8 @@ public final class Activation {
     public static final Activation GELU_TANH = new Activation(Kind.GELU_TANH, 0f);
     /** Softplus. */
     public static final Activation SOFTPLUS = new Activation(Kind.SOFTPLUS, 0f);
+    /** GELU, exact (erf) form. */
+    public static final Activation GELU = new Activation(Kind.GELU, 0f);
 
     private final Kind kind;
     private final float slope;
@@ -110,7 +117,7 @@ public final class Activation {
 
     /**
      * Looks an activation up by name ({@code identity, relu, leaky_relu, sigmoid, tanh, softmax, elu, silu,
-     * gelu_tanh, softplus}, any case).
+     * gelu, gelu_tanh, softplus}, any case).
      */
     public static Activation of(String name) {
         Objects.requireNonNull(name, "name");
@@ -125,6 +132,7 @@ public final class Activation {
             case "SILU": case "SWISH": return SILU;
             case "GELU_TANH": return GELU_TANH;
             case "SOFTPLUS": return SOFTPLUS;
+            case "GELU": return GELU;
             default: throw new IllegalArgumentException("unknown activation: '" + name + "'");
         }
     }
@@ -145,17 +153,17 @@ public final class Activation {
      */
     boolean usesMath() {
         return kind == Kind.SIGMOID || kind == Kind.TANH || kind == Kind.ELU || kind == Kind.SILU
-                || kind == Kind.GELU_TANH || kind == Kind.SOFTPLUS;
+                || kind == Kind.GELU_TANH || kind == Kind.SOFTPLUS || kind == Kind.GELU;
     }
 
     /**
-     * True if the derivative needs the pre-activation {@code Z} rather than the activation {@code A} (SiLU,
-     * GELU, which are not monotonic; softplus, whose derivative from {@code A}, {@code 1 − e^−a}, loses all its
+     * True if the derivative needs the pre-activation {@code Z} rather than the activation {@code A} (SiLU and
+     * both GELUs, which are not monotonic; softplus, whose derivative from {@code A}, {@code 1 − e^−a}, loses all its
      * digits where {@code z} is very negative): {@link Kernels#activationBackward} then takes {@code Z} in place
      * of {@code A}.
      */
     public boolean needsPreactivation() {
-        return kind == Kind.SILU || kind == Kind.GELU_TANH || kind == Kind.SOFTPLUS;
+        return kind == Kind.SILU || kind == Kind.GELU_TANH || kind == Kind.SOFTPLUS || kind == Kind.GELU;
     }
 
     /** True for softmax, the only activation that mixes the elements of a row. */

@@ -113,6 +113,11 @@ final class ScalarKernels extends Kernels {
                         a[ar + j] = (float) (Math.max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))));
                     }
                     break;
+                case GELU:
+                    for (int j = 0; j < n; j++) {
+                        a[ar + j] = (float) ReferenceMath.gelu(z[zr + j]);
+                    }
+                    break;
                 case SOFTMAX:
                     softmaxRow(n, z, zr, a, ar);
                     break;
@@ -195,6 +200,11 @@ final class ScalarKernels extends Kernels {
                 case SOFTPLUS: // a holds Z; σ' = sigmoid(z)
                     for (int j = 0; j < n; j++) {
                         delta[dr + j] = (float) (delta[dr + j] / (1.0 + Math.exp(-(double) a[ar + j])));
+                    }
+                    break;
+                case GELU: // a holds Z
+                    for (int j = 0; j < n; j++) {
+                        delta[dr + j] = (float) (delta[dr + j] * ReferenceMath.geluGrad(a[ar + j]));
                     }
                     break;
                 case SOFTMAX: {

@@ -141,6 +141,9 @@ final class SimdKernels extends Kernels {
                 case SOFTPLUS:
                     VectorMath.map(VectorMath.SOFTPLUS, z, zr, 0f, a, ar, n);
                     break;
+                case GELU:
+                    VectorMath.map(VectorMath.GELU_ERF, z, zr, 0f, a, ar, n);
+                    break;
                 case SOFTMAX:
                     softmaxRow(n, z, zr, a, ar);
                     break;
@@ -265,6 +268,9 @@ final class SimdKernels extends Kernels {
                     break;
                 case SOFTPLUS: // a holds Z
                     VectorMath.map(VectorMath.SOFTPLUS_GRAD, a, ar, 0f, delta, dr, n);
+                    break;
+                case GELU: // a holds Z
+                    VectorMath.map(VectorMath.GELU_ERF_GRAD, a, ar, 0f, delta, dr, n);
                     break;
                 case ELU: {
                     float alpha = act.slope();

@@ -356,7 +356,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             int n5 = 5 * lanes + 3;
             Activation[] acts = {Activation.IDENTITY, Activation.RELU, Activation.leakyRelu(0.1f), Activation.SIGMOID,
                 Activation.TANH, Activation.SOFTMAX, Activation.ELU, Activation.SILU, Activation.GELU_TANH,
-                Activation.SOFTPLUS};
+                Activation.SOFTPLUS, Activation.GELU};
             loads[2] = new Load(acts.length + 1, (long) (3 * n * 60) / lanes, k -> {
                 for (Activation act : acts) {
                     k.activationForward(act, 3, n, in, 0, ld, out, 0, ld);

@@ -537,6 +537,11 @@ final class TwinKernels extends Kernels {
                         a[ar + j] = VectorMath.softplus(z[zr + j]);
                     }
                     break;
+                case GELU:
+                    for (int j = 0; j < n; j++) {
+                        a[ar + j] = VectorMath.geluErf(z[zr + j]);
+                    }
+                    break;
                 case SOFTMAX:
                     softmaxRow(n, z, zr, a, ar);
                     break;
@@ -632,6 +637,11 @@ final class TwinKernels extends Kernels {
                 case SOFTPLUS: // a holds Z
                     for (int j = 0; j < n; j++) {
                         delta[dr + j] = delta[dr + j] * VectorMath.sigmoid(a[ar + j]);
+                    }
+                    break;
+                case GELU: // a holds Z
+                    for (int j = 0; j < n; j++) {
+                        delta[dr + j] = delta[dr + j] * VectorMath.geluErfGrad(a[ar + j]);
                     }
                     break;
                 case SOFTMAX:

@@ -61,7 +61,7 @@ class GradientCheckTest {
         List<DynamicTest> tests = new ArrayList<>();
         Activation[] hidden = {Activation.IDENTITY, Activation.RELU, Activation.LEAKY_RELU, Activation.leakyRelu(0.2f),
             Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX, Activation.ELU, Activation.elu(0.5f),
-            Activation.SILU, Activation.GELU_TANH, Activation.SOFTPLUS};
+            Activation.SILU, Activation.GELU_TANH, Activation.SOFTPLUS, Activation.GELU};
         int rows = 5;
         for (Kernels k : kernelsUnderTest()) {
             for (Activation h : hidden) {

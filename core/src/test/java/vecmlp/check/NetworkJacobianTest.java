@@ -57,6 +57,7 @@ class NetworkJacobianTest {
             // σ' from Z: a SiLU hidden layer, a GELU output (its Z kept for the Jacobian's backward pass)
             check(k, Activation.SILU, Activation.GELU_TANH, Loss.MSE, 3);
             check(k, Activation.SOFTPLUS, Activation.SOFTPLUS, Loss.MSE, 2);
+            check(k, Activation.GELU, Activation.GELU, Loss.MSE, 2);
             check(k, Activation.GELU_TANH, Activation.SILU, Loss.HUBER, 2);
         }
     }

@@ -219,9 +219,10 @@ class ModelFileTest {
         rejects(edited(mlp, m -> m.put("vecmlp.activations", "elu(0),elu(1.0),softmax"), t -> { }),
                 "vecmlp.activations", "elu(0)");
         Mlp smooth = Mlp.builder().input(6).dense(16, Activation.SILU).dense(8, Activation.GELU_TANH)
-                .dense(5, Activation.SOFTPLUS).dense(3, Activation.SOFTMAX).seed(9).build();
+                .dense(5, Activation.SOFTPLUS).dense(4, Activation.GELU).dense(3, Activation.SOFTMAX).seed(9).build();
         ModelFile.save(smooth, file);
-        assertEquals("silu,gelu_tanh,softplus,softmax", SafeTensors.read(file).metadata().get("vecmlp.activations"));
+        assertEquals("silu,gelu_tanh,softplus,gelu,softmax",
+                SafeTensors.read(file).metadata().get("vecmlp.activations"));
         assertPredictAlike(smooth, ModelFile.load(file), 10);
     }
 

@@ -23,7 +23,7 @@ class GemmEpilogueTest {
     static final Activation[] ACTIVATIONS = {
         Activation.IDENTITY, Activation.RELU, Activation.LEAKY_RELU, Activation.leakyRelu(0.2f),
         Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX, Activation.ELU, Activation.SILU,
-        Activation.GELU_TANH, Activation.SOFTPLUS,
+        Activation.GELU_TANH, Activation.SOFTPLUS, Activation.GELU,
     };
 
     static Stream<Arguments> cases() {

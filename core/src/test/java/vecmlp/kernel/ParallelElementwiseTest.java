@@ -113,7 +113,8 @@ class ParallelElementwiseTest {
             }
         }
         Activation[] acts = {Activation.RELU, Activation.leakyRelu(0.1f), Activation.SIGMOID, Activation.TANH,
-            Activation.SOFTMAX, Activation.elu(0.7f), Activation.SILU, Activation.GELU_TANH, Activation.SOFTPLUS};
+            Activation.SOFTMAX, Activation.elu(0.7f), Activation.SILU, Activation.GELU_TANH, Activation.SOFTPLUS,
+            Activation.GELU};
         for (Activation act : acts) {
             float[] one = delta0.clone();
             Kernels.simd().withThreads(1).activationBackward(act, m, n, a, OFF, lda, one, OFF, ldd);
@@ -153,6 +154,13 @@ class ParallelElementwiseTest {
                             double t = Math.tanh(c * (s + 0.044715 * s * s * s));
                             ref = d * (0.5 * (1 + t) + 0.5 * s * (1 - t * t) * c * (1 + 3 * 0.044715 * s * s));
                             bound = 30 * u * Math.abs(d);
+                            break;
+                        }
+                        case GELU: { // a holds Z, |z| ≤ 1 here: Φ + z·φ within (10 + 4z²)u ≤ 14u of the terms' sum
+                            ref = d * ReferenceMath.geluGrad(s);
+                            double terms = ReferenceMath.normalCdf(s) + Math.abs(s) * Math.exp(-s * s / 2)
+                                    / Math.sqrt(2 * Math.PI);
+                            bound = Math.abs(d) * 14 * u * terms + 2 * u * Math.abs(ref);
                             break;
                         }
                         case SOFTPLUS: // a holds Z; sigmoid within 5u, the product u

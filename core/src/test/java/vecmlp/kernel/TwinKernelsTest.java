@@ -57,7 +57,7 @@ class TwinKernelsTest {
 
     private static final Activation[] ACTIVATIONS = {Activation.IDENTITY, Activation.RELU, Activation.leakyRelu(0.1f),
         Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX, Activation.elu(0.7f), Activation.SILU,
-        Activation.GELU_TANH, Activation.SOFTPLUS};
+        Activation.GELU_TANH, Activation.SOFTPLUS, Activation.GELU};
 
     @ParameterizedTest(name = "{0}{1} m={2} n={3} k={4}")
     @MethodSource("gemmCases")

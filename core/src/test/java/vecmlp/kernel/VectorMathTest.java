@@ -1,6 +1,7 @@
 package vecmlp.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Random;
@@ -76,6 +77,7 @@ class VectorMathTest {
         sameBitsAsScalar("tanh", VectorMath.TANH, VectorMath::tanh);
         sameBitsAsScalar("sigmoid", VectorMath.SIGMOID, VectorMath::sigmoid);
         sameBitsAsScalar("softplus", VectorMath.SOFTPLUS, VectorMath::softplus);
+        sameBitsAsScalar("gelu", VectorMath.GELU_ERF, VectorMath::geluErf);
     }
 
     private static void accurate(String name, ScalarOp op, DoubleUnaryOperator ref, double maxUlps) {
@@ -99,6 +101,16 @@ class VectorMathTest {
         accurate("tanh", VectorMath::tanh, Math::tanh, 1.5);
         accurate("sigmoid", VectorMath::sigmoid, z -> 1 / (1 + Math.exp(-z)), 2.5);
         accurate("softplus", VectorMath::softplus, z -> Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))), 4);
+        // Φ(x) for |x| ≤ 12 (where it is a normal float): within (10 + 4x²)u, u half an ulp of 1
+        float[] x = inputs(400_000);
+        for (float v : x) {
+            if (Float.isFinite(v) && Math.abs(v) <= 12f) {
+                double r = ReferenceMath.normalCdf(v);
+                double err = Math.abs(VectorMath.normalCdf(v) - r);
+                assertTrue(err <= (10 + 4.0 * v * v) * 0x1p-24 * r, "Φ(" + v + ") = " + VectorMath.normalCdf(v)
+                        + ", float64 " + r);
+            }
+        }
     }
 
     @Test
@@ -125,6 +137,12 @@ class VectorMathTest {
         assertEquals(0f, VectorMath.softplus(Float.NEGATIVE_INFINITY));
         assertEquals(0f, VectorMath.softplus(-200f), Float.MIN_NORMAL);
         assertEquals(Float.NaN, VectorMath.softplus(Float.NaN));
+        assertEquals(0f, VectorMath.geluErf(0f));
+        assertEquals(Float.POSITIVE_INFINITY, VectorMath.geluErf(Float.POSITIVE_INFINITY));
+        assertEquals(0f, VectorMath.geluErf(-200f), 0f, "-0 or 0: Φ underflows");
+        assertEquals(Float.NaN, VectorMath.geluErf(Float.NaN));
+        assertEquals(1f, VectorMath.geluErfGrad(50f));
+        assertEquals(0.5f, VectorMath.geluErfGrad(0f));
     }
 
     /**

@@ -114,7 +114,7 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
 
     /**
      * Param: activations of the hidden layers, by the names {@code Activation.of} takes (relu, leaky_relu, tanh,
-     * sigmoid, identity, elu, silu, gelu_tanh, softplus).
+     * sigmoid, identity, elu, silu, gelu, gelu_tanh, softplus).
      */
     public StringArrayParam activations() {
         return activations;
