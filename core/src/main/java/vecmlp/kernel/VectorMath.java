@@ -191,7 +191,7 @@ final class VectorMath {
                 FloatVector cdf = one.sub(h).blend(h, v.compare(VectorOperators.LT, 0f));
                 if (f == GELU_ERF) {
                     out = v.mul(cdf);
-                } else { // φ(x)·√(2π) = e^(−z²): a second exp, as exp(float)
+                } else { // φ(x)·√(2π) = e^(−z²): a second exp, as exp(float), written out (see the method comment)
                     FloatVector a2 = zv.mul(zv).neg();
                     FloatVector c2 = a2.min(EXP_MAX).max(EXP_MIN);
                     FloatVector t2v = c2.fma(LOG2E, MAGIC);
