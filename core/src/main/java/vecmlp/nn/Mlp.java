@@ -543,8 +543,9 @@ public final class Mlp {
     // ------------------------------------------------------------------ loss and gradients
 
     /**
-     * Forward and backward pass for {@code rows} labelled inputs: returns the mean loss and overwrites
-     * {@code grad} (layout of {@link #parameters()}) with {@code ∂L/∂θ}. The model is not changed.
+     * Forward and backward pass for {@code rows} labelled inputs: returns the mean loss (the weighted mean after
+     * {@link Workspace#setRowWeights}) and overwrites {@code grad} (layout of {@link #parameters()}) with
+     * {@code ∂L/∂θ}. The model is not changed.
      * Allocates nothing; {@link Workspace#lastCorrect()} then counts the correct predictions.
      *
      * @param labels {@code rows} class indices from {@code lOff}, each in {@code [0, numClasses())}
