@@ -103,9 +103,30 @@ public final class InputPacker {
      */
     public static JavaRDD<PackedPartition> pack(Dataset<Row> data, String featuresCol, String labelCol,
                                                 int numFeatures, int numClasses) {
+        return pack(data, featuresCol, labelCol, null, numFeatures, numClasses);
+    }
+
+    /**
+     * As {@link #pack(Dataset, String, String, int, int)}, with a weight per row from {@code weightCol} (numeric,
+     * finite, {@code >= 0}; none if null or empty).
+     */
+    public static JavaRDD<PackedPartition> pack(Dataset<Row> data, String featuresCol, String labelCol,
+                                                String weightCol, int numFeatures, int numClasses) {
         checkArguments(data, featuresCol, numFeatures, "numClasses", numClasses, 2);
         checkLabelColumn(data.schema(), labelCol);
-        return pack(data, featuresCol, labelCol, numFeatures, numClasses, 0);
+        checkWeightColumn(data.schema(), weightCol);
+        return pack(data, featuresCol, labelCol, weightCol, numFeatures, numClasses, 0);
+    }
+
+    /** Checks that {@code weightCol}, unless null or empty, exists and is numeric. */
+    public static void checkWeightColumn(StructType schema, String weightCol) {
+        if (weightCol == null || weightCol.isEmpty()) {
+            return;
+        }
+        DataType t = field(schema, weightCol, "weight").dataType();
+        if (!(t instanceof NumericType)) {
+            throw new InvalidInputException("weight column '" + weightCol + "' must be numeric: " + t.simpleString());
+        }
     }
 
     /**
@@ -116,9 +137,16 @@ public final class InputPacker {
      */
     public static JavaRDD<PackedPartition> packTargets(Dataset<Row> data, String featuresCol, String labelCol,
                                                        int numFeatures, int numTargets) {
+        return packTargets(data, featuresCol, labelCol, null, numFeatures, numTargets);
+    }
+
+    /** As {@link #packTargets(Dataset, String, String, int, int)}, with a weight per row from {@code weightCol}. */
+    public static JavaRDD<PackedPartition> packTargets(Dataset<Row> data, String featuresCol, String labelCol,
+                                                       String weightCol, int numFeatures, int numTargets) {
         checkArguments(data, featuresCol, numFeatures, "numTargets", numTargets, 1);
         checkTargetColumn(data.schema(), labelCol, numTargets);
-        return pack(data, featuresCol, labelCol, numFeatures, 0, numTargets);
+        checkWeightColumn(data.schema(), weightCol);
+        return pack(data, featuresCol, labelCol, weightCol, numFeatures, 0, numTargets);
     }
 
     private static void checkArguments(Dataset<Row> data, String featuresCol, int numFeatures, String outputsName,
@@ -134,10 +162,14 @@ public final class InputPacker {
     }
 
     private static JavaRDD<PackedPartition> pack(Dataset<Row> data, String featuresCol, String labelCol,
-                                                 int numFeatures, int numClasses, int numTargets) {
-        JavaRDD<Row> rows = data.select(featuresCol, labelCol).toJavaRDD();
+                                                 String weightCol, int numFeatures, int numClasses, int numTargets) {
+        boolean weighted = weightCol != null && !weightCol.isEmpty();
+        JavaRDD<Row> rows = (weighted ? data.select(featuresCol, labelCol, weightCol)
+                : data.select(featuresCol, labelCol)).toJavaRDD();
+        String wc = weighted ? weightCol : null;
         return rows.mapPartitionsWithIndex((p, it) -> Collections.singletonList(
-                packPartition(p, it, featuresCol, labelCol, numFeatures, numClasses, numTargets)).iterator(), true);
+                packPartition(p, it, featuresCol, labelCol, wc, numFeatures, numClasses, numTargets)).iterator(),
+                true);
     }
 
     /** Features only (for inference): each row must have {@code numFeatures} finite features. */
@@ -152,10 +184,17 @@ public final class InputPacker {
     /** Packs one partition: class labels when {@code numTargets == 0}, else {@code numTargets} real targets. */
     static PackedPartition packPartition(int partition, Iterator<Row> it, String featuresCol, String labelCol,
                                          int numFeatures, int numClasses, int numTargets) {
+        return packPartition(partition, it, featuresCol, labelCol, null, numFeatures, numClasses, numTargets);
+    }
+
+    /** As above, with each row's weight from its third field when {@code weightCol} is not null. */
+    static PackedPartition packPartition(int partition, Iterator<Row> it, String featuresCol, String labelCol,
+                                         String weightCol, int numFeatures, int numClasses, int numTargets) {
         int cap = 64;
         float[] x = new float[numFeatures * cap];
         int[] y = numTargets == 0 ? new int[cap] : null;
         float[] t = numTargets == 0 ? null : new float[numTargets * cap];
+        float[] w = weightCol == null ? null : new float[cap];
         int n = 0;
         while (it.hasNext()) {
             Row row = it.next();
@@ -167,6 +206,9 @@ public final class InputPacker {
                 } else {
                     t = Arrays.copyOf(t, Math.multiplyExact(cap, numTargets));
                 }
+                if (w != null) {
+                    w = Arrays.copyOf(w, cap);
+                }
             }
             readFeatures(row, 0, featuresCol, partition, n, numFeatures, x, n * numFeatures);
             if (y != null) {
@@ -174,11 +216,14 @@ public final class InputPacker {
             } else {
                 readTargets(row, 1, labelCol, partition, n, numTargets, t, n * numTargets);
             }
+            if (w != null) {
+                w[n] = readWeight(row, 2, weightCol, partition, n);
+            }
             n++;
         }
         return new PackedPartition(partition, n, numFeatures, Arrays.copyOf(x, n * numFeatures),
                 y == null ? null : Arrays.copyOf(y, n), t == null ? null : Arrays.copyOf(t, n * numTargets),
-                numTargets);
+                numTargets, w == null ? null : Arrays.copyOf(w, n));
     }
 
     private static String where(String role, String col, int partition, int index) {
@@ -254,6 +299,20 @@ public final class InputPacker {
         if (!Float.isFinite(f)) {
             throw new InvalidInputException(where(role, col, partition, index) + ", element " + k
                     + ": must be finite" + (Double.isFinite(v) ? " as a float" : "") + ": " + v);
+        }
+        return f;
+    }
+
+    /** A row's weight: a finite number {@code >= 0}. */
+    static float readWeight(Row row, int i, String col, int partition, int index) {
+        Object v = row.get(i);
+        if (v == null) {
+            throw new InvalidInputException(where("weight", col, partition, index) + ": null");
+        }
+        double d = ((Number) v).doubleValue();
+        float f = (float) d;
+        if (!(f >= 0f) || f == Float.POSITIVE_INFINITY) {
+            throw new InvalidInputException(where("weight", col, partition, index) + ": must be finite and >= 0: " + v);
         }
         return f;
     }

@@ -5,7 +5,8 @@ import java.io.Serializable;
 /**
  * The rows of one Spark partition packed once into flat buffers: {@code features} is {@code rows × cols}
  * row-major; either {@code labels} holds {@code rows} class indices (classification) or {@code targets} holds
- * {@code rows × targetCols} real targets (regression), the other being null. Built by {@link InputPacker}, cached
+ * {@code rows × targetCols} real targets (regression), the other being null; {@code weights} holds a weight per
+ * row, or is null (every row weighs 1). Built by {@link InputPacker}, cached
  * by Spark across epochs and never changed afterwards (mini-batches are gathered from it into per-thread
  * buffers).
  */
@@ -20,9 +21,10 @@ public final class PackedPartition implements Serializable {
     final int[] labels;
     final float[] targets;
     final int targetCols;
+    final float[] weights;
 
     PackedPartition(int partition, int rows, int cols, float[] features, int[] labels, float[] targets,
-                    int targetCols) {
+                    int targetCols, float[] weights) {
         this.partition = partition;
         this.rows = rows;
         this.cols = cols;
@@ -30,6 +32,7 @@ public final class PackedPartition implements Serializable {
         this.labels = labels;
         this.targets = targets;
         this.targetCols = targetCols;
+        this.weights = weights;
     }
 
     /** The Spark partition index these rows came from. */

@@ -110,10 +110,21 @@ public final class SparkTrainer {
      * @throws ArithmeticException if the gradient became NaN or infinite (naming epoch and step)
      */
     public TrainingResult fit(Dataset<Row> data, String featuresCol, String labelCol) {
+        return fit(data, featuresCol, labelCol, null);
+    }
+
+    /**
+     * As {@link #fit(Dataset, String, String)}, with a weight per row from {@code weightCol} (numeric, finite,
+     * {@code >= 0}; none if null or empty): each step's loss is the weighted mean over the step's rows, as core's
+     * {@code Trainer} on a {@code Dataset.withWeights} (one partition gives its bits). Synchronous: partition p's
+     * gradient (the weighted mean of its rows) counts {@code W_p / W}, its weight over the step's; averaging:
+     * each partition's local steps are weighted, and the models are averaged by rows as without weights.
+     */
+    public TrainingResult fit(Dataset<Row> data, String featuresCol, String labelCol, String weightCol) {
         Objects.requireNonNull(data, "data");
         JavaRDD<PackedPartition> packed = (classes()
-                ? InputPacker.pack(data, featuresCol, labelCol, spec.inputSize(), spec.outputSize())
-                : InputPacker.packTargets(data, featuresCol, labelCol, spec.inputSize(), spec.outputSize()))
+                ? InputPacker.pack(data, featuresCol, labelCol, weightCol, spec.inputSize(), spec.outputSize())
+                : InputPacker.packTargets(data, featuresCol, labelCol, weightCol, spec.inputSize(), spec.outputSize()))
                 .persist(StorageLevel.MEMORY_ONLY());
         try {
             List<int[]> sizes;
@@ -185,6 +196,7 @@ public final class SparkTrainer {
         float[] sum = new float[params.length];
         for (int epoch = startEpoch; epoch < epochs; epoch++) {
             double lossSum = 0;
+            double weightSeen = 0;
             long correct = 0;
             long seen = 0;
             int steps = plan.stepsPerEpoch;
@@ -215,11 +227,12 @@ public final class SparkTrainer {
                 }
                 for (RoundResult r : results) {
                     lossSum += r.lossSum;
+                    weightSeen += r.weight;
                     correct += r.correct;
                     seen += r.rows;
                 }
             }
-            losses.add(lossSum / seen);
+            losses.add(lossSum / weightSeen);
             accuracies.add(classes() ? (double) correct / seen : Double.NaN);
             if (checkpointFile != null && checkpointEvery > 0 && ((epoch + 1) % checkpointEvery == 0
                     || epoch + 1 == epochs)) {
@@ -309,11 +322,15 @@ public final class SparkTrainer {
         w.load(ds.params, ds.running);
         float loss = w.gradient(rows, plan.seed, plan.globalStep(epoch, step), smoothing);
         float[] g = w.grad.clone();
-        if (rows != globalRows) {
-            // Σ_p (b_p/B)·mean_p = the mean over the global batch of B rows.
+        double weight = w.ws.lastWeight();
+        if (rows != globalRows && data.weights == null) {
+            // Σ_p (b_p/B)·mean_p = the mean over the global batch of B rows. (Weighted: the driver scales by
+            // W_p/W, which it alone knows.)
             Worker.KERNELS.scale(g.length, (float) rows / globalRows, g, 0);
         }
-        RoundResult r = new RoundResult(data.partition, rows, (double) loss * rows, w.ws.lastCorrect(), g, null);
+        RoundResult r = new RoundResult(data.partition, rows, loss * weight, w.ws.lastCorrect(), g, null);
+        r.weight = weight;
+        r.weighted = data.weights != null;
         r.running = w.running();
         return r;
     }
@@ -331,6 +348,7 @@ public final class SparkTrainer {
         float[] params = w.mlp.parameters();
         int[] order = w.order(plan, data, epoch);
         int total = 0;
+        double weight = 0;
         double lossSum = 0;
         long correct = 0;
         for (int s = step; s < step + k; s++) {
@@ -342,10 +360,12 @@ public final class SparkTrainer {
             float loss = w.gradient(rows, plan.seed, plan.globalStep(epoch, s), smoothing);
             opt.step(params, w.grad);
             total += rows;
-            lossSum += (double) loss * rows;
+            lossSum += loss * w.ws.lastWeight(); // rows if unweighted
+            weight += w.ws.lastWeight();
             correct += w.ws.lastCorrect();
         }
         RoundResult r = new RoundResult(p, total, lossSum, correct, params.clone(), copy(opt.stateBuffers()));
+        r.weight = weight;
         r.running = w.running();
         return r;
     }
@@ -387,18 +407,36 @@ public final class SparkTrainer {
         }
     }
 
-    /** {@code sum = Σ_p g_p} in partition order (the first copied, so one partition gives its bits unchanged). */
+    /**
+     * {@code sum = Σ_p g_p} in partition order (the first copied, so one partition gives its bits unchanged); with
+     * row weights, {@code Σ_p (W_p/W)·g_p} ({@code W_p} the weight of p's rows in the step, {@code W} the step's),
+     * the one contributing partition's gradient copied unscaled.
+     */
     private static void combineGradients(List<RoundResult> results, float[] sum) {
+        double total = 0;
+        int contributing = 0;
+        boolean weighted = false;
+        for (RoundResult r : results) {
+            if (r.values != null) {
+                total += r.weight;
+                contributing++;
+                weighted |= r.weighted;
+            }
+        }
         boolean first = true;
         for (RoundResult r : results) {
             if (r.values == null) {
                 continue;
             }
+            float share = !weighted || contributing == 1 ? 1f : total == 0 ? 0f : (float) (r.weight / total);
             if (first) {
                 System.arraycopy(r.values, 0, sum, 0, sum.length);
+                if (share != 1f) {
+                    Kernels.get().scale(sum.length, share, sum, 0);
+                }
                 first = false;
             } else {
-                Kernels.get().axpy(sum.length, 1f, r.values, 0, sum, 0);
+                Kernels.get().axpy(sum.length, share, r.values, 0, sum, 0);
             }
         }
     }
@@ -463,6 +501,10 @@ public final class SparkTrainer {
         final long correct;
         final float[] values;
         final float[][] state;
+        /** The weight of this partition's rows in the round (its rows if unweighted). */
+        double weight;
+        /** Whether the rows carried weights (synchronous: the driver then scales the gradients by weight). */
+        boolean weighted;
         /** Batch normalization's running statistics after this partition's steps (null without, or no rows). */
         float[] running;
         /** Executor time of this partition's work in the round (gather, gradients, local steps), ns. */

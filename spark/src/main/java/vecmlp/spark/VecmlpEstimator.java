@@ -33,7 +33,8 @@ import vecmlp.optim.Optimizer;
  * adam, adamw}, default adam), {@code learningRate} (1e-3), {@code momentum} (0.9, momentum rules),
  * {@code weightDecay} (0), {@code clipNorm} (0: off), {@code batchSize} (128, global), {@code epochs} (10),
  * {@code localSteps} (1: synchronous; K &gt; 1: average every K local steps), {@code seed} (0),
- * {@code featuresCol} ("features"), {@code labelCol} ("label"), {@code predictionCol} ("prediction").
+ * {@code featuresCol} ("features"), {@code labelCol} ("label"), {@code weightCol} ("": none; a numeric column of
+ * row weights, finite and {@code >= 0}, weighting each step's loss), {@code predictionCol} ("prediction").
  * Not thread-safe while params are being set (as every Spark ML stage).
  *
  * @param <E> the concrete estimator (setters return it)
@@ -62,6 +63,7 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
     private final LongParam seed;
     private final Param<String> featuresCol;
     private final Param<String> labelCol;
+    private final Param<String> weightCol;
     private final Param<String> predictionCol;
 
     /** An estimator with the given uid and the defaults listed in the class comment. */
@@ -83,6 +85,7 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
         seed = new LongParam(this, "seed", "seed of the initial weights and the batch order");
         featuresCol = new Param<>(this, "featuresCol", "features column name");
         labelCol = new Param<>(this, "labelCol", "label column name");
+        weightCol = new Param<>(this, "weightCol", "row weight column name (empty: every row weighs 1)");
         predictionCol = new Param<>(this, "predictionCol", "prediction column name");
         setDefault(activations, new String[0]);
         setDefault(dropout, 0.0);
@@ -99,6 +102,7 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
         setDefault(seed, 0L);
         setDefault(featuresCol, "features");
         setDefault(labelCol, "label");
+        setDefault(weightCol, "");
         setDefault(predictionCol, "prediction");
     }
 
@@ -191,6 +195,11 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
     /** Param: label column. */
     public Param<String> labelCol() {
         return labelCol;
+    }
+
+    /** Param: column of row weights (empty: none). */
+    public Param<String> weightCol() {
+        return weightCol;
     }
 
     /** Param: output column of the prediction. */
@@ -298,6 +307,12 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
     /** Sets {@code labelCol}. */
     public E setLabelCol(String value) {
         set(labelCol, value);
+        return self();
+    }
+
+    /** Sets {@code weightCol} (empty: none). */
+    public E setWeightCol(String value) {
+        set(weightCol, value);
         return self();
     }
 
@@ -436,7 +451,7 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
         SparkTrainer trainer = trainer();
         @SuppressWarnings("unchecked")
         Dataset<Row> rows = (Dataset<Row>) dataset.toDF();
-        TrainingResult result = trainer.fit(rows, $(featuresCol), $(labelCol));
+        TrainingResult result = trainer.fit(rows, $(featuresCol), $(labelCol), $(weightCol));
         M model = newModel(uid, networkSpec(), result.model().parameters().clone());
         copyValues(model, ParamMap.empty());
         return model.setParent(this);
@@ -447,6 +462,7 @@ public abstract class VecmlpEstimator<E extends VecmlpEstimator<E, M>, M extends
         InputPacker.checkFeaturesColumn(schema, $(featuresCol));
         NetworkSpec spec = networkSpec();
         checkLabelColumn(schema, $(labelCol), spec.outputSize());
+        InputPacker.checkWeightColumn(schema, $(weightCol));
         return modelSchema(schema, spec.outputSize());
     }
 

@@ -30,6 +30,10 @@ final class Worker {
     private float[] smoothed;
     /** The gathered rows' ids in the data set (dropout's keys). */
     final int[] ids;
+    /** The gathered rows' weights (used when the partition has weights). */
+    final float[] weights;
+    /** Whether the gathered rows carry weights. */
+    private boolean weighted;
     private int[] order = new int[0];
     private int orderPartition = -1;
     private int orderEpoch = -1;
@@ -42,6 +46,7 @@ final class Worker {
         this.x = new float[maxBatch * spec.inputSize()];
         this.y = new int[maxBatch];
         this.ids = new int[maxBatch];
+        this.weights = new float[maxBatch];
         this.t = spec.loss() == vecmlp.nn.Loss.CROSS_ENTROPY ? null : new float[maxBatch * spec.outputSize()];
     }
 
@@ -92,21 +97,29 @@ final class Worker {
             int i = order[from + r];
             ids[r] = rowOffset + i;
             System.arraycopy(data.features, i * cols, x, r * cols, cols);
+            if (data.weights != null) {
+                weights[r] = data.weights[i];
+            }
             if (data.labels != null) {
                 y[r] = data.labels[i];
             } else {
                 System.arraycopy(data.targets, i * tc, t, r * tc, tc);
             }
         }
+        weighted = data.weights != null;
     }
 
     /**
      * The mean loss of the gathered {@code rows} and its gradient into {@link #grad}, a training pass whose
      * dropout masks are keyed by {@code seed}, {@code step} and the rows' {@link #ids}; class labels become the
-     * target rows {@code (1 − ε)·onehot + ε/K} when {@code smoothing = ε > 0} (as core's {@code Trainer}).
+     * target rows {@code (1 − ε)·onehot + ε/K} when {@code smoothing = ε > 0} (as core's {@code Trainer}); the
+     * weighted mean over the rows' weights when the partition has them ({@code ws.lastWeight()} is their sum).
      */
     float gradient(int rows, long seed, long step, float smoothing) {
         ws.setTrainingPass(seed, step, ids, 0);
+        if (weighted) {
+            ws.setRowWeights(weights, 0);
+        }
         if (smoothing > 0f && t == null) {
             int k = mlp.outputSize();
             if (smoothed == null) {

@@ -117,6 +117,44 @@ class InputPackerTest {
     }
 
     @Test
+    void weightColumnIsPackedAndCheckedByColumnPartitionIndexAndValue() {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            rows.add(RowFactory.create(Vectors.dense(i, i + 0.5, -i), (double) (i % 3), 0.5 * i));
+        }
+        StructType schema = new StructType(new StructField[] {
+                new StructField("features", SQLDataTypes.VectorType(), false, Metadata.empty()),
+                new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
+                new StructField("w", DataTypes.DoubleType, true, Metadata.empty())});
+        Dataset<Row> df = frame(rows, schema);
+        List<PackedPartition> packed = InputPacker.pack(df, "features", "label", "w", 3, 3).collect();
+        int seen = 0;
+        for (PackedPartition p : packed) {
+            for (int r = 0; r < p.rows; r++) {
+                assertEquals(0.5f * (seen + r), p.weights[r]);
+            }
+            seen += p.rows;
+        }
+        assertEquals(6, seen);
+        assertEquals(null, InputPacker.pack(df, "features", "label", "", 3, 3).collect().get(0).weights);
+        assertMentions(assertThrows(InvalidInputException.class,
+                () -> InputPacker.pack(df, "features", "label", "weights", 3, 3)).getMessage(), "'weights'", "not found");
+        Dataset<Row> strings = df.selectExpr("features", "label", "cast(w as string) as w");
+        assertMentions(assertThrows(InvalidInputException.class,
+                () -> InputPacker.pack(strings, "features", "label", "w", 3, 3)).getMessage(), "weight column 'w'",
+                "numeric");
+        rows.set(4, RowFactory.create(Vectors.dense(1, 2, 3), 1.0, -1.0));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> {
+            try {
+                InputPacker.pack(frame(rows, schema), "features", "label", "w", 3, 3).collect();
+            } catch (Exception x) {
+                throw InvalidInputException.unwrap(x);
+            }
+        });
+        assertMentions(e.getMessage(), "weight column 'w'", "index", "must be finite and >= 0: -1.0");
+    }
+
+    @Test
     void badRowsAreNamedByColumnPartitionIndexAndValue() {
         StructType vs = schema(SQLDataTypes.VectorType(), DataTypes.DoubleType);
         List<Row> rows = vectorRows();

@@ -140,6 +140,42 @@ class SparkTrainerTest {
         assertFalse(Arrays.equals(core.parameters(), plain), "label smoothing changed the run");
     }
 
+    /**
+     * Row weights (a weight column): one partition equals core's Trainer on {@code Dataset.withWeights} bit for
+     * bit, synchronous and averaging; on three partitions, weights of 2 everywhere give the bits of weights of 1
+     * (each partition's share W_p/W is the same), and unequal weights change the run.
+     */
+    @Test
+    void rowWeightsOnePartitionEqualsCoreAndSharesFollowTheWeights() {
+        Dataset plain = digitsSplit().train();
+        float[] w = new float[plain.rows()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = 0.5f + i % 4;
+        }
+        Dataset train = plain.withWeights(w);
+        Mlp core = DIGITS_NET.initial(5L, Kernels.get().withThreads(1));
+        Trainer.builder(core, ADAM.create()).batchSize(50).epochs(2).seed(5L).build().fit(train);
+        org.apache.spark.sql.Dataset<Row> one = TestData.weightedFrame(train, 1);
+        for (SparkTrainer.Builder b : new SparkTrainer.Builder[] {
+            SparkTrainer.builder(DIGITS_NET, ADAM).batchSize(50).epochs(2).seed(5L),
+            SparkTrainer.builder(DIGITS_NET, ADAM).batchSize(50).epochs(2).seed(5L).averaging(7)}) {
+            assertArrayEquals(core.parameters(), b.build().fit(one, "features", "label", "weight").model().parameters());
+        }
+        float[] ones = new float[w.length];
+        float[] twos = new float[w.length];
+        Arrays.fill(ones, 1f);
+        Arrays.fill(twos, 2f);
+        SparkTrainer sync = SparkTrainer.builder(DIGITS_NET, ADAM).batchSize(50).epochs(2).seed(5L).build();
+        float[] byOnes = sync.fit(TestData.weightedFrame(plain.withWeights(ones), 3), "features", "label", "weight")
+                .model().parameters();
+        float[] byTwos = sync.fit(TestData.weightedFrame(plain.withWeights(twos), 3), "features", "label", "weight")
+                .model().parameters();
+        assertArrayEquals(byOnes, byTwos);
+        float[] weighted = sync.fit(TestData.weightedFrame(train, 3), "features", "label", "weight").model()
+                .parameters();
+        assertFalse(Arrays.equals(byOnes, weighted), "the weights changed the run");
+    }
+
     @Test
     void sameSeedDataAndPartitioningGiveIdenticalWeights() {
         org.apache.spark.sql.Dataset<Row> three = TestData.frame(digitsSplit().train(), 3);

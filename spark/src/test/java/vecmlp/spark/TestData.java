@@ -90,6 +90,25 @@ final class TestData {
         return frame(rows, schema, partitions);
     }
 
+    /** As {@link #frame(Dataset, int)}, with the data set's row weights in a third column, {@code weight} (double). */
+    static org.apache.spark.sql.Dataset<Row> weightedFrame(Dataset data, int partitions) {
+        List<Row> rows = new ArrayList<>(data.rows());
+        int cols = data.cols();
+        float[] f = data.features();
+        for (int i = 0; i < data.rows(); i++) {
+            double[] v = new double[cols];
+            for (int j = 0; j < cols; j++) {
+                v[j] = f[i * cols + j];
+            }
+            rows.add(RowFactory.create(Vectors.dense(v), (double) data.labels()[i], (double) data.weights()[i]));
+        }
+        StructType schema = new StructType(new StructField[] {
+                new StructField("features", SQLDataTypes.VectorType(), false, Metadata.empty()),
+                new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
+                new StructField("weight", DataTypes.DoubleType, false, Metadata.empty())});
+        return frame(rows, schema, partitions);
+    }
+
     /** {@code rows} as a frame of {@code schema} in the shared session, cut into {@code partitions} partitions. */
     static org.apache.spark.sql.Dataset<Row> frame(List<Row> rows, StructType schema, int partitions) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());

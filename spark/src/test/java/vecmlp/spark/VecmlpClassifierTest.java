@@ -2,6 +2,7 @@ package vecmlp.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,6 +113,27 @@ class VecmlpClassifierTest {
         m = assertThrows(InvalidInputException.class,
                 () -> new VecmlpClassifier().setLayers(64, 5).setEpochs(1).fit(frame)).getMessage();
         assertTrue(m.contains("label column 'label'") && m.contains("[0, 5)"), m);
+        m = assertThrows(InvalidInputException.class,
+                () -> new VecmlpClassifier().setLayers(64, 10).setWeightCol("w").fit(frame)).getMessage();
+        assertTrue(m.contains("'w'") && m.contains("not found"), m);
+    }
+
+    /** {@code weightCol}: the estimator trains on the weights (the same as SparkTrainer with that column). */
+    @Test
+    void weightColumnReachesTheTrainer() {
+        vecmlp.train.Dataset test = SparkTrainerTest.digitsSplit().test();
+        float[] w = new float[test.rows()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = 1 + i % 3;
+        }
+        org.apache.spark.sql.Dataset<Row> frame = TestData.weightedFrame(test.withWeights(w), 2);
+        VecmlpClassifier est = new VecmlpClassifier().setLayers(64, 16, 10).setEpochs(2).setBatchSize(40).setSeed(3L);
+        float[] unweighted = est.fit(frame).network().parameters();
+        float[] weighted = est.setWeightCol("weight").fit(frame).network().parameters();
+        assertEquals("weight", est.getOrDefault(est.weightCol()));
+        float[] direct = est.trainer().fit(frame, "features", "label", "weight").model().parameters();
+        assertArrayEquals(direct, weighted);
+        assertFalse(java.util.Arrays.equals(unweighted, weighted), "the weights changed the run");
     }
 
     @Test
