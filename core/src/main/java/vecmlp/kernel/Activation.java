@@ -158,8 +158,8 @@ public final class Activation {
 
     /**
      * True if the derivative needs the pre-activation {@code Z} rather than the activation {@code A} (SiLU and
-     * both GELUs, which are not monotonic; softplus, whose derivative from {@code A}, {@code 1 − e^−a}, loses all its
-     * digits where {@code z} is very negative): {@link Kernels#activationBackward} then takes {@code Z} in place
+     * both GELUs, which are not monotonic; softplus, whose derivative from {@code A}, {@code 1 − e^−a}, loses all
+     * its digits where {@code z} is very negative): {@link Kernels#activationBackward} then takes {@code Z} in place
      * of {@code A}.
      */
     public boolean needsPreactivation() {

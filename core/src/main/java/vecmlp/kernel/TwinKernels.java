@@ -348,8 +348,8 @@ final class TwinKernels extends Kernels {
      * {@code C = acc + bias}, then ReLU if {@code relu}: computed in {@code acc} (a scratch row, consumed here)
      * against a copy of the bias at offset 0, then copied to C. C2 (JDK 17) vectorizes a loop only when all
      * its float accesses share one alignment, which offsets known only at run time (C's row, the bias's
-     * place) do not; so every loop here reads its arrays from index 0. The same holds for the other
-     * epilogues and elementwise loops of this class.
+     * place) do not; so every loop here reads its arrays from index 0. {@link #addTo}, the column sums and the
+     * dot product's partial sums do the same.
      */
     private static void storePlusBias(float[] acc, int w, float[] c, int co, float[] bias, int bo, boolean relu) {
         float[] b = TwinScratch.local().row(w);
@@ -783,10 +783,11 @@ final class TwinKernels extends Kernels {
 
     /**
      * {@code parts[q] = fma(x_i, y_i, parts[q])} for {@code i ≡ q (mod w)}, in order, over the {@code 4·w}
-     * elements from {@code xOff} and {@code yOff} (four iterations of the SIMD loop's four vectors, {@code w = 4·L}). The four blocks of each factor are first copied to arrays of
-     * their own at offset 0 ({@code dx}, {@code dy}; {@code dy} is not used when {@code same}): C2 (JDK 17)
-     * vectorizes a loop only when all its float accesses share one alignment, which offsets known only at run
-     * time do not; so the loop reads every array from index 0, as the parts are, and C2 vectorizes it.
+     * elements from {@code xOff} and {@code yOff} (four iterations of the SIMD loop over its four vectors,
+     * {@code w = 4·L}). The four blocks of each factor are first copied to arrays of their own at offset 0
+     * ({@code dx}, {@code dy}; {@code dy} is not used when {@code same}): C2 (JDK 17) vectorizes a loop only when
+     * all its float accesses share one alignment, which offsets known only at run time do not; so the loop
+     * reads every array from index 0, as the parts are, and C2 vectorizes it.
      */
     private static void partials4(int w, float[] x, int xOff, float[] y, int yOff, boolean same,
                                   float[][] dx, float[][] dy, float[] parts) {

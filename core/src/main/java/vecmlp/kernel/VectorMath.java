@@ -5,7 +5,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * exp, tanh, the logistic sigmoid, softplus and the normal distribution function Φ (GELU's) in float, built only from operations that IEEE 754 defines exactly
+ * exp, tanh, the logistic sigmoid, softplus and the normal distribution function Φ (GELU's) in float, built only
+ * from operations that IEEE 754 defines exactly
  * (add, multiply, fused multiply-add, divide, compare, bit moves): a vector loop over arrays ({@link #map})
  * and scalar functions that perform the same operations in the same order.
  *
@@ -79,7 +80,7 @@ final class VectorMath {
     /** {@link #map} multiplies {@code y} by GELU's (erf form) derivative at {@code x} (see {@link #geluErfGrad}). */
     static final int GELU_ERF_GRAD = 11;
 
-    /** Numerical Recipes' {@code erfcc}: {@code erfc(z) = t·e^(−z² + P(t))}, {@code t = 1/(1 + z/2)}, P's coefficients. */
+    /** Numerical Recipes' {@code erfcc}, {@code erfc(z) = t·e^(−z² + P(t))}, {@code t = 1/(1 + z/2)}: P's terms. */
     private static final float E0 = -1.26551223f;
     private static final float E1 = 1.00002368f;
     private static final float E2 = 0.37409196f;
@@ -191,7 +192,7 @@ final class VectorMath {
                 FloatVector cdf = one.sub(h).blend(h, v.compare(VectorOperators.LT, 0f));
                 if (f == GELU_ERF) {
                     out = v.mul(cdf);
-                } else { // φ(x)·√(2π) = e^(−z²): a second exp, as exp(float), written out (see the method comment)
+                } else { // φ(x)·√(2π) = e^(−z²): a second exp as exp(float), written out (see above)
                     FloatVector a2 = zv.mul(zv).neg();
                     FloatVector c2 = a2.min(EXP_MAX).max(EXP_MIN);
                     FloatVector t2v = c2.fma(LOG2E, MAGIC);
@@ -360,7 +361,7 @@ final class VectorMath {
         return x * normalCdf(x);
     }
 
-    /** GELU's (erf form) derivative {@code Φ(x) + x·φ(x)}, {@code φ(x) = e^(−x²/2)/√(2π)} (with {@code x²/2} as {@code z²}). */
+    /** GELU's (erf form) derivative {@code Φ(x) + x·φ(x)}, {@code φ(x) = e^(−x²/2)/√(2π)} (x²/2 as z²). */
     static float geluErfGrad(float x) {
         float z = Math.abs(x) * INV_SQRT2;
         return normalCdf(x) + x * (exp(-(z * z)) * INV_SQRT_2PI);

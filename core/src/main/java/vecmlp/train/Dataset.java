@@ -225,7 +225,8 @@ public final class Dataset {
 
     @Override
     public String toString() {
-        return "Dataset[" + rows + " x " + cols + (labels != null ? ", " + numClasses + " classes" : ", targets x " + targetCols)
+        return "Dataset[" + rows + " x " + cols
+                + (labels != null ? ", " + numClasses + " classes" : ", targets x " + targetCols)
                 + (weights != null ? ", weighted" : "") + "]";
     }
 }

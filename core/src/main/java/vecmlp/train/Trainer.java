@@ -338,7 +338,8 @@ public final class Trainer {
         int b = Math.min(batchSize, data.rows());
         Workspace ws = mlp.newWorkspace(b);
         double[] r = evaluate(mlp, data, ws, new float[b * mlp.inputSize()], data.hasLabels() ? new int[b] : null,
-                data.hasLabels() ? null : new float[b * mlp.outputSize()], null, data.hasWeights() ? new float[b] : null);
+                data.hasLabels() ? null : new float[b * mlp.outputSize()], null,
+                data.hasWeights() ? new float[b] : null);
         if (!data.hasLabels() && mlp.loss() != Loss.CROSS_ENTROPY) {
             r[1] = Double.NaN;
         }
