@@ -82,8 +82,12 @@ final class Options {
         hidden = w;
     }
 
+    @Option(names = "--activation", paramLabel = "NAME", description = {"activation of the hidden layers: relu "
+        + "(default), leaky_relu, elu, silu, gelu, gelu_tanh, softplus, tanh, sigmoid"})
+    String activation = "relu";
+
     @Option(names = "--norm", paramLabel = "KIND",
-            description = "normalization of each hidden layer before its ReLU: none | batch | layer (default none)")
+            description = "normalization of each hidden layer before its activation: none | batch | layer (default none)")
     String norm = "none";
 
     @Option(names = "--residual", description = {"residual blocks: the hidden layers after the first, two by two,"
@@ -264,6 +268,8 @@ final class Options {
         }
         normalize = oneOf("--normalize", normalize, "standard", "minmax", "pixels");
         norm = oneOf("--norm", norm, "none", "batch", "layer");
+        activation = oneOf("--activation", activation, "relu", "leaky_relu", "elu", "silu", "gelu", "gelu_tanh",
+                "softplus", "tanh", "sigmoid");
         schedule = oneOf("--schedule", schedule, "constant", "cosine");
         optimizer = oneOf("--optimizer", optimizer, "sgd", "momentum", "adam", "adamw");
         kernels = oneOf("--kernels", kernels, "scalar", "simd", "auto");

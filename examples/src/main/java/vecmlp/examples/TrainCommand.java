@@ -107,7 +107,7 @@ final class TrainCommand {
         for (int i = 0; i < o.hidden.length; i++) {
             int h = o.hidden[i];
             boolean blockEnd = o.residual && i > 0 && i % 2 == 0;
-            b.dense(h, blockEnd ? Activation.IDENTITY : Activation.RELU);
+            b.dense(h, blockEnd ? Activation.IDENTITY : Activation.of(o.activation));
             if (o.norm.equals("batch")) {
                 b.batchNorm();
             } else if (o.norm.equals("layer")) {
@@ -313,6 +313,10 @@ final class TrainCommand {
             s.append(s.length() == 0 ? "" : "-").append(n);
         }
         s.append(" MLP");
+        Activation hidden = mlp.activation(0);
+        if (mlp.layerCount() >= 2 && !hidden.equals(Activation.RELU)) {
+            s.append(", ").append(hidden);
+        }
         if (mlp.normalization(0) != Normalization.NONE) {
             s.append(mlp.normalization(0) == Normalization.BATCH ? ", batch norm" : ", layer norm");
         }

@@ -211,6 +211,10 @@ class MainJobTest {
         assertTrue(r.out.contains(", class weights 1.00,1.00,1.00,1.00,1.00,1.00,1.00,1.00,1.00,3.00, row weights from "
                 + "column w"), r.out);
         assertTrue(testAccuracy(r.out) >= 90.0, r.out);
+        r = main("--activation", "gelu", "--epochs", "5", "--no-save", "--quiet");
+        assertEquals(0, r.status, r.err);
+        assertTrue(r.out.contains("64-128-10 MLP, gelu, "), r.out);
+        assertTrue(testAccuracy(r.out) >= 90.0, r.out);
         r = main("--class-weights", "1,2", "--quiet");
         assertEquals(1, r.status);
         assertEquals("error: --class-weights has 2 weights, the data 10 classes: '1,2'", r.err.strip());
@@ -240,13 +244,16 @@ class MainJobTest {
     void badCommandLinesGiveOneLineAndStatus2() {
         String missing = dir.resolve("missing.csv").toString();
         String[][] lines = {{"--epoch", "3"}, {"--epochs", "-1"}, {"--lr", "abc"}, {"--csv", missing},
-            {"--class-weights", "1,x"}, {"--class-weights", "1,-2"}, {"--weight-column", "w"}};
+            {"--class-weights", "1,x"}, {"--class-weights", "1,-2"}, {"--weight-column", "w"},
+            {"--activation", "swish2"}};
         String[] expect = {"error: Unknown option: '--epoch'; did you mean --epochs?",
             "error: --epochs expects a positive integer: '-1'", "error: Invalid value for option '--lr': 'abc' is not a float",
             "error: --csv: no such file: '" + missing + "'",
             "error: --class-weights expects balanced or numbers >= 0 separated by commas: '1,x'",
             "error: --class-weights expects balanced or numbers >= 0 separated by commas: '1,-2'",
-            "error: --weight-column needs --csv: 'w'"};
+            "error: --weight-column needs --csv: 'w'",
+            "error: --activation expects one of relu, leaky_relu, elu, silu, gelu, gelu_tanh, softplus, tanh, sigmoid: "
+                + "'swish2'"};
         for (int i = 0; i < lines.length; i++) {
             Run r = main(lines[i]);
             assertEquals(2, r.status, r.err);
