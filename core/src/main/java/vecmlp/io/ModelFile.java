@@ -468,8 +468,8 @@ public final class ModelFile {
             }
             throw bad(KEY_ACTIVATIONS, "a leaky_relu slope in [0, 1) for layer " + l, text);
         }
-        throw bad(KEY_ACTIVATIONS, "identity, relu, leaky_relu(<slope>), sigmoid, tanh, softmax, elu(<alpha>), silu or"
-                + " gelu_tanh for layer " + l, text);
+        throw bad(KEY_ACTIVATIONS, "identity, relu, leaky_relu(<slope>), sigmoid, tanh, softmax, elu(<alpha>), silu,"
+                + " gelu, gelu_tanh or softplus for layer " + l, text);
     }
 
     private static float[] parseDropout(String text, int layers) throws ModelFormatException {
