@@ -74,24 +74,15 @@ final class TestData {
      * order, cut into {@code partitions} contiguous partitions.
      */
     static org.apache.spark.sql.Dataset<Row> frame(Dataset data, int partitions) {
-        List<Row> rows = new ArrayList<>(data.rows());
-        int cols = data.cols();
-        float[] f = data.features();
-        for (int i = 0; i < data.rows(); i++) {
-            double[] v = new double[cols];
-            for (int j = 0; j < cols; j++) {
-                v[j] = f[i * cols + j];
-            }
-            rows.add(RowFactory.create(Vectors.dense(v), (double) data.labels()[i]));
-        }
-        StructType schema = new StructType(new StructField[] {
-                new StructField("features", SQLDataTypes.VectorType(), false, Metadata.empty()),
-                new StructField("label", DataTypes.DoubleType, false, Metadata.empty())});
-        return frame(rows, schema, partitions);
+        return frame(data, partitions, false);
     }
 
     /** As {@link #frame(Dataset, int)}, with the data set's row weights in a third column, {@code weight} (double). */
     static org.apache.spark.sql.Dataset<Row> weightedFrame(Dataset data, int partitions) {
+        return frame(data, partitions, true);
+    }
+
+    private static org.apache.spark.sql.Dataset<Row> frame(Dataset data, int partitions, boolean weights) {
         List<Row> rows = new ArrayList<>(data.rows());
         int cols = data.cols();
         float[] f = data.features();
@@ -100,13 +91,14 @@ final class TestData {
             for (int j = 0; j < cols; j++) {
                 v[j] = f[i * cols + j];
             }
-            rows.add(RowFactory.create(Vectors.dense(v), (double) data.labels()[i], (double) data.weights()[i]));
+            rows.add(weights ? RowFactory.create(Vectors.dense(v), (double) data.labels()[i], (double) data.weights()[i])
+                    : RowFactory.create(Vectors.dense(v), (double) data.labels()[i]));
         }
-        StructType schema = new StructType(new StructField[] {
-                new StructField("features", SQLDataTypes.VectorType(), false, Metadata.empty()),
-                new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
-                new StructField("weight", DataTypes.DoubleType, false, Metadata.empty())});
-        return frame(rows, schema, partitions);
+        StructField[] fields = {
+            new StructField("features", SQLDataTypes.VectorType(), false, Metadata.empty()),
+            new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
+            new StructField("weight", DataTypes.DoubleType, false, Metadata.empty())};
+        return frame(rows, new StructType(java.util.Arrays.copyOf(fields, weights ? 3 : 2)), partitions);
     }
 
     /** {@code rows} as a frame of {@code schema} in the shared session, cut into {@code partitions} partitions. */
