@@ -14,6 +14,12 @@ final class Checks {
         }
     }
 
+    static void positive(String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1: " + value);
+        }
+    }
+
     static void finite(String name, float value) {
         if (!Float.isFinite(value)) {
             throw new IllegalArgumentException(name + " must be finite: " + value);

@@ -3,6 +3,7 @@ package vecmlp.kernel;
 import static vecmlp.kernel.Checks.finite;
 import static vecmlp.kernel.Checks.matrix;
 import static vecmlp.kernel.Checks.nonNegative;
+import static vecmlp.kernel.Checks.positive;
 import static vecmlp.kernel.Checks.notNull;
 import static vecmlp.kernel.Checks.vector;
 
@@ -322,9 +323,7 @@ public abstract class Kernels {
      */
     public final void columnMeanAndVariance(int m, int n, float[] z, int zOff, int ldz, float[] mean, int mOff,
                                             float[] var, int vOff) {
-        if (m < 1) {
-            throw new IllegalArgumentException("m must be >= 1: " + m);
-        }
+        positive("m", m);
         nonNegative("n", n);
         matrix("z", z, zOff, ldz, m, n);
         vector("mean", mean, mOff, n);
@@ -372,9 +371,7 @@ public abstract class Kernels {
     public final void normalizeColumnsBackward(int m, int n, float[] xhat, int xOff, int ldx, float[] gamma,
                                                int gOff, float[] rstd, int rOff, float[] g, int gradOff, int ldg,
                                                float[] dGamma, int dgOff, float[] dBeta, int dbOff) {
-        if (m < 1) {
-            throw new IllegalArgumentException("m must be >= 1: " + m);
-        }
+        positive("m", m);
         nonNegative("n", n);
         matrix("xhat", xhat, xOff, ldx, m, n);
         vector("gamma", gamma, gOff, n);
@@ -404,9 +401,7 @@ public abstract class Kernels {
                                 float[] beta, int bOff, float[] xhat, int xOff, int ldx, float[] rstd, int rOff,
                                 float[] y, int yOff, int ldy) {
         nonNegative("m", m);
-        if (n < 1) {
-            throw new IllegalArgumentException("n must be >= 1: " + n);
-        }
+        positive("n", n);
         if (!(eps > 0f) || !Float.isFinite(eps)) {
             throw new IllegalArgumentException("eps must be finite and > 0: " + eps);
         }
@@ -445,9 +440,7 @@ public abstract class Kernels {
                                         float[] rstd, int rOff, float[] g, int gradOff, int ldg, float[] dGamma,
                                         int dgOff, float[] dBeta, int dbOff) {
         nonNegative("m", m);
-        if (n < 1) {
-            throw new IllegalArgumentException("n must be >= 1: " + n);
-        }
+        positive("n", n);
         matrix("xhat", xhat, xOff, ldx, m, n);
         vector("gamma", gamma, gOff, n);
         vector("rstd", rstd, rOff, m);
@@ -549,9 +542,7 @@ public abstract class Kernels {
             throw new IllegalArgumentException("eps must be finite and > 0: " + eps);
         }
         finite("weightDecay", weightDecay);
-        if (t < 1) {
-            throw new IllegalArgumentException("t must be >= 1: " + t);
-        }
+        positive("t", t);
         vector("param", param, pOff, n);
         vector("grad", grad, gOff, n);
         vector("m", m, mOff, n);

@@ -351,14 +351,19 @@ final class ScalarKernels extends Kernels {
                 sum += z[zOff + i * ldz + j];
             }
             float mu = sum / m;
-            float squares = 0f;
-            for (int i = 0; i < m; i++) {
-                float d = z[zOff + i * ldz + j] - mu;
-                squares += d * d;
-            }
             mean[mOff + j] = mu;
-            var[vOff + j] = squares / m;
+            var[vOff + j] = squaredDeviations(m, z, zOff + j, ldz, mu) / m;
         }
+    }
+
+    /** {@code Σ_i (z[off + i·ld] − mu)²} in row order: a column's squared deviations, the SIMD tail's too. */
+    static float squaredDeviations(int m, float[] z, int off, int ld, float mu) {
+        float squares = 0f;
+        for (int i = 0; i < m; i++) {
+            float d = z[off + i * ld] - mu;
+            squares += d * d;
+        }
+        return squares;
     }
 
     @Override

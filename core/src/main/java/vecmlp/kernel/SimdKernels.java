@@ -621,13 +621,8 @@ final class SimdKernels extends Kernels {
         }
         for (int j = bound; j < n; j++) {
             float mu = mean[mOff + j] / rows;
-            float squares = 0f;
-            for (int i = 0; i < m; i++) {
-                float d = z[zOff + i * ldz + j] - mu;
-                squares += d * d;
-            }
             mean[mOff + j] = mu;
-            var[vOff + j] = squares / rows;
+            var[vOff + j] = ScalarKernels.squaredDeviations(m, z, zOff + j, ldz, mu) / rows;
         }
     }
 

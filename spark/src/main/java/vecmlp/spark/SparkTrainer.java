@@ -268,7 +268,6 @@ public final class SparkTrainer {
         FaultInjector faults = this.faults;
         float smoothing = labelSmoothing;
         int maxBatch = plan.maxLocalBatch();
-        int globalRows = plan.rows(step);
         try {
             List<RoundResult> results = packed.mapPartitions(it -> {
                 PackedPartition data = it.next();
@@ -282,7 +281,7 @@ public final class SparkTrainer {
                 long c0 = cpu ? mx.getCurrentThreadCpuTime() : 0;
                 long t0 = System.nanoTime();
                 Worker w = Worker.get(runId, spec, maxBatch);
-                RoundResult r = sync ? syncStep(w, plan, data, epoch, step, globalRows, sent, smoothing)
+                RoundResult r = sync ? syncStep(w, plan, data, epoch, step, sent, smoothing)
                         : localSteps(w, plan, data, epoch, step, k, sent, factory, smoothing);
                 r.computeNanos = System.nanoTime() - t0;
                 r.cpuNanos = cpu ? mx.getCurrentThreadCpuTime() - c0 : 0;
@@ -310,8 +309,8 @@ public final class SparkTrainer {
         return c;
     }
 
-    /** Executor side, synchronous: this partition's share of the step's mean gradient. */
-    static RoundResult syncStep(Worker w, BatchPlan plan, PackedPartition data, int epoch, int step, int globalRows,
+    /** Executor side, synchronous: this partition's mean gradient and its weight (the driver combines them). */
+    static RoundResult syncStep(Worker w, BatchPlan plan, PackedPartition data, int epoch, int step,
                                 DriverState ds, float smoothing) {
         int rows = plan.rows(data.partition, step);
         if (rows == 0) {
@@ -321,16 +320,9 @@ public final class SparkTrainer {
         w.gather(data, order, plan.from(data.partition, step), rows, plan.rowOffset(data.partition));
         w.load(ds.params, ds.running);
         float loss = w.gradient(rows, plan.seed, plan.globalStep(epoch, step), smoothing);
-        float[] g = w.grad.clone();
         double weight = w.ws.lastWeight();
-        if (rows != globalRows && data.weights == null) {
-            // Σ_p (b_p/B)·mean_p = the mean over the global batch of B rows. (Weighted: the driver scales by
-            // W_p/W, which it alone knows.)
-            Worker.KERNELS.scale(g.length, (float) rows / globalRows, g, 0);
-        }
-        RoundResult r = new RoundResult(data.partition, rows, loss * weight, w.ws.lastCorrect(), g, null);
+        RoundResult r = new RoundResult(data.partition, rows, loss * weight, w.ws.lastCorrect(), w.grad.clone(), null);
         r.weight = weight;
-        r.weighted = data.weights != null;
         r.running = w.running();
         return r;
     }
@@ -408,19 +400,17 @@ public final class SparkTrainer {
     }
 
     /**
-     * {@code sum = Σ_p g_p} in partition order (the first copied, so one partition gives its bits unchanged); with
-     * row weights, {@code Σ_p (W_p/W)·g_p} ({@code W_p} the weight of p's rows in the step, {@code W} the step's),
-     * the one contributing partition's gradient copied unscaled.
+     * The step's mean gradient {@code sum = Σ_p (W_p/W)·g_p} in partition order, {@code g_p} partition p's mean
+     * gradient, {@code W_p} the weight of its rows in the step (its row count without row weights) and {@code W}
+     * the step's; one contributing partition's gradient is copied unscaled (so it gives core's bits).
      */
     private static void combineGradients(List<RoundResult> results, float[] sum) {
         double total = 0;
         int contributing = 0;
-        boolean weighted = false;
         for (RoundResult r : results) {
             if (r.values != null) {
                 total += r.weight;
                 contributing++;
-                weighted |= r.weighted;
             }
         }
         boolean first = true;
@@ -428,7 +418,7 @@ public final class SparkTrainer {
             if (r.values == null) {
                 continue;
             }
-            float share = !weighted || contributing == 1 ? 1f : total == 0 ? 0f : (float) (r.weight / total);
+            float share = contributing == 1 ? 1f : total == 0 ? 0f : (float) (r.weight / total);
             if (first) {
                 System.arraycopy(r.values, 0, sum, 0, sum.length);
                 if (share != 1f) {
@@ -503,8 +493,6 @@ public final class SparkTrainer {
         final float[][] state;
         /** The weight of this partition's rows in the round (its rows if unweighted). */
         double weight;
-        /** Whether the rows carried weights (synchronous: the driver then scales the gradients by weight). */
-        boolean weighted;
         /** Batch normalization's running statistics after this partition's steps (null without, or no rows). */
         float[] running;
         /** Executor time of this partition's work in the round (gather, gradients, local steps), ns. */
