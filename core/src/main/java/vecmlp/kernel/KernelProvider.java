@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Picks the kernels once, at first use, from what the JVM will really do with Vector API code (Lucene's
@@ -25,8 +26,6 @@ final class KernelProvider {
     static final String THREADS_PROPERTY = "vecmlp.threads";
     static final String WARMUP_PROPERTY = "vecmlp.warmup";
     static final String MODULE = "jdk.incubator.vector";
-
-    private static final System.Logger LOG = System.getLogger("vecmlp.kernel");
 
     private KernelProvider() {
     }
@@ -241,7 +240,7 @@ final class KernelProvider {
     /** The kernels of a choice, its reason logged as a warning where {@link Choice#warn} says so. */
     static Kernels kernelsOf(Choice choice) {
         if (choice.warn) {
-            LOG.log(Level.WARNING, "vecmlp: " + choice.reason);
+            KernelLog.get().log(Level.WARNING, "vecmlp: " + choice.reason);
         }
         switch (choice.kind) {
             case SCALAR:
@@ -266,9 +265,20 @@ final class KernelProvider {
                 WarmingKernels.NEVER);
     }
 
+    /**
+     * Why the Vector API will not become vector code, from the JVM's flags as JMX reports them (null unless
+     * the choice was forced). A class, not a lambda: the JVM's first lambda costs about 10 ms (ad hoc), and
+     * {@link Kernels#get()} may meet it first, on the way to a first training step.
+     */
+    private static final class JmxRecheck implements Supplier<String> {
+        @Override
+        public String get() {
+            return DefaultHolder.CHOICE.forced ? null : noVectorCodePerJmx(Platform.current());
+        }
+    }
+
     private static final class WarmingHolder {
-        static final SimdWarmup WARMUP = new SimdWarmup(new SimdKernels(1), TwinHolder.TWIN,
-                () -> DefaultHolder.CHOICE.forced ? null : noVectorCodePerJmx(Platform.current()));
+        static final SimdWarmup WARMUP = new SimdWarmup(new SimdKernels(1), TwinHolder.TWIN, new JmxRecheck());
         static final Kernels INSTANCE = new WarmingKernels((SimdKernels) simdKernels(), TwinHolder.TWIN, WARMUP);
 
         static {

@@ -19,15 +19,24 @@ final class SimdKernels extends Kernels {
 
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
-    // Lane rotations by 8, 4, 2 and 1 for dotK's fixed-order lane sum (rotating by LANES is the identity).
-    private static final VectorShuffle<Float> ROTATE_8 = VectorShuffle.iota(SPECIES, 8, 1, true);
-    private static final VectorShuffle<Float> ROTATE_4 = VectorShuffle.iota(SPECIES, 4, 1, true);
-    private static final VectorShuffle<Float> ROTATE_2 = VectorShuffle.iota(SPECIES, 2, 1, true);
-    private static final VectorShuffle<Float> ROTATE_1 = VectorShuffle.iota(SPECIES, 1, 1, true);
 
-    private static final VectorSpecies<Integer> INT_SPECIES = VectorSpecies.of(int.class, SPECIES.vectorShape());
-    /** Lane indices 0, 1, …: the columns of a dropout vector relative to its first. */
-    private static final IntVector IOTA = IntVector.zero(INT_SPECIES).addIndex(1);
+    /**
+     * The shuffles and index vectors of {@link #dotK} and {@link #dropoutK}, made at their first use, not when
+     * this class is initialized: the Vector API's first operations take 30–60 ms of a fresh JVM (ad-hoc timings
+     * on the development machines), which {@link Kernels#get()} would otherwise spend on the caller's thread
+     * before the first training step, although the twin runs that step ({@link WarmingKernels}).
+     */
+    private static final class Constants {
+        // Lane rotations by 8, 4, 2 and 1 for dotK's fixed-order lane sum (rotating by LANES is the identity).
+        static final VectorShuffle<Float> ROTATE_8 = VectorShuffle.iota(SPECIES, 8, 1, true);
+        static final VectorShuffle<Float> ROTATE_4 = VectorShuffle.iota(SPECIES, 4, 1, true);
+        static final VectorShuffle<Float> ROTATE_2 = VectorShuffle.iota(SPECIES, 2, 1, true);
+        static final VectorShuffle<Float> ROTATE_1 = VectorShuffle.iota(SPECIES, 1, 1, true);
+
+        static final VectorSpecies<Integer> INT_SPECIES = VectorSpecies.of(int.class, SPECIES.vectorShape());
+        /** Lane indices 0, 1, …: the columns of a dropout vector relative to its first. */
+        static final IntVector IOTA = IntVector.zero(INT_SPECIES).addIndex(1);
+    }
 
     private final int threads;
 
@@ -414,16 +423,16 @@ final class SimdKernels extends Kernels {
             // un-inlined when C2's budget runs out (this method inlined deep in a training step) boxes.
             FloatVector t = s0.add(s1).add(s2.add(s3));
             if (LANES > 8) {
-                t = t.add(t.rearrange(ROTATE_8));
+                t = t.add(t.rearrange(Constants.ROTATE_8));
             }
             if (LANES > 4) {
-                t = t.add(t.rearrange(ROTATE_4));
+                t = t.add(t.rearrange(Constants.ROTATE_4));
             }
             if (LANES > 2) {
-                t = t.add(t.rearrange(ROTATE_2));
+                t = t.add(t.rearrange(Constants.ROTATE_2));
             }
             if (LANES > 1) {
-                t = t.add(t.rearrange(ROTATE_1));
+                t = t.add(t.rearrange(Constants.ROTATE_1));
             }
             sum = t.lane(0);
         }
@@ -579,7 +588,7 @@ final class SimdKernels extends Kernels {
             int or = outOff + i * ldo;
             int j = 0;
             for (; j < bound; j += LANES) {
-                IntVector h = IOTA.add(j).mul(DROPOUT_WEYL).add(key);
+                IntVector h = Constants.IOTA.add(j).mul(DROPOUT_WEYL).add(key);
                 h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(DROPOUT_M1);
                 h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 13)).mul(DROPOUT_M2);
                 h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));

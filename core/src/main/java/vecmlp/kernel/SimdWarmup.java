@@ -77,9 +77,6 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     /** ... plus this much per vector operation's worth of work (the Java fallback takes 50 or more). */
     static final double NANOS_PER_VECTOR_OP = 1.0;
 
-    /** Reports groups ready (DEBUG), abandoned (INFO) and every round's timings (TRACE, for tuning). */
-    private static final System.Logger LOG = System.getLogger("vecmlp.kernel");
-
     private final SimdKernels simd;
     private final TwinKernels twin;
     /** Why the Vector API will not become vector code, from the JVM's flags as JMX reports them, or null. */
@@ -118,7 +115,12 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         synchronized (this) {
             wanted |= groups;
             if (thread == null) {
-                thread = new Thread(this::run, "vecmlp-simd-warmup");
+                thread = new Thread(new Runnable() { // not a lambda: see KernelProvider.JmxRecheck
+                    @Override
+                    public void run() {
+                        SimdWarmup.this.run();
+                    }
+                }, "vecmlp-simd-warmup");
                 thread.setDaemon(true);
                 thread.start();
             } else {
@@ -170,11 +172,11 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         String noVectorCode = recheck.get();
         if (noVectorCode != null) {
             abandoned = (1 << GROUPS) - 1;
-            LOG.log(Level.WARNING, "vecmlp: the SIMD kernels' scalar twin (the same bits) runs every call from now"
-                    + " on, because the JVM's flags, as JMX reports them, say: " + noVectorCode);
+            KernelLog.get().log(Level.WARNING, "vecmlp: the SIMD kernels' scalar twin (the same bits) runs every"
+                    + " call from now on, because the JVM's flags, as JMX reports them, say: " + noVectorCode);
             return false;
         }
-        LOG.log(Level.DEBUG, "vecmlp: the JVM's flags allow vector code; warming the SIMD kernels up");
+        KernelLog.get().log(Level.DEBUG, "vecmlp: the JVM's flags allow vector code; warming the SIMD kernels up");
         return true;
     }
 
@@ -255,12 +257,12 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             good[g] = compiled(s, t, budget) ? good[g] + 1 : 0;
             long simdNanos = s;
             long twinNanos = t;
-            LOG.log(Level.TRACE, () -> String.format("vecmlp warm-up %.0f ms %s: simd %d ns, twin %d ns, budget %d ns",
+            KernelLog.get().log(Level.TRACE, () -> String.format("vecmlp warm-up %.0f ms %s: simd %d ns, twin %d ns, budget %d ns",
                     (now - since[g]) / 1e6, NAMES[g], simdNanos, twinNanos, budget));
             if (good[g] >= CONFIRMATIONS) {
                 readyAfter[g] = System.nanoTime() - since[g];
                 ready |= bit;
-                LOG.log(Level.DEBUG, () -> "vecmlp: SIMD " + NAMES[g] + " compiled after "
+                KernelLog.get().log(Level.DEBUG, () -> "vecmlp: SIMD " + NAMES[g] + " compiled after "
                         + readyAfter[g] / 1_000_000 + " ms of warm-up");
             } else if (now - since[g] > GIVE_UP_NANOS) {
                 abandon(g, "not compiled to vector code after " + GIVE_UP_NANOS / 1_000_000_000 + " s");
@@ -272,7 +274,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
 
     private void abandon(int g, String why) {
         abandoned |= 1 << g;
-        LOG.log(Level.INFO, "vecmlp: the SIMD " + NAMES[g] + " kernels were " + why
+        KernelLog.get().log(Level.INFO, "vecmlp: the SIMD " + NAMES[g] + " kernels were " + why
                 + "; their scalar twin (the same results) runs them instead");
     }
 

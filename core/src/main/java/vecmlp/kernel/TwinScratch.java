@@ -12,7 +12,13 @@ import java.util.Arrays;
  */
 final class TwinScratch {
 
-    private static final ThreadLocal<TwinScratch> LOCAL = ThreadLocal.withInitial(TwinScratch::new);
+    /** A subclass, not {@code withInitial} and a method reference: see {@code KernelProvider.JmxRecheck}. */
+    private static final ThreadLocal<TwinScratch> LOCAL = new ThreadLocal<>() {
+        @Override
+        protected TwinScratch initialValue() {
+            return new TwinScratch();
+        }
+    };
 
     /** Partial sums of a dot product: 4 vectors of up to 64 lanes (2048-bit vectors). */
     final float[] parts = new float[4 * 64];
