@@ -1,0 +1,130 @@
+package vecmlp.bench.peers.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import vecmlp.bench.peers.PeerInference;
+import vecmlp.kernel.Activation;
+import vecmlp.kernel.Kernels;
+import vecmlp.nn.Loss;
+import vecmlp.nn.Mlp;
+
+/**
+ * {@code vecmlp.bench.InferenceBenchmark} in ONNX Runtime's Java API (MLAS kernels, graph optimizations on),
+ * on the weights of vecmlp's own 784-256-128-10 classifier (the one {@code InferenceBenchmark} builds, seed
+ * 42), exported by {@link OnnxExport} in the setup; the setup checks that both give the same probabilities
+ * (to 1e-5, different summation orders) before anything is timed. {@code impl}: {@code onnx} makes the input
+ * tensor in each call, as a {@code float[]}-in, {@code float[]}-out call must; {@code onnx-cached} makes one
+ * tensor per input array once (at its first call), ONNX Runtime's best case. {@code threads}: ONNX Runtime's
+ * intra-op threads.
+ */
+@Warmup(iterations = 8, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@State(Scope.Thread)
+public class InferenceBenchmark extends PeerInference {
+
+    @Param({"onnx", "onnx-cached"})
+    public String impl;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    private OrtEnvironment env;
+    private OrtSession session;
+    private boolean cached;
+    private final Map<float[], OnnxTensor> tensors = new IdentityHashMap<>();
+    private int classes;
+
+    @Setup
+    public void setUp() throws OrtException {
+        if (!impl.equals("onnx") && !impl.equals("onnx-cached")) {
+            throw new IllegalArgumentException("impl must be onnx or onnx-cached: '" + impl + "'");
+        }
+        cached = impl.equals("onnx-cached");
+        Mlp mlp = Mlp.builder().input(INPUTS).dense(256, Activation.RELU).dense(128, Activation.RELU)
+                .dense(10, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(42).kernels(Kernels.get()).build();
+        classes = mlp.outputSize();
+        env = OrtEnvironment.getEnvironment();
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(threads);
+        options.setInterOpNumThreads(1);
+        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        session = env.createSession(OnnxExport.export(mlp), options);
+        check(mlp);
+        makeInputs();
+    }
+
+    /** The same probabilities as vecmlp's {@code predict} on 64 seeded samples, or an exception. */
+    private void check(Mlp mlp) throws OrtException {
+        int rows = 64;
+        SplittableRandom random = new SplittableRandom(11);
+        float[] x = new float[rows * INPUTS];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble();
+        }
+        float[] expected = new float[rows * classes];
+        mlp.predict(x, rows, expected);
+        float[] actual = run(x, rows, false);
+        double worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+        }
+        if (!(worst <= 1e-5)) {
+            throw new IllegalStateException("ONNX Runtime's probabilities differ from vecmlp's by " + worst);
+        }
+        System.out.println("ONNX Runtime " + OrtEnvironment.getEnvironment().getVersion() + " against vecmlp's predict:"
+                + " largest difference " + worst + " over " + expected.length + " probabilities");
+    }
+
+    @TearDown
+    public void tearDown() throws OrtException {
+        for (OnnxTensor t : tensors.values()) {
+            t.close();
+        }
+        session.close();
+    }
+
+    @Override
+    protected float[] predict(float[] x, int rows) {
+        try {
+            return run(x, rows, cached);
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private float[] run(float[] x, int rows, boolean reuse) throws OrtException {
+        OnnxTensor in = reuse ? tensors.get(x) : null;
+        if (in == null) {
+            in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {rows, INPUTS});
+            if (reuse) {
+                tensors.put(x, in);
+            }
+        }
+        try (OrtSession.Result result = session.run(Map.of("x", in))) {
+            float[] out = new float[rows * classes];
+            ((OnnxTensor) result.get(0)).getFloatBuffer().get(out);
+            return out;
+        } finally {
+            if (!reuse) {
+                in.close();
+            }
+        }
+    }
+}
