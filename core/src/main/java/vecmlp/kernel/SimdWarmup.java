@@ -257,7 +257,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             good[g] = compiled(s, t, budget) ? good[g] + 1 : 0;
             long simdNanos = s;
             long twinNanos = t;
-            KernelLog.get().log(Level.TRACE, () -> String.format("vecmlp warm-up %.0f ms %s: simd %d ns, twin %d ns, budget %d ns",
+            KernelLog.get().log(Level.TRACE, () -> String.format(
+                    "vecmlp warm-up %.0f ms %s: simd %d ns, twin %d ns, budget %d ns",
                     (now - since[g]) / 1e6, NAMES[g], simdNanos, twinNanos, budget));
             if (good[g] >= CONFIRMATIONS) {
                 readyAfter[g] = System.nanoTime() - since[g];
