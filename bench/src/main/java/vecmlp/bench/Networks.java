@@ -6,8 +6,8 @@ import vecmlp.kernel.Kernels;
 import vecmlp.nn.Loss;
 import vecmlp.nn.Mlp;
 
-/** The networks and data the model-level benchmarks share. */
-final class Networks {
+/** The networks and data the model-level benchmarks share (the peers' too: {@link #classifier} is public). */
+public final class Networks {
 
     private Networks() {
     }
@@ -26,7 +26,7 @@ final class Networks {
     }
 
     /** ReLU hidden layers, a softmax output with cross-entropy, weights from seed 42, on the given kernels. */
-    static Mlp classifier(String spec, Kernels kernels) {
+    public static Mlp classifier(String spec, Kernels kernels) {
         int[] sizes = sizes(spec);
         Mlp.Builder b = Mlp.builder().input(sizes[0]);
         for (int l = 1; l < sizes.length - 1; l++) {

@@ -22,8 +22,8 @@ final class SimdKernels extends Kernels {
 
     /**
      * The shuffles and index vectors of {@link #dotK} and {@link #dropoutK}, made at their first use, not when
-     * this class is initialized: the Vector API's first operations take 30–60 ms of a fresh JVM (ad-hoc timings
-     * on the development machines), which {@link Kernels#get()} would otherwise spend on the caller's thread
+     * this class is initialized: the Vector API's first operations took 28–67 ms of a fresh JVM (ad-hoc timings,
+     * bench/README.md, cold start), which {@link Kernels#get()} would otherwise spend on the caller's thread
      * before the first training step, although the twin runs that step ({@link WarmingKernels}).
      */
     private static final class Constants {

@@ -17,16 +17,15 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import vecmlp.bench.Networks;
 import vecmlp.bench.peers.PeerInference;
-import vecmlp.kernel.Activation;
 import vecmlp.kernel.Kernels;
-import vecmlp.nn.Loss;
 import vecmlp.nn.Mlp;
 
 /**
  * {@code vecmlp.bench.InferenceBenchmark} in ONNX Runtime's Java API (MLAS kernels, graph optimizations on),
- * on the weights of vecmlp's own 784-256-128-10 classifier (the one {@code InferenceBenchmark} builds, seed
- * 42), exported by {@link OnnxExport} in the setup; the setup checks that both give the same probabilities
+ * on the weights of vecmlp's own 784-256-128-10 classifier ({@link Networks#classifier}, as
+ * {@code InferenceBenchmark}), exported by {@link OnnxExport} in the setup; the setup checks that both give the same probabilities
  * (to 1e-5, different summation orders) before anything is timed. {@code impl}: {@code onnx} makes the input
  * tensor in each call, as a {@code float[]}-in, {@code float[]}-out call must; {@code onnx-cached} makes one
  * tensor per input array once (at its first call), ONNX Runtime's best case. {@code threads}: ONNX Runtime's
@@ -56,8 +55,7 @@ public class InferenceBenchmark extends PeerInference {
             throw new IllegalArgumentException("impl must be onnx or onnx-cached: '" + impl + "'");
         }
         cached = impl.equals("onnx-cached");
-        Mlp mlp = Mlp.builder().input(INPUTS).dense(256, Activation.RELU).dense(128, Activation.RELU)
-                .dense(10, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(42).kernels(Kernels.get()).build();
+        Mlp mlp = Networks.classifier(NET, Kernels.get());
         classes = mlp.outputSize();
         env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
@@ -88,7 +86,7 @@ public class InferenceBenchmark extends PeerInference {
         if (!(worst <= 1e-5)) {
             throw new IllegalStateException("ONNX Runtime's probabilities differ from vecmlp's by " + worst);
         }
-        System.out.println("ONNX Runtime " + OrtEnvironment.getEnvironment().getVersion() + " against vecmlp's predict:"
+        System.out.println("ONNX Runtime " + env.getVersion() + " against vecmlp's predict:"
                 + " largest difference " + worst + " over " + expected.length + " probabilities");
     }
 
