@@ -16,10 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * in {@link GemmShape}.
  *
  * <p>Two departures from BLIS, both measured (JMH {@code GemmBenchmark} and a best-of-N harness on the
- * MLP shapes): full {@code MR}-row panels of A are read where they lie rather than packed, since the
- * micro-kernel broadcasts A one element at a time and the {@code MC × KC} block stays in L2 either way
- * (+10% at 128×256×784; a transposed A is read with swapped strides, so the transposes are still absorbed
- * below the micro-kernel); only a partial last panel is packed, zero-padded. And for at most
+ * MLP shapes): when a block of C has fewer than {@link #PACK_A_MIN_PANELS} column panels, full
+ * {@code MR}-row panels of A are read where they lie rather than packed, since the micro-kernel broadcasts
+ * A one element at a time and the {@code MC × KC} block stays in L2 either way (a transposed A is read with
+ * swapped strides, so the transposes are still absorbed below the micro-kernel); only a partial last panel
+ * is packed, zero-padded. (With more column panels the packing is shared by enough calls of the packed
+ * micro-kernel, whose constant strides spare it a range check per element of A: packed, 128×256×784 ran
+ * 10% faster on an Intel AVX-512 core; in place, 10–35% faster at {@code n ≤ 128}.) And for at most
  * {@link #B_IN_PLACE_MAX_M} rows of C a row-major B is read in place too, because a packed panel would be
  * used too few times to repay its packing (+20% at m = 16). A few rows ({@code m ≤} {@link #SMALL_M}) take
  * the GEMV path {@link GemmSmall}, and so does a last column panel of at most {@link #EDGE_MAX_COLS}
@@ -43,6 +46,12 @@ final class Gemm {
 
     /** Up to this many rows of C, a row-major B is read in place instead of packed. */
     static final int B_IN_PLACE_MAX_M = 48;
+    /**
+     * From this many column panels of B per block on, full row panels of A are packed too: their packing is
+     * then shared by enough micro-kernel calls, and the packed micro-kernel ({@link GemmKernel#kernelPacked})
+     * runs without range checks.
+     */
+    static final int PACK_A_MIN_PANELS = 8;
 
     /** At most this many rows go through the unpacked GEMV path. */
     static final int SMALL_M = 4;
@@ -566,11 +575,12 @@ final class Gemm {
                 float slope = job.slope;
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
-                    // Full MR-row panels of A are read where they lie; only a last, partial panel is packed
-                    // (zero-padded to MR rows), once per block. Except a transposed A whose rows are a
-                    // multiple of 128 floats apart: its kc consecutive depths would fall in a few L1 sets
-                    // and evict each other (TN 1024³: 160 instead of 200 GFLOP/s), so it is packed.
-                    int fullRows = packsA(job) ? 0 : mc - mc % MR;
+                    // With few column panels, full MR-row panels of A are read where they lie and only a
+                    // last, partial panel is packed (zero-padded to MR rows), once per block. With many
+                    // (PACK_A_MIN_PANELS), or a transposed A whose rows are a multiple of 128 floats apart
+                    // (its kc consecutive depths would fall in a few L1 sets and evict each other: TN 1024³
+                    // 160 instead of 200 GFLOP/s), the whole block is packed.
+                    int fullRows = packsA(job) || nc >= PACK_A_MIN_PANELS * NR ? 0 : mc - mc % MR;
                     float[] apv = pa;
                     int apo = 0;
                     if (job.sharedA != null) {
@@ -618,6 +628,8 @@ final class Gemm {
                             }
                             if (cols <= GemmShape.L) {
                                 GemmKernel.kernelNarrow(kc, av, ao, ars, aps, bv, pbo, bs, tile);
+                            } else if (ars == 1 && aps == MR && bs == NR) { // both packed
+                                GemmKernel.kernelPacked(kc, av, ao, bv, pbo, tile);
                             } else {
                                 GemmKernel.kernel(kc, av, ao, ars, aps, bv, pbo, bs, tile);
                             }

@@ -303,7 +303,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         final Load[] loads = new Load[GROUPS];
         private final float[] in = new float[16384];
         private final float[] pristine = new float[16384];
-        private final float[] out = new float[8192];
+        private final float[] out = new float[16384];
         private final float[] out2 = new float[8192];
         private final int[] keys = {0x12345678, -7, 99};
 
@@ -320,13 +320,14 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             int deep = GemmShape.KC + 1;
             int n3 = nr + 3;
             int n4 = nr + l + 2;
-            loads[0] = new Load(10, gemmOps(l, 2 * 7 * n3 * 3 + 50 * n4 * 2 + 7 * n4 * 3 + 7 * n3 * 2 + 2 * 7 * n3 * 3
+            int nPacked = Gemm.PACK_A_MIN_PANELS * nr + 2; // A packed whole (GemmKernel.kernelPacked)
+            loads[0] = new Load(10, gemmOps(l, 2 * 7 * n3 * 3 + 50 * nPacked * 2 + 7 * n4 * 3 + 7 * n3 * 2 + 2 * 7 * n3 * 3
                     + 5 * n3 * 10 + 7 * 10 * 3 + 5 * l * deep), k -> {
                         restore(50 * n4);
                         k.sgemmBiasActivation(no, no, 7, n3, 3, in, 1, 3, in, 2, n3, in, 3, Activation.RELU, out, 0, n3);
                         k.sgemmBiasActivation(no, no, 7, n3, 3, in, 1, 3, in, 2, n3, in, 3, Activation.SIGMOID,
                                 out, 0, n3);
-                        k.sgemm(no, no, 50, n4, 2, 1f, in, 0, 2, in, 5, n4, 0f, out, 0, n4);
+                        k.sgemm(no, no, 50, nPacked, 2, 1f, in, 0, 2, in, 5, nPacked, 0f, out, 0, nPacked);
                         k.sgemm(yes, no, 7, n4, 3, 0.5f, in, 0, 7, in, 1, n4, 0.25f, out, 0, n4);
                         k.sgemm(yes, no, 7, n3, 2, 1f, in, 0, 128, in, 3, n3, 0f, out, 0, n3);
                         k.sgemmBiasActivation(no, yes, 7, n3, 3, in, 0, 3, in, 1, 3, in, 2, Activation.leakyRelu(0.1f),

@@ -114,6 +114,10 @@ class GemmTest {
             {mc + 1, 2 * nr + 1, kc + 1},
             {Gemm.B_IN_PLACE_MAX_M, 3 * nr - 2, 70}, {Gemm.B_IN_PLACE_MAX_M + 1, 3 * nr - 2, 70},
             {125, nr + 3, 40}, // a transposed A then has lda = 128: packed, not read in place
+            // A read in place, then packed whole (GemmKernel.kernelPacked), around PACK_A_MIN_PANELS
+            {Gemm.B_IN_PLACE_MAX_M + 1, Gemm.PACK_A_MIN_PANELS * nr - 1, 9},
+            {Gemm.B_IN_PLACE_MAX_M + 1, Gemm.PACK_A_MIN_PANELS * nr, 9},
+            {mc + 7, Gemm.PACK_A_MIN_PANELS * nr + 5, kc + 3},
         };
         List<Arguments> out = new ArrayList<>();
         int variant = 0;
