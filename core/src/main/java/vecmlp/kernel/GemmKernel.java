@@ -9,12 +9,15 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * The register-blocked micro-kernel of the GEMM (and its one-vector-wide variant {@link #kernelNarrow} for
- * narrow panels) and its epilogue: an {@code MR × NR} block of
- * {@code C} (6 rows × 2 vectors) accumulated over a packed {@code MR × kc} panel of A and a packed
- * {@code kc × NR} panel of B (Goto and van de Geijn; BLIS {@code gemm_ukr}) and stored to an
+ * The register-blocked micro-kernels of the GEMM and their epilogue: an {@code MR × NR} block of
+ * {@code C} (6 or 12 rows × 2 vectors, {@link GemmShape#MR}) accumulated over an {@code MR × kc} panel of A
+ * and a {@code kc × NR} panel of B (Goto and van de Geijn; BLIS {@code gemm_ukr}) and stored to an
  * {@code MR × NR} accumulator tile that stays in L1; {@link #store} then writes
- * {@code C = act(alpha·acc + beta·C + bias)} from it (a dozen vector loads against {@code 12·kc} FMAs).
+ * {@code C = act(alpha·acc + beta·C + bias)} from it (2·MR vector loads against {@code 2·MR·kc} FMAs).
+ * Each height has three variants: any strides ({@link #kernel}, {@link #kernel12}), both panels packed
+ * ({@link #kernelPacked}, {@link #kernelPacked12}: constant strides, no range check in the loop), and one
+ * vector wide for narrow panels ({@link #kernelNarrow}, {@link #kernelNarrow12}). Every variant computes an
+ * element of C as the same sequence of FMAs over the depth, so which one ran never changes a bit.
  *
  * <p>Panels are packed by {@link GemmPack}: A as {@code pa[p·MR + r]}, B as {@code pb[p·NR + j]}, both
  * zero-padded, so the kernel never branches on edges inside its loop. Rows past the edge of C are not
@@ -33,7 +36,7 @@ final class GemmKernel {
     }
 
     /**
-     * {@code acc[r·NR + j] = Σ_p A(r, p)·pb[pbo + p·bs + j]} for all MR rows and NR columns: the raw sums of
+     * {@code acc[r·NR + j] = Σ_p A(r, p)·pb[pbo + p·bs + j]} for 6 rows and NR columns: the raw sums of
      * one block, in registers, stored once at the end. {@code A(r, p) = pa[pao + r·rs + p·ps]}: a packed
      * panel ({@code rs = 1, ps = MR}) or A where it lies ({@code rs = lda, ps = 1} for a row-major A,
      * {@code rs = 1, ps = lda} for a transposed one). A is read one element at a time (broadcast), so its
@@ -99,8 +102,9 @@ final class GemmKernel {
     /**
      * {@link #kernel} for a packed panel of A ({@code rs = 1, ps = MR}) and a packed panel of B
      * ({@code bs = NR}): the same FMA sequence per element, so the same bits. With constant strides C2
-     * hoists the range checks out of the loop and unrolls it; with the strides as arguments every load
-     * keeps its check and the loop body its multiplications.
+     * hoists B's range checks out of the loop and keeps two for A's six elements (JDK 17's code for the
+     * 1024³ product, disassembled); with the strides as arguments every load keeps its check and the loop
+     * its multiplications and spilled strides.
      */
     static void kernelPacked(int kc, float[] pa, int pao, float[] pb, int pbo, float[] acc) {
         FloatVector c00 = FloatVector.zero(SPECIES);
@@ -154,7 +158,7 @@ final class GemmKernel {
     }
 
     /**
-     * {@link #kernel} for a block at most one vector wide: the first {@code L} columns of each of the MR rows
+     * {@link #kernel} for a block at most one vector wide: the first {@code L} columns of each of the 6 rows
      * ({@code acc[r·NR + j]}, {@code j < L}), half the FMAs of a full block, for a narrow C (a 10-class
      * output layer) or a last column panel of at most L columns. The same FMA sequence per element as
      * {@link #kernel}, so an element's bits do not depend on which of the two computed it.
@@ -182,6 +186,242 @@ final class GemmKernel {
         c3.intoArray(acc, 3 * NR);
         c4.intoArray(acc, 4 * NR);
         c5.intoArray(acc, 5 * NR);
+    }
+
+    /**
+     * The 12-row micro-kernel ({@code MR = 12}, 24 vector accumulators: for 32 vector registers) over a
+     * packed panel of A and a packed panel of B: per element the FMA sequence of {@link #kernel}, so the
+     * same bits.
+     */
+    static void kernelPacked12(int kc, float[] pa, int pao, float[] pb, int pbo, float[] acc) {
+        FloatVector c00a = FloatVector.zero(SPECIES);
+        FloatVector c00b = FloatVector.zero(SPECIES);
+        FloatVector c01a = FloatVector.zero(SPECIES);
+        FloatVector c01b = FloatVector.zero(SPECIES);
+        FloatVector c02a = FloatVector.zero(SPECIES);
+        FloatVector c02b = FloatVector.zero(SPECIES);
+        FloatVector c03a = FloatVector.zero(SPECIES);
+        FloatVector c03b = FloatVector.zero(SPECIES);
+        FloatVector c04a = FloatVector.zero(SPECIES);
+        FloatVector c04b = FloatVector.zero(SPECIES);
+        FloatVector c05a = FloatVector.zero(SPECIES);
+        FloatVector c05b = FloatVector.zero(SPECIES);
+        FloatVector c06a = FloatVector.zero(SPECIES);
+        FloatVector c06b = FloatVector.zero(SPECIES);
+        FloatVector c07a = FloatVector.zero(SPECIES);
+        FloatVector c07b = FloatVector.zero(SPECIES);
+        FloatVector c08a = FloatVector.zero(SPECIES);
+        FloatVector c08b = FloatVector.zero(SPECIES);
+        FloatVector c09a = FloatVector.zero(SPECIES);
+        FloatVector c09b = FloatVector.zero(SPECIES);
+        FloatVector c10a = FloatVector.zero(SPECIES);
+        FloatVector c10b = FloatVector.zero(SPECIES);
+        FloatVector c11a = FloatVector.zero(SPECIES);
+        FloatVector c11b = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++) {
+            int ia = pao + p * 12;
+            int ib = pbo + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, ib);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, ib + L);
+            FloatVector a = FloatVector.broadcast(SPECIES, pa[ia]);
+            c00a = a.fma(b0, c00a);
+            c00b = a.fma(b1, c00b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 1]);
+            c01a = a.fma(b0, c01a);
+            c01b = a.fma(b1, c01b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 2]);
+            c02a = a.fma(b0, c02a);
+            c02b = a.fma(b1, c02b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 3]);
+            c03a = a.fma(b0, c03a);
+            c03b = a.fma(b1, c03b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 4]);
+            c04a = a.fma(b0, c04a);
+            c04b = a.fma(b1, c04b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 5]);
+            c05a = a.fma(b0, c05a);
+            c05b = a.fma(b1, c05b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 6]);
+            c06a = a.fma(b0, c06a);
+            c06b = a.fma(b1, c06b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 7]);
+            c07a = a.fma(b0, c07a);
+            c07b = a.fma(b1, c07b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 8]);
+            c08a = a.fma(b0, c08a);
+            c08b = a.fma(b1, c08b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 9]);
+            c09a = a.fma(b0, c09a);
+            c09b = a.fma(b1, c09b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 10]);
+            c10a = a.fma(b0, c10a);
+            c10b = a.fma(b1, c10b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 11]);
+            c11a = a.fma(b0, c11a);
+            c11b = a.fma(b1, c11b);
+        }
+        c00a.intoArray(acc, 0);
+        c00b.intoArray(acc, L);
+        c01a.intoArray(acc, NR);
+        c01b.intoArray(acc, NR + L);
+        c02a.intoArray(acc, 2 * NR);
+        c02b.intoArray(acc, 2 * NR + L);
+        c03a.intoArray(acc, 3 * NR);
+        c03b.intoArray(acc, 3 * NR + L);
+        c04a.intoArray(acc, 4 * NR);
+        c04b.intoArray(acc, 4 * NR + L);
+        c05a.intoArray(acc, 5 * NR);
+        c05b.intoArray(acc, 5 * NR + L);
+        c06a.intoArray(acc, 6 * NR);
+        c06b.intoArray(acc, 6 * NR + L);
+        c07a.intoArray(acc, 7 * NR);
+        c07b.intoArray(acc, 7 * NR + L);
+        c08a.intoArray(acc, 8 * NR);
+        c08b.intoArray(acc, 8 * NR + L);
+        c09a.intoArray(acc, 9 * NR);
+        c09b.intoArray(acc, 9 * NR + L);
+        c10a.intoArray(acc, 10 * NR);
+        c10b.intoArray(acc, 10 * NR + L);
+        c11a.intoArray(acc, 11 * NR);
+        c11b.intoArray(acc, 11 * NR + L);
+    }
+
+    /** {@link #kernel} for 12 rows: A and B read with any strides. */
+    static void kernel12(int kc, float[] pa, int pao, int rs, int ps, float[] pb, int pbo, int bs, float[] acc) {
+        FloatVector c00a = FloatVector.zero(SPECIES);
+        FloatVector c00b = FloatVector.zero(SPECIES);
+        FloatVector c01a = FloatVector.zero(SPECIES);
+        FloatVector c01b = FloatVector.zero(SPECIES);
+        FloatVector c02a = FloatVector.zero(SPECIES);
+        FloatVector c02b = FloatVector.zero(SPECIES);
+        FloatVector c03a = FloatVector.zero(SPECIES);
+        FloatVector c03b = FloatVector.zero(SPECIES);
+        FloatVector c04a = FloatVector.zero(SPECIES);
+        FloatVector c04b = FloatVector.zero(SPECIES);
+        FloatVector c05a = FloatVector.zero(SPECIES);
+        FloatVector c05b = FloatVector.zero(SPECIES);
+        FloatVector c06a = FloatVector.zero(SPECIES);
+        FloatVector c06b = FloatVector.zero(SPECIES);
+        FloatVector c07a = FloatVector.zero(SPECIES);
+        FloatVector c07b = FloatVector.zero(SPECIES);
+        FloatVector c08a = FloatVector.zero(SPECIES);
+        FloatVector c08b = FloatVector.zero(SPECIES);
+        FloatVector c09a = FloatVector.zero(SPECIES);
+        FloatVector c09b = FloatVector.zero(SPECIES);
+        FloatVector c10a = FloatVector.zero(SPECIES);
+        FloatVector c10b = FloatVector.zero(SPECIES);
+        FloatVector c11a = FloatVector.zero(SPECIES);
+        FloatVector c11b = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++) {
+            int ia = pao + p * ps;
+            int ib = pbo + p * bs;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, ib);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, ib + L);
+            FloatVector a = FloatVector.broadcast(SPECIES, pa[ia]);
+            c00a = a.fma(b0, c00a);
+            c00b = a.fma(b1, c00b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + rs]);
+            c01a = a.fma(b0, c01a);
+            c01b = a.fma(b1, c01b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 2 * rs]);
+            c02a = a.fma(b0, c02a);
+            c02b = a.fma(b1, c02b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 3 * rs]);
+            c03a = a.fma(b0, c03a);
+            c03b = a.fma(b1, c03b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 4 * rs]);
+            c04a = a.fma(b0, c04a);
+            c04b = a.fma(b1, c04b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 5 * rs]);
+            c05a = a.fma(b0, c05a);
+            c05b = a.fma(b1, c05b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 6 * rs]);
+            c06a = a.fma(b0, c06a);
+            c06b = a.fma(b1, c06b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 7 * rs]);
+            c07a = a.fma(b0, c07a);
+            c07b = a.fma(b1, c07b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 8 * rs]);
+            c08a = a.fma(b0, c08a);
+            c08b = a.fma(b1, c08b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 9 * rs]);
+            c09a = a.fma(b0, c09a);
+            c09b = a.fma(b1, c09b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 10 * rs]);
+            c10a = a.fma(b0, c10a);
+            c10b = a.fma(b1, c10b);
+            a = FloatVector.broadcast(SPECIES, pa[ia + 11 * rs]);
+            c11a = a.fma(b0, c11a);
+            c11b = a.fma(b1, c11b);
+        }
+        c00a.intoArray(acc, 0);
+        c00b.intoArray(acc, L);
+        c01a.intoArray(acc, NR);
+        c01b.intoArray(acc, NR + L);
+        c02a.intoArray(acc, 2 * NR);
+        c02b.intoArray(acc, 2 * NR + L);
+        c03a.intoArray(acc, 3 * NR);
+        c03b.intoArray(acc, 3 * NR + L);
+        c04a.intoArray(acc, 4 * NR);
+        c04b.intoArray(acc, 4 * NR + L);
+        c05a.intoArray(acc, 5 * NR);
+        c05b.intoArray(acc, 5 * NR + L);
+        c06a.intoArray(acc, 6 * NR);
+        c06b.intoArray(acc, 6 * NR + L);
+        c07a.intoArray(acc, 7 * NR);
+        c07b.intoArray(acc, 7 * NR + L);
+        c08a.intoArray(acc, 8 * NR);
+        c08b.intoArray(acc, 8 * NR + L);
+        c09a.intoArray(acc, 9 * NR);
+        c09b.intoArray(acc, 9 * NR + L);
+        c10a.intoArray(acc, 10 * NR);
+        c10b.intoArray(acc, 10 * NR + L);
+        c11a.intoArray(acc, 11 * NR);
+        c11b.intoArray(acc, 11 * NR + L);
+    }
+
+    /** {@link #kernelNarrow} for 12 rows. */
+    static void kernelNarrow12(int kc, float[] pa, int pao, int rs, int ps, float[] pb, int pbo, int bs, float[] acc) {
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = FloatVector.zero(SPECIES);
+        FloatVector c02 = FloatVector.zero(SPECIES);
+        FloatVector c03 = FloatVector.zero(SPECIES);
+        FloatVector c04 = FloatVector.zero(SPECIES);
+        FloatVector c05 = FloatVector.zero(SPECIES);
+        FloatVector c06 = FloatVector.zero(SPECIES);
+        FloatVector c07 = FloatVector.zero(SPECIES);
+        FloatVector c08 = FloatVector.zero(SPECIES);
+        FloatVector c09 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES);
+        FloatVector c11 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++) {
+            int ia = pao + p * ps;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, pbo + p * bs);
+            c00 = FloatVector.broadcast(SPECIES, pa[ia]).fma(b0, c00);
+            c01 = FloatVector.broadcast(SPECIES, pa[ia + rs]).fma(b0, c01);
+            c02 = FloatVector.broadcast(SPECIES, pa[ia + 2 * rs]).fma(b0, c02);
+            c03 = FloatVector.broadcast(SPECIES, pa[ia + 3 * rs]).fma(b0, c03);
+            c04 = FloatVector.broadcast(SPECIES, pa[ia + 4 * rs]).fma(b0, c04);
+            c05 = FloatVector.broadcast(SPECIES, pa[ia + 5 * rs]).fma(b0, c05);
+            c06 = FloatVector.broadcast(SPECIES, pa[ia + 6 * rs]).fma(b0, c06);
+            c07 = FloatVector.broadcast(SPECIES, pa[ia + 7 * rs]).fma(b0, c07);
+            c08 = FloatVector.broadcast(SPECIES, pa[ia + 8 * rs]).fma(b0, c08);
+            c09 = FloatVector.broadcast(SPECIES, pa[ia + 9 * rs]).fma(b0, c09);
+            c10 = FloatVector.broadcast(SPECIES, pa[ia + 10 * rs]).fma(b0, c10);
+            c11 = FloatVector.broadcast(SPECIES, pa[ia + 11 * rs]).fma(b0, c11);
+        }
+        c00.intoArray(acc, 0);
+        c01.intoArray(acc, NR);
+        c02.intoArray(acc, 2 * NR);
+        c03.intoArray(acc, 3 * NR);
+        c04.intoArray(acc, 4 * NR);
+        c05.intoArray(acc, 5 * NR);
+        c06.intoArray(acc, 6 * NR);
+        c07.intoArray(acc, 7 * NR);
+        c08.intoArray(acc, 8 * NR);
+        c09.intoArray(acc, 9 * NR);
+        c10.intoArray(acc, 10 * NR);
+        c11.intoArray(acc, 11 * NR);
     }
 
     /**

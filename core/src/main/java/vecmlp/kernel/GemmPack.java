@@ -10,8 +10,7 @@ import jdk.incubator.vector.FloatVector;
 /**
  * Packing of GEMM operands into the panel layouts the micro-kernel reads contiguously (BLIS
  * {@code packm}). B's transpose is absorbed here (A's by the strides the micro-kernel reads it with), so
- * one micro-kernel serves NN, NT, TN and TT. Edge panels are padded with zeros up to MR rows or NR columns;
- * {@link #packA} is used only for the last, partial row panel of a block.
+ * one micro-kernel serves NN, NT, TN and TT. Edge panels are padded with zeros up to MR rows or NR columns.
  */
 final class GemmPack {
 
@@ -30,20 +29,13 @@ final class GemmPack {
             if (!transA) {
                 int src = aOff + (i0 + ir) * lda + p0;
                 if (rows == MR) {
-                    // Six row streams in, one sequential stream out.
-                    int s1 = src + lda;
-                    int s2 = s1 + lda;
-                    int s3 = s2 + lda;
-                    int s4 = s3 + lda;
-                    int s5 = s4 + lda;
+                    // MR row streams in, one sequential stream out (the row loop has a constant trip
+                    // count: unrolled by C2).
                     for (int p = 0; p < kc; p++) {
                         int d = base + p * MR;
-                        pa[d] = a[src + p];
-                        pa[d + 1] = a[s1 + p];
-                        pa[d + 2] = a[s2 + p];
-                        pa[d + 3] = a[s3 + p];
-                        pa[d + 4] = a[s4 + p];
-                        pa[d + 5] = a[s5 + p];
+                        for (int r = 0, s = src + p; r < MR; r++, s += lda) {
+                            pa[d + r] = a[s];
+                        }
                     }
                 } else {
                     for (int p = 0; p < kc; p++) {
@@ -57,14 +49,7 @@ final class GemmPack {
                 int src = aOff + p0 * lda + i0 + ir;
                 if (rows == MR) {
                     for (int p = 0; p < kc; p++) {
-                        int d = base + p * MR;
-                        int s = src + p * lda;
-                        pa[d] = a[s];
-                        pa[d + 1] = a[s + 1];
-                        pa[d + 2] = a[s + 2];
-                        pa[d + 3] = a[s + 3];
-                        pa[d + 4] = a[s + 4];
-                        pa[d + 5] = a[s + 5];
+                        System.arraycopy(a, src + p * lda, pa, base + p * MR, MR);
                     }
                 } else {
                     for (int p = 0; p < kc; p++) {

@@ -17,13 +17,16 @@ import jdk.incubator.vector.VectorSpecies;
  * development machine, whose cores have a 48 KiB L1D and a 1 MiB L2:
  * <ul>
  * <li>{@code MR × NR = 6 × 2L} register block: 12 vector accumulators, 2 vectors of B and one broadcast
- *     of A, 15 of the 16 AVX2 registers (AVX-512 has 32: a taller block might gain a little there).</li>
+ *     of A, 15 of the 16 AVX2 registers. With 512-bit vectors (AVX-512 has 32 registers) {@code 12 × 2L}:
+ *     24 accumulators, 27 registers, half the loads and loop overhead per FMA (BLIS's AVX-512 kernels keep
+ *     24 too). The system property {@value #ROWS_PROPERTY} ({@code 6} or {@code 12}) overrides the choice;
+ *     the tests use it to run both on any machine.</li>
  * <li>{@code KC = 256} at most, and equal depth passes ({@code k = 784} is 4 × 196): a {@code KC × NR}
  *     panel of B is {@code 256 · 2L · 4} B = 16 KiB at L = 8 (half a 32 KiB L1D) and 32 KiB at L = 16 (two
  *     thirds of a 48 KiB L1D), so it stays in L1D while the six-row panels of A ({@code 6 · 256 · 4} B =
  *     6 KiB) stream past it. A larger KC would not fit at L = 16 (two passes of 392 for k = 784 make a
  *     49 KiB panel).</li>
- * <li>{@code MC = 144}: an {@code MC × KC} block of A is {@code 144 · 256 · 4} B = 144 KiB, inside the L2
+ * <li>{@code MC = 144} (a multiple of 6 and 12): an {@code MC × KC} block of A is {@code 144 · 256 · 4} B = 144 KiB, inside the L2
  *     (a quarter of 512 KiB, a seventh of 1 MiB) with the B panels streaming through.</li>
  * <li>{@code NC = 2048}: the packed {@code KC × NC} block of B is {@code 256 · 2048 · 4} B = 2 MiB, a
  *     slice of the shared 32 MiB L3.</li>
@@ -32,12 +35,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class GemmShape {
 
     static final String BITS_PROPERTY = "vecmlp.gemm.bits";
+    static final String ROWS_PROPERTY = "vecmlp.gemm.rows";
 
     static final VectorSpecies<Float> SPECIES = species(System.getProperty(BITS_PROPERTY));
     /** Float lanes per vector. */
     static final int L = SPECIES.length();
-    /** Rows of the register block. */
-    static final int MR = 6;
+    /** Rows of the register block: 12 with 512-bit vectors (32 vector registers), else 6. */
+    static final int MR = rows(System.getProperty(ROWS_PROPERTY), L);
     /** Columns of the register block: two vectors. */
     static final int NR = 2 * L;
     /** Depth of a packed panel (the inner dimension of one pass of the micro-kernel). */
@@ -48,6 +52,20 @@ final class GemmShape {
     static final int NC = (2048 / NR) * NR;
 
     private GemmShape() {
+    }
+
+    static int rows(String rows, int lanes) {
+        if (rows == null || rows.isBlank()) {
+            return lanes >= 16 ? 12 : 6;
+        }
+        switch (rows.trim()) {
+            case "6":
+                return 6;
+            case "12":
+                return 12;
+            default:
+                throw new IllegalStateException("-D" + ROWS_PROPERTY + " must be 6 or 12: '" + rows + "'");
+        }
     }
 
     static VectorSpecies<Float> species(String bits) {
