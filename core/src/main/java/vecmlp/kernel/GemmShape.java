@@ -23,11 +23,12 @@ import jdk.incubator.vector.VectorSpecies;
  *     the tests use it to run both on any machine.</li>
  * <li>{@code KC = 256} at most, and equal depth passes ({@code k = 784} is 4 × 196): a {@code KC × NR}
  *     panel of B is {@code 256 · 2L · 4} B = 16 KiB at L = 8 (half a 32 KiB L1D) and 32 KiB at L = 16 (two
- *     thirds of a 48 KiB L1D), so it stays in L1D while the six-row panels of A ({@code 6 · 256 · 4} B =
- *     6 KiB) stream past it. A larger KC would not fit at L = 16 (two passes of 392 for k = 784 make a
- *     49 KiB panel).</li>
- * <li>{@code MC = 144} (a multiple of 6 and 12): an {@code MC × KC} block of A is {@code 144 · 256 · 4} B = 144 KiB, inside the L2
- *     (a quarter of 512 KiB, a seventh of 1 MiB) with the B panels streaming through.</li>
+ *     thirds of a 48 KiB L1D), so it stays in L1D while the MR-row panels of A ({@code MR · 256 · 4} B =
+ *     6 or 12 KiB) stream past it. A larger KC would not fit at L = 16 (two passes of 392 for k = 784 make
+ *     a 49 KiB panel).</li>
+ * <li>{@code MC = 144} (a multiple of 6 and of 12): an {@code MC × KC} block of A is
+ *     {@code 144 · 256 · 4} B = 144 KiB, inside the L2 (a quarter of 512 KiB, a seventh of 1 MiB) with the
+ *     B panels streaming through.</li>
  * <li>{@code NC = 2048}: the packed {@code KC × NC} block of B is {@code 256 · 2048 · 4} B = 2 MiB, a
  *     slice of the shared 32 MiB L3.</li>
  * </ul>
