@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A one element at a time and the {@code MC × KC} block stays in L2 either way (a transposed A is read with
  * swapped strides, so the transposes are still absorbed below the micro-kernel); only a partial last panel
  * is packed, zero-padded. (With more column panels the packing is shared by enough calls of the packed
- * micro-kernel, whose constant strides spare it a range check per element of A: packed, 128×256×784 ran
- * 10% faster on an Intel AVX-512 core; in place, 10–35% faster at {@code n ≤ 128}.) And for at most
+ * micro-kernel, whose constant strides spare it most of its range checks: packed, 128×256×784 ran 10%
+ * faster on an Intel AVX-512 core; in place, 10–35% faster at {@code n ≤ 128}.) And for at most
  * {@link #B_IN_PLACE_MAX_M} rows of C a row-major B is read in place too, because a packed panel would be
  * used too few times to repay its packing (+20% at m = 16). A few rows ({@code m ≤} {@link #SMALL_M}) take
  * the GEMV path {@link GemmSmall}, and so does a last column panel of at most {@link #EDGE_MAX_COLS}

@@ -102,9 +102,9 @@ final class GemmKernel {
     /**
      * {@link #kernel} for a packed panel of A ({@code rs = 1, ps = MR}) and a packed panel of B
      * ({@code bs = NR}): the same FMA sequence per element, so the same bits. With constant strides C2
-     * hoists B's range checks out of the loop and keeps two for A's six elements (JDK 17's code for the
-     * 1024³ product, disassembled); with the strides as arguments every load keeps its check and the loop
-     * its multiplications and spilled strides.
+     * hoists B's range checks out of the loop and keeps two for A's six elements (JDK 17's code,
+     * disassembled); with the strides as arguments every load keeps its check and the loop its
+     * multiplications and spilled strides.
      */
     static void kernelPacked(int kc, float[] pa, int pao, float[] pb, int pbo, float[] acc) {
         FloatVector c00 = FloatVector.zero(SPECIES);

@@ -73,9 +73,9 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     /** How long a group is warmed before it is left to the twin: 30 s. */
     static final long GIVE_UP_NANOS = 30_000_000_000L;
     /**
-     * The budget of a round: this much per call ... (On the Intel AVX-512 machine, whose cores run about
-     * 40% slower than the EPYC's, the compiled GEMM group took 17–22 µs a round against a budget of
-     * 17–18 µs at 1.5 µs a call, and was not ready until a round came in under it, or never.)
+     * The budget of a round: this much per call ... (On a slower Intel AVX-512 machine the compiled GEMM
+     * group took 17–22 µs a round against a budget of 17–18 µs at 1.5 µs a call, and was not ready until a
+     * round came in under it, or never; the Java fallback takes a millisecond or more.)
      */
     static final long NANOS_PER_CALL = 3000;
     /** ... plus this much per vector operation's worth of work (the Java fallback takes 50 or more). */
@@ -325,8 +325,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             int n3 = nr + 3;
             int n4 = nr + l + 2;
             int nPacked = Gemm.PACK_A_MIN_PANELS * nr + 2; // A packed whole (GemmKernel.kernelPacked)
-            loads[0] = new Load(11, gemmOps(l, 2 * 7 * n3 * 3 + 50 * n4 * 2 + 13 * nPacked * 2 + 7 * n4 * 3 + 7 * n3 * 2 + 2 * 7 * n3 * 3
-                    + 5 * n3 * 10 + 7 * 10 * 3 + 5 * l * deep), k -> {
+            loads[0] = new Load(11, gemmOps(l, 2 * 7 * n3 * 3 + 50 * n4 * 2 + 13 * nPacked * 2 + 7 * n4 * 3
+                    + 7 * n3 * 2 + 2 * 7 * n3 * 3 + 5 * n3 * 10 + 7 * 10 * 3 + 5 * l * deep), k -> {
                         restore(50 * n4);
                         k.sgemmBiasActivation(no, no, 7, n3, 3, in, 1, 3, in, 2, n3, in, 3, Activation.RELU, out, 0, n3);
                         k.sgemmBiasActivation(no, no, 7, n3, 3, in, 1, 3, in, 2, n3, in, 3, Activation.SIGMOID,
