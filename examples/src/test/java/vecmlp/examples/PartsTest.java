@@ -127,6 +127,36 @@ class PartsTest {
     }
 
     @Test
+    void fixedWritesWhatTheFormatterWrites() {
+        java.util.Random rnd = new java.util.Random(5);
+        int differing = 0;
+        for (int i = 0; i < 20_000; i++) {
+            double v = (rnd.nextDouble() - 0.3) * Math.pow(10, rnd.nextInt(10) - 3);
+            int decimals = rnd.nextInt(8);
+            String expected = String.format(java.util.Locale.ROOT, "%." + decimals + "f", v);
+            String actual = SvgChart.fixed(v, decimals);
+            if (!expected.equals(actual)) {
+                // allowed only within a rounding error of half-way, or as "0" for a tiny negative value
+                double units = Math.abs(v) * Math.pow(10, decimals);
+                boolean halfWay = Math.abs(units - Math.floor(units) - 0.5) < 1e-6 * Math.max(1, units);
+                boolean negativeZero = expected.equals("-" + actual) && Double.parseDouble(actual) == 0;
+                assertTrue(halfWay || negativeZero, v + " with " + decimals + " places: '" + actual
+                        + "', the Formatter '" + expected + "'");
+                if (!negativeZero) {
+                    differing++;
+                }
+            }
+        }
+        assertTrue(differing < 20, differing + " of 20,000 differ near half-way");
+        assertEquals("0.0", SvgChart.fixed(0, 1));
+        assertEquals("-1.25", SvgChart.fixed(-1.25, 2));
+        assertEquals("3", SvgChart.fixed(2.5, 0));
+        assertEquals("10.050", SvgChart.fixed(10.05, 3));
+        assertEquals("NaN", SvgChart.fixed(Double.NaN, 2));
+        assertEquals(String.format(java.util.Locale.ROOT, "%.2f", 1e20), SvgChart.fixed(1e20, 2));
+    }
+
+    @Test
     void progressLineHasEveryField() {
         String s = ProgressBar.line(2, 30, 12, 45, 0.23456, 0.9312, 48213, 75);
         assertEquals("epoch  3/30 [##>.......] 12/45 loss 0.2346 acc  93.1% 48.2k samples/s ETA 1:15", s);
