@@ -3,7 +3,6 @@ package vecmlp.kernel;
 import java.lang.System.Logger.Level;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -224,7 +223,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         int stable = 0;
         while (stable < 3 && System.nanoTime() - start < TWIN_FIRST_NANOS) {
             long t0 = System.nanoTime();
-            work.loads[0].body.accept(twin);
+            work.run(0, twin);
             long t = System.nanoTime() - t0;
             stable = t < best * 0.9 ? 0 : stable + 1;
             best = Math.min(best, t);
@@ -244,15 +243,15 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             // Compilation counts calls and loop iterations: many cheap calls in a slice of time.
             long end = now + slice;
             do {
-                load.body.accept(simd);
+                work.run(g, simd);
             } while (System.nanoTime() < end);
             long s = Long.MAX_VALUE;
             long t = Long.MAX_VALUE;
             for (int r = 0; r < 3; r++) {
                 long t0 = System.nanoTime();
-                load.body.accept(simd);
+                work.run(g, simd);
                 long t1 = System.nanoTime();
-                load.body.accept(twin);
+                work.run(g, twin);
                 long t2 = System.nanoTime();
                 s = Math.min(s, t1 - t0);
                 t = Math.min(t, t2 - t1);
@@ -291,18 +290,22 @@ final class SimdWarmup implements WarmingKernels.Readiness {
      */
     static final class Workloads {
 
-        /** One group's calls: how many, their work in vector operations, and the calls themselves. */
+        /** One group's calls: how many, and their work in vector operations. */
         static final class Load {
             final int calls;
             final long vectorOps;
-            final Consumer<Kernels> body;
 
-            Load(int calls, long vectorOps, Consumer<Kernels> body) {
+            Load(int calls, long vectorOps) {
                 this.calls = calls;
                 this.vectorOps = vectorOps;
-                this.body = body;
             }
         }
+
+        private static final Transpose NO = Transpose.NO;
+        private static final Transpose YES = Transpose.YES;
+        private static final Activation[] ACTIVATIONS = {Activation.IDENTITY, Activation.RELU,
+            Activation.leakyRelu(0.1f), Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX, Activation.ELU,
+            Activation.SILU, Activation.GELU_TANH, Activation.SOFTPLUS, Activation.GELU};
 
         final Load[] loads = new Load[GROUPS];
         private final float[] in = new float[16384];
@@ -310,6 +313,19 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         private final float[] out = new float[8192];
         private final float[] out2 = new float[8192];
         private final int[] keys = {0x12345678, -7, 99};
+        /** Float lanes of the elementwise kernels' and of the GEMM's species. */
+        private final int lanes;
+        private final int l;
+        /** The shapes of the calls, from the lane counts. */
+        private final int deep;
+        private final int n3;
+        private final int n4;
+        private final int nPacked;
+        private final int wide;
+        private final int dotK;
+        private final int n;
+        private final int ld;
+        private final int n5;
 
         Workloads(int lanes, int gemmLanes) {
             Random rnd = new Random(1);
@@ -317,105 +333,130 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                 in[i] = rnd.nextFloat() * 2f - 1f;
                 pristine[i] = rnd.nextFloat() * 0.5f + 0.25f;
             }
-            int l = gemmLanes;
+            this.lanes = lanes;
+            l = gemmLanes;
             int nr = 2 * l;
-            Transpose no = Transpose.NO;
-            Transpose yes = Transpose.YES;
-            int deep = GemmShape.KC + 1;
-            int n3 = nr + 3;
-            int n4 = nr + l + 2;
-            int nPacked = Gemm.PACK_A_MIN_PANELS * nr + 2; // A packed whole (GemmKernel.kernelPacked)
+            deep = GemmShape.KC + 1;
+            n3 = nr + 3;
+            n4 = nr + l + 2;
+            nPacked = Gemm.PACK_A_MIN_PANELS * nr + 2; // A packed whole (GemmKernel.kernelPacked)
+            wide = GemmSmall.WIDTH + l + 3;
+            dotK = 5 * l + 3;
+            n = 2 * lanes + 3;
+            ld = n + 1;
+            n5 = 5 * lanes + 3;
             loads[0] = new Load(11, gemmOps(l, 2 * 7 * n3 * 3 + 50 * n4 * 2 + 13 * nPacked * 2 + 7 * n4 * 3
-                    + 7 * n3 * 2 + 2 * 7 * n3 * 3 + 5 * n3 * 10 + 7 * 10 * 3 + 5 * l * deep), k -> {
-                        restore(50 * n4);
-                        k.sgemmBiasActivation(no, no, 7, n3, 3, in, 1, 3, in, 2, n3, in, 3, Activation.RELU, out, 0, n3);
-                        k.sgemmBiasActivation(no, no, 7, n3, 3, in, 1, 3, in, 2, n3, in, 3, Activation.SIGMOID,
-                                out, 0, n3);
-                        k.sgemm(no, no, 50, n4, 2, 1f, in, 0, 2, in, 5, n4, 0f, out, 0, n4);
-                        k.sgemm(no, yes, 13, nPacked, 2, 1f, in, 0, 2, in, 5, 2, 0f, out, 0, nPacked);
-                        k.sgemm(yes, no, 7, n4, 3, 0.5f, in, 0, 7, in, 1, n4, 0.25f, out, 0, n4);
-                        k.sgemm(yes, no, 7, n3, 2, 1f, in, 0, 128, in, 3, n3, 0f, out, 0, n3);
-                        k.sgemmBiasActivation(no, yes, 7, n3, 3, in, 0, 3, in, 1, 3, in, 2, Activation.leakyRelu(0.1f),
-                                out, 0, n3);
-                        k.sgemmBiasActivation(yes, yes, 7, n3, 3, in, 0, 7, in, 1, 3, in, 2, Activation.TANH,
-                                out, 0, n3);
-                        k.sgemmBiasActivation(yes, yes, 5, n3, 10, in, 0, 5, in, 1, 10, in, 2, Activation.RELU,
-                                out, 0, n3);
-                        k.sgemmBiasActivation(no, no, 7, 10, 3, in, 0, 3, in, 1, 10, in, 2, Activation.SOFTMAX,
-                                out, 0, 10);
-                        k.sgemm(no, no, 5, l, deep, 1f, in, 0, deep, in, 1, l, 0f, out, 0, l); // two depth passes
-                    });
-            int wide = GemmSmall.WIDTH + l + 3;
-            int dotK = 5 * l + 3;
+                    + 7 * n3 * 2 + 2 * 7 * n3 * 3 + 5 * n3 * 10 + 7 * 10 * 3 + 5 * l * deep));
             loads[1] = new Load(5, gemmOps(l, (2 * l + 3) * 6 + 2 * wide * 5 + 3 * (2 * l + 3) * 6 + 3 * 5 * dotK
-                    + 2 * 5 * dotK), k -> {
-                        restore(2 * wide);
-                        k.sgemmBiasActivation(no, no, 1, 2 * l + 3, 6, in, 0, 6, in, 1, 2 * l + 3, in, 2,
-                                Activation.RELU, out, 0, 2 * l + 3);
-                        k.sgemmBiasActivation(no, no, 2, wide, 5, in, 0, 5, in, 1, wide, in, 2,
-                                Activation.leakyRelu(0.1f), out, 0, wide);
-                        k.sgemm(yes, no, 3, 2 * l + 3, 6, 0.5f, in, 0, 3, in, 1, 2 * l + 3, 0.25f, out, 0, 2 * l + 3);
-                        k.sgemmBiasActivation(no, yes, 3, 5, dotK, in, 0, dotK, in, 1, dotK, in, 2, Activation.RELU,
-                                out, 0, 5);
-                        k.sgemmBiasActivation(yes, yes, 2, 5, dotK, in, 0, 2, in, 1, dotK, in, 2, Activation.SIGMOID,
-                                out, 0, 5);
-                    });
-            int n = 2 * lanes + 3;
-            int ld = n + 1;
-            int n5 = 5 * lanes + 3;
-            Activation[] acts = {Activation.IDENTITY, Activation.RELU, Activation.leakyRelu(0.1f), Activation.SIGMOID,
-                Activation.TANH, Activation.SOFTMAX, Activation.ELU, Activation.SILU, Activation.GELU_TANH,
-                Activation.SOFTPLUS, Activation.GELU};
-            loads[2] = new Load(acts.length + 1, (long) (3 * n * 60) / lanes, k -> {
-                for (Activation act : acts) {
-                    k.activationForward(act, 3, n, in, 0, ld, out, 0, ld);
-                }
-                k.activationForward(Activation.SOFTMAX, 3, 10, in, 0, 10, out, 0, 10);
-            });
-            loads[3] = new Load(acts.length, (long) (3 * n * 12) / lanes, k -> {
-                for (Activation act : acts) {
+                    + 2 * 5 * dotK));
+            loads[2] = new Load(ACTIVATIONS.length + 1, (long) (3 * n * 60) / lanes);
+            loads[3] = new Load(ACTIVATIONS.length, (long) (3 * n * 12) / lanes);
+            loads[4] = new Load(1, (long) (3 * n5) / lanes);
+            loads[5] = new Load(2, (long) (3 * n) / lanes);
+            loads[6] = new Load(1, n / lanes);
+            loads[7] = new Load(3, (long) (2 * n5) / lanes);
+            loads[8] = new Load(1, (long) (3 * n) / lanes);
+            loads[9] = new Load(2, (long) (8 * n) / lanes);
+            loads[10] = new Load(2, (long) (2 * 16 * n) / lanes);
+            loads[11] = new Load(1, (long) (3 * n * 4) / lanes);
+            loads[12] = new Load(3, (long) (3 * n * 12) / lanes);
+        }
+
+        /**
+         * Runs group {@code g}'s calls on {@code k}. A switch, not a lambda per group: in a fresh JVM the
+         * thirteen lambdas' classes were spun over about 50 ms of the warm-up thread's start (class-load log
+         * of README's main job), while the caller loaded its data on the other core (eight interleaved pairs of
+         * the main job: no difference beyond the noise).
+         */
+        void run(int g, Kernels k) {
+            switch (g) {
+                case 0:
+                    restore(50 * n4);
+                    k.sgemmBiasActivation(NO, NO, 7, n3, 3, in, 1, 3, in, 2, n3, in, 3, Activation.RELU, out, 0, n3);
+                    k.sgemmBiasActivation(NO, NO, 7, n3, 3, in, 1, 3, in, 2, n3, in, 3, Activation.SIGMOID,
+                            out, 0, n3);
+                    k.sgemm(NO, NO, 50, n4, 2, 1f, in, 0, 2, in, 5, n4, 0f, out, 0, n4);
+                    k.sgemm(NO, YES, 13, nPacked, 2, 1f, in, 0, 2, in, 5, 2, 0f, out, 0, nPacked);
+                    k.sgemm(YES, NO, 7, n4, 3, 0.5f, in, 0, 7, in, 1, n4, 0.25f, out, 0, n4);
+                    k.sgemm(YES, NO, 7, n3, 2, 1f, in, 0, 128, in, 3, n3, 0f, out, 0, n3);
+                    k.sgemmBiasActivation(NO, YES, 7, n3, 3, in, 0, 3, in, 1, 3, in, 2, Activation.leakyRelu(0.1f),
+                            out, 0, n3);
+                    k.sgemmBiasActivation(YES, YES, 7, n3, 3, in, 0, 7, in, 1, 3, in, 2, Activation.TANH,
+                            out, 0, n3);
+                    k.sgemmBiasActivation(YES, YES, 5, n3, 10, in, 0, 5, in, 1, 10, in, 2, Activation.RELU,
+                            out, 0, n3);
+                    k.sgemmBiasActivation(NO, NO, 7, 10, 3, in, 0, 3, in, 1, 10, in, 2, Activation.SOFTMAX,
+                            out, 0, 10);
+                    k.sgemm(NO, NO, 5, l, deep, 1f, in, 0, deep, in, 1, l, 0f, out, 0, l); // two depth passes
+                    return;
+                case 1:
+                    restore(2 * wide);
+                    k.sgemmBiasActivation(NO, NO, 1, 2 * l + 3, 6, in, 0, 6, in, 1, 2 * l + 3, in, 2,
+                            Activation.RELU, out, 0, 2 * l + 3);
+                    k.sgemmBiasActivation(NO, NO, 2, wide, 5, in, 0, 5, in, 1, wide, in, 2,
+                            Activation.leakyRelu(0.1f), out, 0, wide);
+                    k.sgemm(YES, NO, 3, 2 * l + 3, 6, 0.5f, in, 0, 3, in, 1, 2 * l + 3, 0.25f, out, 0, 2 * l + 3);
+                    k.sgemmBiasActivation(NO, YES, 3, 5, dotK, in, 0, dotK, in, 1, dotK, in, 2, Activation.RELU,
+                            out, 0, 5);
+                    k.sgemmBiasActivation(YES, YES, 2, 5, dotK, in, 0, 2, in, 1, dotK, in, 2, Activation.SIGMOID,
+                            out, 0, 5);
+                    return;
+                case 2:
+                    for (Activation act : ACTIVATIONS) {
+                        k.activationForward(act, 3, n, in, 0, ld, out, 0, ld);
+                    }
+                    k.activationForward(Activation.SOFTMAX, 3, 10, in, 0, 10, out, 0, 10);
+                    return;
+                case 3:
+                    for (Activation act : ACTIVATIONS) {
+                        restore(3 * ld);
+                        k.activationBackward(act, 3, n, pristine, 0, ld, out, 0, ld);
+                    }
+                    return;
+                case 4:
+                    k.columnSums(3, n5, in, 0, n5, out, 0);
+                    return;
+                case 5:
                     restore(3 * ld);
-                    k.activationBackward(act, 3, n, pristine, 0, ld, out, 0, ld);
-                }
-            });
-            loads[4] = new Load(1, (long) (3 * n5) / lanes, k -> k.columnSums(3, n5, in, 0, n5, out, 0));
-            loads[5] = new Load(2, (long) (3 * n) / lanes, k -> {
-                restore(3 * ld);
-                k.axpy(n, -0.3f, in, 0, out, 0);
-                k.addBias(2, n, in, 0, out, 0, ld);
-            });
-            loads[6] = new Load(1, n / lanes, k -> {
-                restore(3 * ld);
-                k.scale(n, 0.999f, out, 0);
-            });
-            loads[7] = new Load(3, (long) (2 * n5) / lanes, k -> {
-                out2[0] = k.dot(n5, in, 0, pristine, 0) + k.dot(lanes - 1, in, 0, pristine, 0)
-                        + k.sumOfSquares(n5, in, 1);
-            });
-            loads[8] = new Load(1, (long) (3 * n) / lanes, k -> {
-                restore(3 * ld);
-                k.sgdStep(n, 0.01f, 0.001f, out, 0, in, 0);
-            });
-            loads[9] = new Load(2, (long) (8 * n) / lanes, k -> {
-                restore(3 * ld);
-                k.momentumStep(n, 0.01f, 0.9f, 0.001f, false, out, 0, in, 0, out2, 0);
-                k.momentumStep(n, 0.01f, 0.9f, 0.001f, true, out, 0, in, 0, out2, 0);
-            });
-            loads[10] = new Load(2, (long) (2 * 16 * n) / lanes, k -> {
-                restore(3 * ld);
-                k.adamStep(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, false, 3, out, 0, in, 0, out2, 0, out2, n);
-                k.adamStep(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 3, out, 0, in, 0, out2, 0, out2, n);
-            });
-            loads[11] = new Load(1, (long) (3 * n * 4) / lanes, k -> k.dropout(3, n, 0.25f, keys, 0, in, 0, ld,
-                    out, 0, ld));
-            loads[12] = new Load(3, (long) (3 * n * 12) / lanes, k -> {
-                restore(4 * n + 3 * ld);
-                k.columnMeanAndVariance(3, n, in, 0, ld, out2, 0, out2, n);
-                k.normalizeColumns(3, n, in, 0, ld, out2, 0, pristine, 0, pristine, n, in, 0, out, 0, ld, out2, 4 * n,
-                        ld);
-                k.normalizeColumnsBackward(3, n, pristine, 0, ld, pristine, 1, pristine, 2, out, 0, ld, out2, 2 * n,
-                        out2, 3 * n);
-            });
+                    k.axpy(n, -0.3f, in, 0, out, 0);
+                    k.addBias(2, n, in, 0, out, 0, ld);
+                    return;
+                case 6:
+                    restore(3 * ld);
+                    k.scale(n, 0.999f, out, 0);
+                    return;
+                case 7:
+                    out2[0] = k.dot(n5, in, 0, pristine, 0) + k.dot(lanes - 1, in, 0, pristine, 0)
+                            + k.sumOfSquares(n5, in, 1);
+                    return;
+                case 8:
+                    restore(3 * ld);
+                    k.sgdStep(n, 0.01f, 0.001f, out, 0, in, 0);
+                    return;
+                case 9:
+                    restore(3 * ld);
+                    k.momentumStep(n, 0.01f, 0.9f, 0.001f, false, out, 0, in, 0, out2, 0);
+                    k.momentumStep(n, 0.01f, 0.9f, 0.001f, true, out, 0, in, 0, out2, 0);
+                    return;
+                case 10:
+                    restore(3 * ld);
+                    k.adamStep(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, false, 3, out, 0, in, 0, out2, 0, out2, n);
+                    k.adamStep(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 3, out, 0, in, 0, out2, 0, out2, n);
+                    return;
+                case 11:
+                    k.dropout(3, n, 0.25f, keys, 0, in, 0, ld, out, 0, ld);
+                    return;
+                case 12:
+                    restore(4 * n + 3 * ld);
+                    k.columnMeanAndVariance(3, n, in, 0, ld, out2, 0, out2, n);
+                    k.normalizeColumns(3, n, in, 0, ld, out2, 0, pristine, 0, pristine, n, in, 0, out, 0, ld, out2,
+                            4 * n, ld);
+                    k.normalizeColumnsBackward(3, n, pristine, 0, ld, pristine, 1, pristine, 2, out, 0, ld, out2,
+                            2 * n, out2, 3 * n);
+                    return;
+                default:
+                    throw new IllegalArgumentException("group " + g + " is not in [0, " + GROUPS + ")");
+            }
         }
 
         private static long gemmOps(int lanes, long multiplyAdds) {
