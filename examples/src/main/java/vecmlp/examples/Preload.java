@@ -2,7 +2,6 @@ package vecmlp.examples;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import vecmlp.kernel.Kernels;
@@ -29,25 +28,39 @@ final class Preload {
     /** Starts what {@code args} will need, judged from the arguments alone (a guess; a wrong one costs only time). */
     static Preload start(String[] args) {
         boolean otherCommand = args.length > 0 && !args[0].startsWith("-") && !args[0].equalsIgnoreCase("train");
-        boolean otherData = Arrays.stream(args).anyMatch(a -> a.startsWith("--csv") || a.startsWith("--idx-"));
-        boolean kernelsNamed = Arrays.stream(args).anyMatch(a -> a.startsWith("--kernels"));
+        boolean otherData = anyStartsWith(args, "--csv") || anyStartsWith(args, "--idx-");
+        boolean kernelsNamed = anyStartsWith(args, "--kernels");
         if (otherCommand || otherData) {
             return NONE;
         }
         CompletableFuture<Dataset> digits = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                digits.complete(TrainCommand.loadDigits());
-            } catch (IOException | RuntimeException e) {
-                digits.completeExceptionally(e);
-            }
-            if (!kernelsNamed) {
-                Kernels.get();
+        // Not a lambda (nor a stream above): a fresh JVM's first lambda spins the invokedynamic machinery,
+        // 10-20 ms here that would delay this thread's start.
+        Thread t = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    digits.complete(TrainCommand.loadDigits());
+                } catch (IOException | RuntimeException e) {
+                    digits.completeExceptionally(e);
+                }
+                if (!kernelsNamed) {
+                    Kernels.get();
+                }
             }
         }, "vecmlp-examples-preload");
         t.setDaemon(true);
         t.start();
         return new Preload(digits);
+    }
+
+    private static boolean anyStartsWith(String[] args, String prefix) {
+        for (String a : args) {
+            if (a.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The bundled digits: preloaded, or loaded now. */
