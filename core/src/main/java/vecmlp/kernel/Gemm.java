@@ -47,9 +47,9 @@ final class Gemm {
     /** Up to this many rows of C, a row-major B is read in place instead of packed. */
     static final int B_IN_PLACE_MAX_M = 48;
     /**
-     * From this many column panels of B per block on, full row panels of A are packed too: their packing is
-     * then shared by enough micro-kernel calls, and the packed micro-kernel ({@link GemmKernel#kernelPacked})
-     * runs without range checks.
+     * From this many column panels of a packed B per block on, full row panels of A are packed too: their
+     * packing is then shared by enough micro-kernel calls, and the packed micro-kernel
+     * ({@link GemmKernel#kernelPacked}) runs with fewer range checks.
      */
     static final int PACK_A_MIN_PANELS = 8;
 
@@ -577,10 +577,10 @@ final class Gemm {
                     int mc = Math.min(MC, m1 - ic);
                     // With few column panels, full MR-row panels of A are read where they lie and only a
                     // last, partial panel is packed (zero-padded to MR rows), once per block. With many
-                    // (PACK_A_MIN_PANELS), or a transposed A whose rows are a multiple of 128 floats apart
-                    // (its kc consecutive depths would fall in a few L1 sets and evict each other: TN 1024³
-                    // 160 instead of 200 GFLOP/s), the whole block is packed.
-                    int fullRows = packsA(job) || nc >= PACK_A_MIN_PANELS * NR ? 0 : mc - mc % MR;
+                    // (PACK_A_MIN_PANELS) of a packed B, or a transposed A whose rows are a multiple of 128
+                    // floats apart (its kc consecutive depths would fall in a few L1 sets and evict each
+                    // other: TN 1024³ 160 instead of 200 GFLOP/s), the whole block is packed.
+                    int fullRows = packsA(job) || !bInPlace && nc >= PACK_A_MIN_PANELS * NR ? 0 : mc - mc % MR;
                     float[] apv = pa;
                     int apo = 0;
                     if (job.sharedA != null) {

@@ -49,7 +49,11 @@ final class GemmPack {
                 int src = aOff + p0 * lda + i0 + ir;
                 if (rows == MR) {
                     for (int p = 0; p < kc; p++) {
-                        System.arraycopy(a, src + p * lda, pa, base + p * MR, MR);
+                        int d = base + p * MR;
+                        int s = src + p * lda;
+                        for (int r = 0; r < MR; r++) { // a constant trip count: unrolled by C2
+                            pa[d + r] = a[s + r];
+                        }
                     }
                 } else {
                     for (int p = 0; p < kc; p++) {
