@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * in {@link GemmShape}.
  *
  * <p>Two departures from BLIS, both measured (JMH {@code GemmBenchmark} and a best-of-N harness on the
- * MLP shapes): when a block of C has fewer than {@link #PACK_A_MIN_PANELS} column panels, full
+ * MLP shapes): unless a block of C has {@link #PACK_A_MIN_PANELS} column panels of a packed B, full
  * {@code MR}-row panels of A are read where they lie rather than packed, since the micro-kernel broadcasts
  * A one element at a time and the {@code MC × KC} block stays in L2 either way (a transposed A is read with
  * swapped strides, so the transposes are still absorbed below the micro-kernel); only a partial last panel
