@@ -18,9 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <ul>
  * <li>{@code MR × NR = 6 × 2L} register block: 12 vector accumulators, 2 vectors of B and one broadcast
  *     of A, 15 of the 16 AVX2 registers. With 512-bit vectors (AVX-512 has 32 registers) {@code 12 × 2L}:
- *     24 accumulators, 27 registers, half the loads and loop overhead per FMA (BLIS's AVX-512 kernels keep
- *     24 too). The system property {@value #ROWS_PROPERTY} ({@code 6} or {@code 12}) overrides the choice;
- *     the tests use it to run both on any machine.</li>
+ *     24 accumulators, 27 registers, half the loads of B and half the loop overhead per FMA (BLIS's
+ *     AVX-512 kernels keep 24 too). The system property {@value #ROWS_PROPERTY} ({@code 6} or {@code 12})
+ *     overrides the choice; the tests use it to run both on any machine.</li>
  * <li>{@code KC = 256} at most, and equal depth passes ({@code k = 784} is 4 × 196): a {@code KC × NR}
  *     panel of B is {@code 256 · 2L · 4} B = 16 KiB at L = 8 (half a 32 KiB L1D) and 32 KiB at L = 16 (two
  *     thirds of a 48 KiB L1D), so it stays in L1D while the MR-row panels of A ({@code MR · 256 · 4} B =
