@@ -118,10 +118,11 @@ class WarmingKernelsTest {
     }
 
     @Test
-    void aRoundIsGoodWhenSimdIsWithinBudgetAndNoSlowerThanTheTwin() {
+    void aRoundIsGoodWhenSimdIsWithinBudgetAndNotMuchSlowerThanTheTwin() {
         assertTrue(SimdWarmup.compiled(900, 1000, 5000));
         assertTrue(SimdWarmup.compiled(1000, 1000, 1000));
-        assertFalse(SimdWarmup.compiled(1001, 1000, 5000), "slower than the twin");
+        assertTrue(SimdWarmup.compiled(1500, 1000, 5000), "timing noise between two compiled calls");
+        assertFalse(SimdWarmup.compiled(1501, 1000, 5000), "more than 1.5 times the twin's time");
         assertFalse(SimdWarmup.compiled(900, 100_000, 800), "over budget: the Java fallback against an interpreted twin");
     }
 
