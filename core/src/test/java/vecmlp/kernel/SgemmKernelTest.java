@@ -28,6 +28,7 @@ class SgemmKernelTest {
             shapes.add(new int[] {s, 17, 33});
             shapes.add(new int[] {9, s, 31});
             shapes.add(new int[] {7, 15, s});
+            shapes.add(new int[] {3, s, 31}); // the few-row path: sums in registers, then the last columns
         }
         shapes.add(new int[] {65, 129, 127});
         shapes.add(new int[] {128, 64, 257});

@@ -48,6 +48,10 @@ class TwinKernelsTest {
                 list.add(Arguments.of(ta, tb, 129, 257, 783));
                 list.add(Arguments.of(ta, tb, 5, 300, 10)); // a swapped TT with m > 4 and 2m ≤ k
                 list.add(Arguments.of(ta, tb, 1, 520, 6)); // more than one column block of the GEMV path
+                // the GEMV path's sums in registers, then a vector and single columns of the block of sums
+                int registerColumns = GemmSmall.REGISTER_VECTORS * L;
+                list.add(Arguments.of(ta, tb, 1, 2 * registerColumns + L + 3, 257));
+                list.add(Arguments.of(ta, tb, 3, registerColumns, 300));
             }
         }
         // A transposed A whose rows are a multiple of 128 floats apart is packed whole (TN 784x256x128).
