@@ -15,8 +15,10 @@ import java.util.function.Supplier;
  * within a budget that the Java fallback cannot meet and at most {@link #TWIN_SLACK} times as long as the
  * same calls on the scalar twin, {@link #CONFIRMATIONS} rounds in a row; on two cores or fewer it rests after
  * each round as long as the round took, leaving the JIT's compiler thread the time it needs. Then the group
- * is ready and stays ready. A group that is not ready after {@link #GIVE_UP_NANOS} (a JVM whose JIT does not
- * compile the Vector API to vector instructions) is left to the twin, with one log line.
+ * is ready and stays ready. A group that is not ready after {@link #GIVE_UP_NANOS} (a JIT kept busy, or one that
+ * does not compile the Vector API to vector instructions) is left to the twin, with one log line, and warmed
+ * again later, at ever longer intervals ({@link #retryDelayNanos}); a group whose warm-up throws, or every group
+ * when the JVM's flags rule vector code out, is left to the twin for good.
  *
  * <p>The decision uses a clock, which is safe only because the twin and the SIMD kernels give the same
  * bits: timing decides how fast a result comes, never what it is.
@@ -49,8 +51,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
 
     /**
      * The groups in the order they are warmed, the most work of a training step first, one group at a time:
-     * the next starts when the one before is ready (or abandoned). Warming them side by side put every
-     * group's Vector API fallback code in the one C2 thread's queue at once; one at a time, the blocked GEMM
+     * the next starts when the one before is ready (or set aside, or abandoned). Warming them side by side put
+     * every group's Vector API fallback code in the one C2 thread's queue at once; one at a time, the blocked GEMM
      * was ready after 1.5–1.7 s of warm-up instead of 2.1–2.2 s, and the first 1,000 steps of 784-256-128-10
      * took 3.6–3.8 s instead of 3.9–4.0 s (three fresh JVMs each, ad hoc, 2 vCPUs).
      */
@@ -77,8 +79,24 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     static final double TWIN_SLACK = 1.5;
     /** Good rounds in a row before a group is ready. */
     static final int CONFIRMATIONS = 3;
-    /** How long a group is warmed before it is left to the twin: 30 s. */
+    /** How long a group is warmed before it is left to the twin for a while ({@link #retryDelayNanos}): 30 s. */
     static final long GIVE_UP_NANOS = 30_000_000_000L;
+    /** The longest wait before a group set aside is warmed again: 32 min. */
+    static final long MAX_RETRY_DELAY_NANOS = 64 * GIVE_UP_NANOS;
+
+    /**
+     * How long a group waits, after its {@code failures}-th window of {@link #GIVE_UP_NANOS} without being
+     * compiled, before it is warmed again: 30 s, then twice as long each time up to
+     * {@link #MAX_RETRY_DELAY_NANOS}. A busy machine (other JVMs, a Spark executor's many threads) can keep
+     * the JIT from compiling the kernels for a while; a JVM whose JIT never compiles them gets ever rarer
+     * attempts, not a core taken for good.
+     */
+    static long retryDelayNanos(int failures) {
+        if (failures < 1) {
+            throw new IllegalArgumentException("failures must be >= 1: " + failures);
+        }
+        return failures > 6 ? MAX_RETRY_DELAY_NANOS : Math.min(MAX_RETRY_DELAY_NANOS, GIVE_UP_NANOS << (failures - 1));
+    }
     /**
      * The budget of a round, a ceiling that only the Java fallback exceeds: this much per call ... Compiled
      * SIMD code takes 1–5 µs a call on the warm-up's small inputs, the fallback 100 µs or more (code only
@@ -105,6 +123,10 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     private final long[] since = new long[GROUPS];
     private final int[] good = new int[GROUPS];
     private final long[] readyAfter = new long[GROUPS];
+    /** The groups set aside after a window without compiling, when each is warmed again, how often (warm-up thread). */
+    private int setAside;
+    private final long[] retryAt = new long[GROUPS];
+    private final int[] failures = new int[GROUPS];
 
     SimdWarmup(SimdKernels simd, TwinKernels twin, Supplier<String> recheck) {
         this.simd = simd;
@@ -161,6 +183,12 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                 LockSupport.park(this);
                 continue;
             }
+            long wait = backFromTheSide();
+            if ((todo & ~setAside) == 0) {
+                LockSupport.parkNanos(this, wait); // a want() of another group wakes it at once
+                continue;
+            }
+            todo &= ~setAside;
             pauseInTheCallersFirstSecond();
             if (!checked) {
                 checked = true;
@@ -177,6 +205,25 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                 }
             }
         }
+    }
+
+    /** Takes back the groups set aside whose time has come; returns the time until the next one's, at most 1 s. */
+    private long backFromTheSide() {
+        long now = System.nanoTime();
+        long wait = 1_000_000_000L;
+        for (int g = 0; g < GROUPS; g++) {
+            if ((setAside & (1 << g)) != 0) {
+                long left = retryAt[g] - now;
+                if (left <= 0) {
+                    setAside &= ~(1 << g);
+                    since[g] = 0;
+                    good[g] = 0;
+                } else {
+                    wait = Math.min(wait, left);
+                }
+            }
+        }
+        return wait;
     }
 
     /**
@@ -297,11 +344,22 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                 KernelLog.get().log(Level.DEBUG, () -> "vecmlp: SIMD " + NAMES[g] + " compiled after "
                         + readyAfter[g] / 1_000_000 + " ms of warm-up");
             } else if (now - since[g] > GIVE_UP_NANOS) {
-                abandon(g, "not compiled to vector code after " + GIVE_UP_NANOS / 1_000_000_000 + " s");
+                setAside(g);
             }
         } catch (RuntimeException | Error e) {
             abandon(g, "its warm-up failed: " + e);
         }
+    }
+
+    /** Leaves group {@code g} to the twin for {@link #retryDelayNanos}; the next group is warmed meanwhile. */
+    private void setAside(int g) {
+        int n = ++failures[g];
+        long delay = retryDelayNanos(n);
+        setAside |= 1 << g;
+        retryAt[g] = System.nanoTime() + delay;
+        KernelLog.get().log(n == 1 ? Level.INFO : Level.DEBUG, "vecmlp: the SIMD " + NAMES[g] + " kernels were not"
+                + " compiled to vector code after " + GIVE_UP_NANOS / 1_000_000_000 + " s of warm-up; their scalar"
+                + " twin (the same results) runs them, and the warm-up tries again in " + delay / 1_000_000_000 + " s");
     }
 
     private void abandon(int g, String why) {

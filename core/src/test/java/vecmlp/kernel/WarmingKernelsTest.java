@@ -118,6 +118,18 @@ class WarmingKernelsTest {
     }
 
     @Test
+    void aGroupSetAsideIsWarmedAgainAtEverLongerIntervals() {
+        long s = 1_000_000_000L;
+        assertEquals(30 * s, SimdWarmup.retryDelayNanos(1));
+        assertEquals(60 * s, SimdWarmup.retryDelayNanos(2));
+        assertEquals(960 * s, SimdWarmup.retryDelayNanos(6));
+        assertEquals(1920 * s, SimdWarmup.retryDelayNanos(7));
+        assertEquals(1920 * s, SimdWarmup.retryDelayNanos(Integer.MAX_VALUE));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SimdWarmup.retryDelayNanos(0));
+        assertTrue(e.getMessage().contains("failures") && e.getMessage().contains("0"), e.getMessage());
+    }
+
+    @Test
     void aRoundIsGoodWhenSimdIsWithinBudgetAndNotMuchSlowerThanTheTwin() {
         assertTrue(SimdWarmup.compiled(900, 1000, 5000));
         assertTrue(SimdWarmup.compiled(1000, 1000, 1000));
