@@ -131,6 +131,25 @@ class TwinKernelsTest {
         Mat d = Mat.poisoned(130, 300).fillUniform(rnd, -2f, 2f);
         same("relu backward 130x300", d,
                 (k, out) -> k.activationBackward(Activation.RELU, 130, 300, s.a, s.off, s.ld, out.a, out.off, out.ld));
+        // A and delta contiguous at the same offset (the network's case: the twin's one-index ReLU path),
+        // with the special values of A and delta among them.
+        for (Activation act : new Activation[] {Activation.RELU, Activation.leakyRelu(0.1f)}) {
+            for (int n : KernelTestSupport.SIZES) {
+                if (n == 0) {
+                    continue; // a leading dimension must be at least 1
+                }
+                Mat a = new Mat(3, n, 3, n, 7).fillUniform(rnd, -1f, 1f);
+                Mat delta = new Mat(3, n, 3, n, 7).fillUniform(rnd, -2f, 2f);
+                float[] special = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+                    Float.MIN_VALUE, -Float.MIN_VALUE};
+                for (int j = 0; j < Math.min(n, special.length); j++) {
+                    a.set(1, j, special[j]);
+                    delta.set(2, (j + 3) % n, special[j]);
+                }
+                same(act + " backward, contiguous at the same offset, 3x" + n, delta,
+                        (k, out) -> k.activationBackward(act, 3, n, a.a, a.off, a.ld, out.a, out.off, out.ld));
+            }
+        }
         // A and delta at different offsets and leading dimensions (the twin's path for unequal places).
         for (Activation act : ACTIVATIONS) {
             for (int n : KernelTestSupport.SIZES) {
