@@ -13,12 +13,12 @@ import java.util.function.Supplier;
  * group's SIMD kernels on small inputs that take every branch the real calls take (so the compiled code
  * has no untaken branch left to deoptimize on), round after round, until a round of SIMD calls is both
  * within a budget that the Java fallback cannot meet and at most {@link #TWIN_SLACK} times as long as the
- * same calls on the scalar twin, {@link #CONFIRMATIONS} rounds in a row; on two cores or fewer it rests after
- * each round as long as the round took, leaving the JIT's compiler thread the time it needs. Then the group
- * is ready and stays ready. A group that is not ready after {@link #GIVE_UP_NANOS} (a JIT kept busy, or one that
- * does not compile the Vector API to vector instructions) is left to the twin, with one log line, and warmed
- * again later, at ever longer intervals ({@link #retryDelayNanos}); a group whose warm-up throws, or every group
- * when the JVM's flags rule vector code out, is left to the twin for good.
+ * same calls on the scalar twin, {@link #CONFIRMATIONS} rounds in a row; on two cores or fewer it rests
+ * after each round as long as the round took, leaving the JIT's compiler thread the time it needs. Then the
+ * group is ready and stays ready. A group that is not ready after {@link #GIVE_UP_NANOS} (a JIT kept busy,
+ * or one that does not compile the Vector API to vector instructions) is left to the twin, with one log
+ * line, and warmed again later, at ever longer intervals ({@link #retryDelayNanos}); a group whose warm-up
+ * throws, or every group when the JVM's flags rule vector code out, is left to the twin for good.
  *
  * <p>The decision uses a clock, which is safe only because the twin and the SIMD kernels give the same
  * bits: timing decides how fast a result comes, never what it is.
@@ -51,9 +51,10 @@ final class SimdWarmup implements WarmingKernels.Readiness {
 
     /**
      * The groups in the order they are warmed, the most work of a training step first, one group at a time:
-     * the next starts when the one before is ready (or set aside, or abandoned). Warming them side by side put
-     * every group's Vector API fallback code in the one C2 thread's queue at once; one at a time, the blocked GEMM
-     * was ready after 1.5–1.7 s of warm-up instead of 2.1–2.2 s, and the first 1,000 steps of 784-256-128-10
+     * the next starts when the one before is ready (or set aside, or abandoned). Warming them side by side
+     * put every group's Vector API fallback code in the one C2 thread's queue at once; one at a time, the
+     * blocked GEMM was ready after 1.5–1.7 s of warm-up instead of 2.1–2.2 s, and the first 1,000 steps of
+     * 784-256-128-10
      * took 3.6–3.8 s instead of 3.9–4.0 s (three fresh JVMs each, ad hoc, 2 vCPUs).
      */
     static final int[] PRIORITY = {0, 10, 3, 7, 4, 2, 1, 5, 11, 12, 6, 8, 9};
@@ -95,15 +96,16 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         if (failures < 1) {
             throw new IllegalArgumentException("failures must be >= 1: " + failures);
         }
-        return failures > 6 ? MAX_RETRY_DELAY_NANOS : Math.min(MAX_RETRY_DELAY_NANOS, GIVE_UP_NANOS << (failures - 1));
+        return failures > 6 ? MAX_RETRY_DELAY_NANOS
+                : Math.min(MAX_RETRY_DELAY_NANOS, GIVE_UP_NANOS << (failures - 1));
     }
     /**
      * The budget of a round, a ceiling that only the Java fallback exceeds: this much per call ... Compiled
      * SIMD code takes 1–5 µs a call on the warm-up's small inputs, the fallback 100 µs or more (code only
-     * partly compiled is caught by {@link #TWIN_SLACK}). (A tight
-     * budget, 3 µs a call and SIMD no slower than the twin, left the blocked GEMM group hovering at it on a
-     * slower Intel AVX-512 machine: 35–49 µs a round against 35 µs, the twin 31–46 µs, for the 5 s of a
-     * 64-128-10 run, so that no group after it was ever warmed.)
+     * partly compiled is caught by {@link #TWIN_SLACK}). (A tight budget, 3 µs a call and SIMD no slower
+     * than the twin, left the blocked GEMM group hovering at it on a slower Intel AVX-512 machine: 35–49 µs
+     * a round against 35 µs, the twin 31–46 µs, for the 8 s of a 64-128-10 run, so that no group after it
+     * was ever warmed.)
      */
     static final long NANOS_PER_CALL = 12_000;
     /** ... plus this much per vector operation's worth of work (the Java fallback takes 50 or more). */
@@ -123,7 +125,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     private final long[] since = new long[GROUPS];
     private final int[] good = new int[GROUPS];
     private final long[] readyAfter = new long[GROUPS];
-    /** The groups set aside after a window without compiling, when each is warmed again, how often (warm-up thread). */
+    /** Groups set aside after a window without compiling; when each is warmed again; how often (warm-up thread). */
     private int setAside;
     private final long[] retryAt = new long[GROUPS];
     private final int[] failures = new int[GROUPS];
@@ -207,7 +209,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         }
     }
 
-    /** Takes back the groups set aside whose time has come; returns the time until the next one's, at most 1 s. */
+    /** Takes back the groups set aside whose time has come; returns the wait for the next one, at most 1 s. */
     private long backFromTheSide() {
         long now = System.nanoTime();
         long wait = 1_000_000_000L;
