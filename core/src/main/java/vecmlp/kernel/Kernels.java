@@ -503,7 +503,7 @@ public abstract class Kernels {
      * SGD with momentum μ (PyTorch {@code SGD}, dampening 0): {@code g ← grad + weightDecay·θ},
      * {@code v ← μ·v + g}, then {@code θ ← θ − lr·(g + μ·v)} with Nesterov or {@code θ ← θ − lr·v} without.
      * {@code velocity} starts at zero; {@code grad} is not modified. A velocity below the smallest normal float
-     * (2⁻¹²⁶) is stored as +0: arithmetic on subnormal floats is many times slower on x86.
+     * (2⁻¹²⁶) is stored, and used, as +0: arithmetic on subnormal floats is many times slower on x86.
      */
     public final void momentumStep(int n, float lr, float momentum, float weightDecay, boolean nesterov,
                                    float[] param, int pOff, float[] grad, int gOff, float[] velocity, int vOff) {
@@ -528,9 +528,9 @@ public abstract class Kernels {
      *   θ ← θ − lr · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
      * </pre>
      * {@code m} and {@code v} start at zero; {@code grad} is not modified. An {@code m} or {@code v} below the
-     * smallest normal float (2⁻¹²⁶) is stored as +0 (the step uses it as computed): a moment whose gradients
-     * are zero (a dead ReLU unit's weights) would decay through the subnormal range, where arithmetic is many
-     * times slower on x86, while its share of a step is far below any weight's last bit.
+     * smallest normal float (2⁻¹²⁶) is stored, and used, as +0: a moment whose gradients are zero (a dead
+     * ReLU unit's weights) decays through the subnormal range, where arithmetic is many times slower on x86,
+     * while its share of the step is far below any weight's last bit.
      */
     public final void adamStep(int n, float lr, float beta1, float beta2, float eps, float weightDecay,
                                boolean decoupled, long t, float[] param, int pOff, float[] grad, int gOff,

@@ -514,16 +514,16 @@ final class SimdKernels extends Kernels {
         for (; i < bound; i += LANES) {
             FloatVector p = FloatVector.fromArray(SPECIES, param, pOff + i);
             FloatVector g = p.fma(wd, FloatVector.fromArray(SPECIES, grad, gOff + i));
-            FloatVector v = FloatVector.fromArray(SPECIES, velocity, vOff + i).fma(mu, g);
-            flushSubnormal(v).intoArray(velocity, vOff + i);
+            FloatVector v = flushSubnormal(FloatVector.fromArray(SPECIES, velocity, vOff + i).fma(mu, g));
+            v.intoArray(velocity, vOff + i);
             FloatVector step = nesterov ? v.fma(mu, g) : v;
             step.fma(negLr, p).intoArray(param, pOff + i);
         }
         for (; i < n; i++) {
             float p = param[pOff + i];
             float g = Math.fma(weightDecay, p, grad[gOff + i]);
-            float v = Math.fma(momentum, velocity[vOff + i], g);
-            velocity[vOff + i] = ScalarKernels.flushSubnormal(v);
+            float v = ScalarKernels.flushSubnormal(Math.fma(momentum, velocity[vOff + i], g));
+            velocity[vOff + i] = v;
             float step = nesterov ? Math.fma(momentum, v, g) : v;
             param[pOff + i] = Math.fma(-lr, step, p);
         }
@@ -563,20 +563,22 @@ final class SimdKernels extends Kernels {
         for (; i < bound; i += LANES) {
             FloatVector p = FloatVector.fromArray(SPECIES, param, pOff + i).mul(decay);
             FloatVector g = p.mul(l2).add(FloatVector.fromArray(SPECIES, grad, gOff + i));
-            FloatVector mi = FloatVector.fromArray(SPECIES, m, mOff + i).mul(beta1).add(g.mul(oneMinusBeta1));
-            FloatVector vi = FloatVector.fromArray(SPECIES, v, vOff + i).mul(beta2).add(g.mul(g).mul(oneMinusBeta2));
-            flushSubnormal(mi).intoArray(m, mOff + i);
-            flushSubnormal(vi).intoArray(v, vOff + i);
+            FloatVector mi = flushSubnormal(
+                    FloatVector.fromArray(SPECIES, m, mOff + i).mul(beta1).add(g.mul(oneMinusBeta1)));
+            FloatVector vi = flushSubnormal(
+                    FloatVector.fromArray(SPECIES, v, vOff + i).mul(beta2).add(g.mul(g).mul(oneMinusBeta2)));
+            mi.intoArray(m, mOff + i);
+            vi.intoArray(v, vOff + i);
             FloatVector denom = vi.sqrt().mul(invBc2).add(eps);
             p.sub(mi.mul(stepSize).div(denom)).intoArray(param, pOff + i);
         }
         for (; i < n; i++) {
             float p = param[pOff + i] * decay;
             float g = Math.fma(l2, p, grad[gOff + i]);
-            float mi = beta1 * m[mOff + i] + oneMinusBeta1 * g;
-            float vi = beta2 * v[vOff + i] + oneMinusBeta2 * g * g;
-            m[mOff + i] = ScalarKernels.flushSubnormal(mi);
-            v[vOff + i] = ScalarKernels.flushSubnormal(vi);
+            float mi = ScalarKernels.flushSubnormal(beta1 * m[mOff + i] + oneMinusBeta1 * g);
+            float vi = ScalarKernels.flushSubnormal(beta2 * v[vOff + i] + oneMinusBeta2 * g * g);
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
             float denom = (float) Math.sqrt(vi) * invBc2 + eps;
             param[pOff + i] = p - stepSize * mi / denom;
         }

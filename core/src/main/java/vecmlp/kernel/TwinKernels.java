@@ -870,8 +870,8 @@ final class TwinKernels extends Kernels {
         for (int i = 0; i < n; i++) {
             float p = param[pOff + i];
             float g = Math.fma(weightDecay, p, grad[gOff + i]);
-            float v = Math.fma(momentum, velocity[vOff + i], g);
-            velocity[vOff + i] = ScalarKernels.flushSubnormal(v);
+            float v = ScalarKernels.flushSubnormal(Math.fma(momentum, velocity[vOff + i], g));
+            velocity[vOff + i] = v;
             float step = nesterov ? Math.fma(momentum, v, g) : v;
             param[pOff + i] = Math.fma(-lr, step, p);
         }
@@ -893,20 +893,17 @@ final class TwinKernels extends Kernels {
         if (pOff == gOff && gOff == mOff && mOff == vOff) {
             // In pieces of 256: a short method called many times (see activationForwardK).
             for (int lo = pOff, end = pOff + bound; lo < end; lo += 256) {
-                int hi = Math.min(lo + 256, end);
-                adamBody(lo, hi, decay, l2, beta1, oneMinusBeta1, beta2, oneMinusBeta2, invBc2, eps, stepSize,
-                        param, grad, m, v);
-                flushSubnormals(m, lo, hi);
-                flushSubnormals(v, lo, hi);
+                adamBody(lo, Math.min(lo + 256, end), decay, l2, beta1, oneMinusBeta1, beta2, oneMinusBeta2, invBc2,
+                        eps, stepSize, param, grad, m, v);
             }
         } else {
             for (int i = 0; i < bound; i++) {
                 float p = param[pOff + i] * decay;
                 float g = p * l2 + grad[gOff + i];
-                float mi = m[mOff + i] * beta1 + g * oneMinusBeta1;
-                float vi = v[vOff + i] * beta2 + g * g * oneMinusBeta2;
-                m[mOff + i] = ScalarKernels.flushSubnormal(mi);
-                v[vOff + i] = ScalarKernels.flushSubnormal(vi);
+                float mi = ScalarKernels.flushSubnormal(m[mOff + i] * beta1 + g * oneMinusBeta1);
+                float vi = ScalarKernels.flushSubnormal(v[vOff + i] * beta2 + g * g * oneMinusBeta2);
+                m[mOff + i] = mi;
+                v[vOff + i] = vi;
                 float denom = (float) Math.sqrt(vi) * invBc2 + eps;
                 param[pOff + i] = p - mi * stepSize / denom;
             }
@@ -925,25 +922,12 @@ final class TwinKernels extends Kernels {
         for (int i = from; i < to; i++) {
             float p = param[i] * decay;
             float g = p * l2 + grad[i];
-            float mi = m[i] * beta1 + g * oneMinusBeta1;
-            float vi = v[i] * beta2 + g * g * oneMinusBeta2;
+            float mi = ScalarKernels.flushSubnormal(m[i] * beta1 + g * oneMinusBeta1);
+            float vi = ScalarKernels.flushSubnormal(v[i] * beta2 + g * g * oneMinusBeta2);
             m[i] = mi;
             v[i] = vi;
             float denom = (float) Math.sqrt(vi) * invBc2 + eps;
             param[i] = p - mi * stepSize / denom;
-        }
-    }
-
-    /**
-     * {@link ScalarKernels#flushSubnormal} over {@code x[from, to)}, in a loop of its own: in
-     * {@link #adamBody}'s it would keep C2 from vectorizing that loop (a select, or floats as bits, is not
-     * vectorized), here the rare store is a well-predicted branch.
-     */
-    private static void flushSubnormals(float[] x, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (Math.abs(x[i]) < Float.MIN_NORMAL && Float.floatToRawIntBits(x[i]) != 0) {
-                x[i] = 0f;
-            }
         }
     }
 
@@ -954,10 +938,10 @@ final class TwinKernels extends Kernels {
         for (int i = bound; i < n; i++) {
             float p = param[pOff + i] * decay;
             float g = Math.fma(l2, p, grad[gOff + i]);
-            float mi = beta1 * m[mOff + i] + oneMinusBeta1 * g;
-            float vi = beta2 * v[vOff + i] + oneMinusBeta2 * g * g;
-            m[mOff + i] = ScalarKernels.flushSubnormal(mi);
-            v[vOff + i] = ScalarKernels.flushSubnormal(vi);
+            float mi = ScalarKernels.flushSubnormal(beta1 * m[mOff + i] + oneMinusBeta1 * g);
+            float vi = ScalarKernels.flushSubnormal(beta2 * v[vOff + i] + oneMinusBeta2 * g * g);
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
             float denom = (float) Math.sqrt(vi) * invBc2 + eps;
             param[pOff + i] = p - stepSize * mi / denom;
         }

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The optimizers store a moment (momentum's velocity, Adam's m and v) below the smallest normal float as +0,
- * in every implementation, in vector lanes and scalar tails alike; a weight whose moment was that small does
- * not move (its share of the step is below the weight's last bit).
+ * in every implementation, in vector lanes and scalar tails alike, and a weight whose moment was flushed does
+ * not move.
  */
 class OptimizerSubnormalTest {
 
