@@ -502,8 +502,7 @@ public abstract class Kernels {
     /**
      * SGD with momentum μ (PyTorch {@code SGD}, dampening 0): {@code g ← grad + weightDecay·θ},
      * {@code v ← μ·v + g}, then {@code θ ← θ − lr·(g + μ·v)} with Nesterov or {@code θ ← θ − lr·v} without.
-     * {@code velocity} starts at zero; {@code grad} is not modified. A velocity below the smallest normal float
-     * (2⁻¹²⁶) is stored, and used, as +0: arithmetic on subnormal floats is many times slower on x86.
+     * {@code velocity} starts at zero; {@code grad} is not modified.
      */
     public final void momentumStep(int n, float lr, float momentum, float weightDecay, boolean nesterov,
                                    float[] param, int pOff, float[] grad, int gOff, float[] velocity, int vOff) {
@@ -527,10 +526,7 @@ public abstract class Kernels {
      *   v ← β₂·v + (1 − β₂)·g²
      *   θ ← θ − lr · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
      * </pre>
-     * {@code m} and {@code v} start at zero; {@code grad} is not modified. An {@code m} or {@code v} below the
-     * smallest normal float (2⁻¹²⁶) is stored, and used, as +0: a moment whose gradients are zero (a dead
-     * ReLU unit's weights) decays through the subnormal range, where arithmetic is many times slower on x86,
-     * while its share of the step is far below any weight's last bit.
+     * {@code m} and {@code v} start at zero; {@code grad} is not modified.
      */
     public final void adamStep(int n, float lr, float beta1, float beta2, float eps, float weightDecay,
                                boolean decoupled, long t, float[] param, int pOff, float[] grad, int gOff,

@@ -304,7 +304,7 @@ final class ScalarKernels extends Kernels {
         for (int i = 0; i < n; i++) {
             float p = param[pOff + i];
             float g = grad[gOff + i] + weightDecay * p;
-            float v = flushSubnormal(momentum * velocity[vOff + i] + g);
+            float v = momentum * velocity[vOff + i] + g;
             velocity[vOff + i] = v;
             float step = nesterov ? g + momentum * v : v;
             param[pOff + i] = p - lr * step;
@@ -322,27 +322,13 @@ final class ScalarKernels extends Kernels {
         for (int i = 0; i < n; i++) {
             float p = param[pOff + i] * decay;
             float g = grad[gOff + i] + l2 * p;
-            float mi = flushSubnormal(beta1 * m[mOff + i] + (1f - beta1) * g);
-            float vi = flushSubnormal(beta2 * v[vOff + i] + (1f - beta2) * g * g);
+            float mi = beta1 * m[mOff + i] + (1f - beta1) * g;
+            float vi = beta2 * v[vOff + i] + (1f - beta2) * g * g;
             m[mOff + i] = mi;
             v[vOff + i] = vi;
             float denom = (float) Math.sqrt(vi) / biasCorrection2Sqrt + eps;
             param[pOff + i] = p - stepSize * mi / denom;
         }
-    }
-
-    /**
-     * {@code x}, or +0 where {@code |x|} is below the smallest normal float (2⁻¹²⁶; −0 included): the
-     * optimizers' moments pass through it before they are stored. A moment whose gradients have stopped (a
-     * dead ReLU unit's weights) decays geometrically through the subnormal range, where each multiplication
-     * costs a microcode assist on x86 (Java cannot set the CPU's flush-to-zero mode); its share of the step
-     * (at most about lr · 2⁻¹²⁶ / ε) is far below any weight's last bit either way.
-     */
-    static float flushSubnormal(float x) {
-        int bits = Float.floatToRawIntBits(x);
-        // all ones where the exponent field is 0 (a subnormal or a zero), else all zeros
-        int zero = ((bits & 0x7F800000) - 1) >> 31;
-        return Float.intBitsToFloat(bits & ~zero);
     }
 
     @Override

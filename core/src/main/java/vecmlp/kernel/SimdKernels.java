@@ -514,7 +514,7 @@ final class SimdKernels extends Kernels {
         for (; i < bound; i += LANES) {
             FloatVector p = FloatVector.fromArray(SPECIES, param, pOff + i);
             FloatVector g = p.fma(wd, FloatVector.fromArray(SPECIES, grad, gOff + i));
-            FloatVector v = flushSubnormal(FloatVector.fromArray(SPECIES, velocity, vOff + i).fma(mu, g));
+            FloatVector v = FloatVector.fromArray(SPECIES, velocity, vOff + i).fma(mu, g);
             v.intoArray(velocity, vOff + i);
             FloatVector step = nesterov ? v.fma(mu, g) : v;
             step.fma(negLr, p).intoArray(param, pOff + i);
@@ -522,16 +522,11 @@ final class SimdKernels extends Kernels {
         for (; i < n; i++) {
             float p = param[pOff + i];
             float g = Math.fma(weightDecay, p, grad[gOff + i]);
-            float v = ScalarKernels.flushSubnormal(Math.fma(momentum, velocity[vOff + i], g));
+            float v = Math.fma(momentum, velocity[vOff + i], g);
             velocity[vOff + i] = v;
             float step = nesterov ? Math.fma(momentum, v, g) : v;
             param[pOff + i] = Math.fma(-lr, step, p);
         }
-    }
-
-    /** {@link ScalarKernels#flushSubnormal} lane by lane: subnormal lanes (and −0) become +0. */
-    static FloatVector flushSubnormal(FloatVector x) {
-        return x.blend(0f, x.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
     }
 
     @Override
@@ -563,10 +558,8 @@ final class SimdKernels extends Kernels {
         for (; i < bound; i += LANES) {
             FloatVector p = FloatVector.fromArray(SPECIES, param, pOff + i).mul(decay);
             FloatVector g = p.mul(l2).add(FloatVector.fromArray(SPECIES, grad, gOff + i));
-            FloatVector mi = flushSubnormal(
-                    FloatVector.fromArray(SPECIES, m, mOff + i).mul(beta1).add(g.mul(oneMinusBeta1)));
-            FloatVector vi = flushSubnormal(
-                    FloatVector.fromArray(SPECIES, v, vOff + i).mul(beta2).add(g.mul(g).mul(oneMinusBeta2)));
+            FloatVector mi = FloatVector.fromArray(SPECIES, m, mOff + i).mul(beta1).add(g.mul(oneMinusBeta1));
+            FloatVector vi = FloatVector.fromArray(SPECIES, v, vOff + i).mul(beta2).add(g.mul(g).mul(oneMinusBeta2));
             mi.intoArray(m, mOff + i);
             vi.intoArray(v, vOff + i);
             FloatVector denom = vi.sqrt().mul(invBc2).add(eps);
@@ -575,8 +568,8 @@ final class SimdKernels extends Kernels {
         for (; i < n; i++) {
             float p = param[pOff + i] * decay;
             float g = Math.fma(l2, p, grad[gOff + i]);
-            float mi = ScalarKernels.flushSubnormal(beta1 * m[mOff + i] + oneMinusBeta1 * g);
-            float vi = ScalarKernels.flushSubnormal(beta2 * v[vOff + i] + oneMinusBeta2 * g * g);
+            float mi = beta1 * m[mOff + i] + oneMinusBeta1 * g;
+            float vi = beta2 * v[vOff + i] + oneMinusBeta2 * g * g;
             m[mOff + i] = mi;
             v[vOff + i] = vi;
             float denom = (float) Math.sqrt(vi) * invBc2 + eps;

@@ -870,7 +870,7 @@ final class TwinKernels extends Kernels {
         for (int i = 0; i < n; i++) {
             float p = param[pOff + i];
             float g = Math.fma(weightDecay, p, grad[gOff + i]);
-            float v = ScalarKernels.flushSubnormal(Math.fma(momentum, velocity[vOff + i], g));
+            float v = Math.fma(momentum, velocity[vOff + i], g);
             velocity[vOff + i] = v;
             float step = nesterov ? Math.fma(momentum, v, g) : v;
             param[pOff + i] = Math.fma(-lr, step, p);
@@ -900,8 +900,8 @@ final class TwinKernels extends Kernels {
             for (int i = 0; i < bound; i++) {
                 float p = param[pOff + i] * decay;
                 float g = p * l2 + grad[gOff + i];
-                float mi = ScalarKernels.flushSubnormal(m[mOff + i] * beta1 + g * oneMinusBeta1);
-                float vi = ScalarKernels.flushSubnormal(v[vOff + i] * beta2 + g * g * oneMinusBeta2);
+                float mi = m[mOff + i] * beta1 + g * oneMinusBeta1;
+                float vi = v[vOff + i] * beta2 + g * g * oneMinusBeta2;
                 m[mOff + i] = mi;
                 v[vOff + i] = vi;
                 float denom = (float) Math.sqrt(vi) * invBc2 + eps;
@@ -922,8 +922,8 @@ final class TwinKernels extends Kernels {
         for (int i = from; i < to; i++) {
             float p = param[i] * decay;
             float g = p * l2 + grad[i];
-            float mi = ScalarKernels.flushSubnormal(m[i] * beta1 + g * oneMinusBeta1);
-            float vi = ScalarKernels.flushSubnormal(v[i] * beta2 + g * g * oneMinusBeta2);
+            float mi = m[i] * beta1 + g * oneMinusBeta1;
+            float vi = v[i] * beta2 + g * g * oneMinusBeta2;
             m[i] = mi;
             v[i] = vi;
             float denom = (float) Math.sqrt(vi) * invBc2 + eps;
@@ -938,8 +938,8 @@ final class TwinKernels extends Kernels {
         for (int i = bound; i < n; i++) {
             float p = param[pOff + i] * decay;
             float g = Math.fma(l2, p, grad[gOff + i]);
-            float mi = ScalarKernels.flushSubnormal(beta1 * m[mOff + i] + oneMinusBeta1 * g);
-            float vi = ScalarKernels.flushSubnormal(beta2 * v[vOff + i] + oneMinusBeta2 * g * g);
+            float mi = beta1 * m[mOff + i] + oneMinusBeta1 * g;
+            float vi = beta2 * v[vOff + i] + oneMinusBeta2 * g * g;
             m[mOff + i] = mi;
             v[vOff + i] = vi;
             float denom = (float) Math.sqrt(vi) * invBc2 + eps;
