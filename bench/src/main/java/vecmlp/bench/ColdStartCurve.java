@@ -65,21 +65,27 @@ public final class ColdStartCurve {
         System.out.println("chart: " + out);
     }
 
-    /** One JVM's steps: prints, per bin of steps {@code [2^i, 2^(i+1))}, its last step, mean µs and total µs. */
+    /**
+     * One JVM's steps: prints, per bin of steps {@code [2^i, 2^(i+1))}, its last step, mean µs and total µs.
+     * The times are kept and printed after the last step: printing between steps put the JDK's first
+     * {@code printf} (its Formatter, 25–50 ms in a fresh JVM) into the bin of steps 2–3.
+     */
     private static void run(String impl, String net, int steps) {
         ColdStartBenchmark state = new ColdStartBenchmark(); // the benchmark's network, optimizer and data
         state.net = net;
         state.impl = impl;
         state.setUp();
-        long binStart = System.nanoTime();
-        int binFirst = 1;
+        long[] ends = new long[steps + 1];
+        ends[0] = System.nanoTime();
         for (int s = 1; s <= steps; s++) {
             state.step(s - 1);
+            ends[s] = System.nanoTime();
+        }
+        int binFirst = 1;
+        for (int s = 1; s <= steps; s++) {
             if (s == steps || Integer.bitCount(s + 1) == 1) { // bins 1, 2-3, 4-7, …
-                long now = System.nanoTime();
-                double micros = (now - binStart) / 1e3;
+                double micros = (ends[s] - ends[binFirst - 1]) / 1e3;
                 System.out.printf(Locale.ROOT, "%d %.3f %.1f%n", s, micros / (s - binFirst + 1), micros);
-                binStart = now;
                 binFirst = s + 1;
             }
         }
