@@ -87,8 +87,12 @@ final class GemmSmall {
     /** Columns per pass of {@link #rowTimesB}: its sums (2 KiB) stay in L1 while rows of B stream past. */
     static final int WIDTH = 512;
 
-    /** Vectors of sums that {@link #inRegisters} keeps in registers: 8, as many as hide the FMA's latency. */
-    static final int REGISTER_VECTORS = 8;
+    /**
+     * Vectors of sums that {@link #inRegisters} keeps in registers: 16 with 16-lane (AVX-512) vectors, whose
+     * 32 registers hold them, so that a row of a 256-column B streams past whole; otherwise 8, as many as
+     * hide the FMA's latency within 16 registers.
+     */
+    static final int REGISTER_VECTORS = L >= 16 ? 16 : 8;
 
     /**
      * {@code C[i, j0..j1) = epilogue(Σ_p op(A)[i,p] · B[p, j0..j1))}, B stored {@code k × n}: for each block
@@ -109,10 +113,15 @@ final class GemmSmall {
         for (int jb = j0; jb < j1; jb += WIDTH) {
             int w = Math.min(WIDTH, j1 - jb);
             int wv = w - w % L;
-            int wr = w - w % (REGISTER_VECTORS * L);
             int bj = job.bOff + jb;
-            for (int j = 0; j < wr; j += REGISTER_VECTORS * L) {
-                inRegisters(k, a, aBase, aStride, b, bj + j, ldb, sums, j);
+            int wr = 0;
+            if (REGISTER_VECTORS == 16) {
+                for (; wr + 16 * L <= w; wr += 16 * L) {
+                    inRegisters16(k, a, aBase, aStride, b, bj + wr, ldb, sums, wr);
+                }
+            }
+            for (; wr + 8 * L <= w; wr += 8 * L) {
+                inRegisters(k, a, aBase, aStride, b, bj + wr, ldb, sums, wr);
             }
             java.util.Arrays.fill(sums, wr, w, 0f);
             int p = 0;
@@ -179,6 +188,62 @@ final class GemmSmall {
         s5.intoArray(sums, s + 5 * L);
         s6.intoArray(sums, s + 6 * L);
         s7.intoArray(sums, s + 7 * L);
+    }
+
+    /** {@link #inRegisters} with sixteen vectors of sums. */
+    private static void inRegisters16(int k, float[] a, int aBase, int aStride, float[] b, int bj, int ldb,
+                                      float[] sums, int s) {
+        FloatVector s0 = FloatVector.zero(SPECIES);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        FloatVector s4 = s0;
+        FloatVector s5 = s0;
+        FloatVector s6 = s0;
+        FloatVector s7 = s0;
+        FloatVector s8 = s0;
+        FloatVector s9 = s0;
+        FloatVector s10 = s0;
+        FloatVector s11 = s0;
+        FloatVector s12 = s0;
+        FloatVector s13 = s0;
+        FloatVector s14 = s0;
+        FloatVector s15 = s0;
+        for (int p = 0, o = bj; p < k; p++, o += ldb) {
+            FloatVector x = FloatVector.broadcast(SPECIES, a[aBase + p * aStride]);
+            s0 = x.fma(FloatVector.fromArray(SPECIES, b, o), s0);
+            s1 = x.fma(FloatVector.fromArray(SPECIES, b, o + L), s1);
+            s2 = x.fma(FloatVector.fromArray(SPECIES, b, o + 2 * L), s2);
+            s3 = x.fma(FloatVector.fromArray(SPECIES, b, o + 3 * L), s3);
+            s4 = x.fma(FloatVector.fromArray(SPECIES, b, o + 4 * L), s4);
+            s5 = x.fma(FloatVector.fromArray(SPECIES, b, o + 5 * L), s5);
+            s6 = x.fma(FloatVector.fromArray(SPECIES, b, o + 6 * L), s6);
+            s7 = x.fma(FloatVector.fromArray(SPECIES, b, o + 7 * L), s7);
+            s8 = x.fma(FloatVector.fromArray(SPECIES, b, o + 8 * L), s8);
+            s9 = x.fma(FloatVector.fromArray(SPECIES, b, o + 9 * L), s9);
+            s10 = x.fma(FloatVector.fromArray(SPECIES, b, o + 10 * L), s10);
+            s11 = x.fma(FloatVector.fromArray(SPECIES, b, o + 11 * L), s11);
+            s12 = x.fma(FloatVector.fromArray(SPECIES, b, o + 12 * L), s12);
+            s13 = x.fma(FloatVector.fromArray(SPECIES, b, o + 13 * L), s13);
+            s14 = x.fma(FloatVector.fromArray(SPECIES, b, o + 14 * L), s14);
+            s15 = x.fma(FloatVector.fromArray(SPECIES, b, o + 15 * L), s15);
+        }
+        s0.intoArray(sums, s);
+        s1.intoArray(sums, s + L);
+        s2.intoArray(sums, s + 2 * L);
+        s3.intoArray(sums, s + 3 * L);
+        s4.intoArray(sums, s + 4 * L);
+        s5.intoArray(sums, s + 5 * L);
+        s6.intoArray(sums, s + 6 * L);
+        s7.intoArray(sums, s + 7 * L);
+        s8.intoArray(sums, s + 8 * L);
+        s9.intoArray(sums, s + 9 * L);
+        s10.intoArray(sums, s + 10 * L);
+        s11.intoArray(sums, s + 11 * L);
+        s12.intoArray(sums, s + 12 * L);
+        s13.intoArray(sums, s + 13 * L);
+        s14.intoArray(sums, s + 14 * L);
+        s15.intoArray(sums, s + 15 * L);
     }
 
     /**

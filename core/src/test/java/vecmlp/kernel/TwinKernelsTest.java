@@ -52,6 +52,8 @@ class TwinKernelsTest {
                 int registerColumns = GemmSmall.REGISTER_VECTORS * L;
                 list.add(Arguments.of(ta, tb, 1, 2 * registerColumns + L + 3, 257));
                 list.add(Arguments.of(ta, tb, 3, registerColumns, 300));
+                // with sixteen vectors of sums (AVX-512): sixteen, then eight, then the block of sums
+                list.add(Arguments.of(ta, tb, 2, 24 * L + L + 3, 257));
             }
         }
         // A transposed A whose rows are a multiple of 128 floats apart is packed whole (TN 784x256x128).
