@@ -429,7 +429,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             n3 = nr + 3;
             n4 = nr + l + 2;
             nPacked = Gemm.PACK_A_MIN_PANELS * nr + 2; // A packed whole (GemmKernel.kernelPacked)
-            wide = GemmSmall.WIDTH + l + 3;
+            wide = GemmSmall.WIDTH + 8 * l + l + 3; // every register path of GemmSmall.rowTimesB, then the rest
             dotK = 5 * l + 3;
             n = 2 * lanes + 3;
             ld = n + 1;
