@@ -51,17 +51,48 @@ final class TwinScratch {
                 System.arraycopy(b, bOff + (p0 + p) * ldb + j0, r[p], 0, w);
             }
         } else {
-            for (int j = 0; j < w; j++) {
-                int src = bOff + (j0 + j) * ldb + p0;
-                for (int p = 0; p < kc; p++) {
-                    r[p][j] = b[src + p];
-                }
-            }
+            transposeInto(b, bOff + j0 * ldb + p0, ldb, kc, w, r);
         }
         for (int p = kc; p % 4 != 0; p++) {
             Arrays.fill(r[p], 0, w, 0f);
         }
         return r;
+    }
+
+    /**
+     * {@code r[p][j] = b[base + j·ldb + p]} for {@code p < kc}, {@code j < w}: eight rows of {@code r} at a
+     * time, each written in order while eight adjacent floats of each row of {@code b} are read (a float at a
+     * time into {@code kc} rows took 1.3–2.1 ns an element against 0.5–1.0, ad hoc, on the Intel AVX-512
+     * machine, at the shapes of 64-128-10 and 784-256-128-10).
+     */
+    private static void transposeInto(float[] b, int base, int ldb, int kc, int w, float[][] r) {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8) {
+            float[] r0 = r[p];
+            float[] r1 = r[p + 1];
+            float[] r2 = r[p + 2];
+            float[] r3 = r[p + 3];
+            float[] r4 = r[p + 4];
+            float[] r5 = r[p + 5];
+            float[] r6 = r[p + 6];
+            float[] r7 = r[p + 7];
+            for (int j = 0, s = base + p; j < w; j++, s += ldb) {
+                r0[j] = b[s];
+                r1[j] = b[s + 1];
+                r2[j] = b[s + 2];
+                r3[j] = b[s + 3];
+                r4[j] = b[s + 4];
+                r5[j] = b[s + 5];
+                r6[j] = b[s + 6];
+                r7[j] = b[s + 7];
+            }
+        }
+        for (; p < kc; p++) {
+            float[] rp = r[p];
+            for (int j = 0, s = base + p; j < w; j++, s += ldb) {
+                rp[j] = b[s];
+            }
+        }
     }
 
     float[] row(int k) {
