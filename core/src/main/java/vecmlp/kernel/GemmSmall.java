@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorOperators;
  * The path for a few rows ({@code m ≤} {@link Gemm#SMALL_M}, e.g. batch-1 inference), and for a few last
  * columns of the blocked path as the transposed product ({@link #edgeColumns}): a GEMV per row of C that
  * reads the operands where they lie, without packing. It is memory bound on B, which it streams
- * once per row: with B not transposed, into sums held in registers, eight vectors of columns at a time,
- * and for the last columns four rows of B at a time folded into an L1-resident block of sums
+ * once per row: with B not transposed, into sums held in registers, sixteen or eight vectors of columns at a
+ * time, and for the last columns four rows of B at a time folded into an L1-resident block of sums
  * ({@code sums += A[i,p..p+4) · B[p..p+4, block]}); with B transposed, each {@code C[i,j]} is a dot
  * product of two contiguous rows with four vector accumulators (a transposed A is first gathered into a
  * contiguous row).
@@ -153,8 +153,8 @@ final class GemmSmall {
 
     /**
      * {@code sums[s..s+8L)}: the sums {@code Σ_p op(A)(i,p)·B(p, ·)} of the 8L columns of B whose row p
-     * starts at {@code b[bj + p·ldb]}, {@code op(A)(i,p)} at {@code a[aBase + p·aStride]}, held in
-     * {@link #REGISTER_VECTORS} vector registers while the k rows stream past, one FMA per depth in depth
+     * starts at {@code b[bj + p·ldb]}, {@code op(A)(i,p)} at {@code a[aBase + p·aStride]}, held in eight
+     * vector registers while the k rows stream past, one FMA per depth in depth
      * order. (Through a block of sums in L1, a load and a store of the sums per four rows: the 784 × 256
      * product of batch-1 inference took 19–21 µs against 13–15 µs here, an ad-hoc timing on the Intel
      * AVX-512 machine.)
@@ -190,7 +190,7 @@ final class GemmSmall {
         s7.intoArray(sums, s + 7 * L);
     }
 
-    /** {@link #inRegisters} with sixteen vectors of sums. */
+    /** {@link #inRegisters} for the 16L columns from {@code bj}, with sixteen vectors of sums. */
     private static void inRegisters16(int k, float[] a, int aBase, int aStride, float[] b, int bj, int ldb,
                                       float[] sums, int s) {
         FloatVector s0 = FloatVector.zero(SPECIES);

@@ -467,11 +467,13 @@ final class SimdWarmup implements WarmingKernels.Readiness {
          * 3.4–4.2 s).
          *
          * <p>With {@code deepToo} false the GEMM's one deep product (two depth passes, a few thousand loop
-         * iterations in the packing) is left out: the warm-up runs it once in eight rounds of calls, so its
-         * branches are in the profile but the loops' counts do not trigger on-stack-replacement compilations
-         * of the packing and driver methods (one for each hot loop, each replaced by a standard compilation
-         * soon after) ahead of the standard ones (four interleaved pairs of fresh JVMs as above: the GEMM
-         * ready after 2.1–2.6 s instead of 2.5–2.9 s).
+         * iterations in the packing per call) is left out: a round runs it in one of every eight runs of the
+         * group's calls in its slice, and in every timed run, so its branches are in the profile while its
+         * loops count for less towards on-stack-replacement compilations (HotSpot compiles a method whose calls
+         * loop more than about 66 times first that way, one compilation per hot loop, then again as a standard
+         * method). Four interleaved pairs of fresh JVMs as above: the GEMM ready after 2.1–2.6 s instead of
+         * 2.5–2.9 s; the compilation log still shows such compilations of the packing, {@code mergeEdge} and
+         * {@code blocked} (the other calls loop enough too).
          */
         void run(int g, Kernels k, boolean deepToo) {
             switch (g) {
