@@ -88,16 +88,17 @@ final class GemmSmall {
     static final int WIDTH = 512;
 
     /**
-     * Vectors of sums that {@link #inRegisters} keeps in registers: 16 with 16-lane (AVX-512) vectors, whose
-     * 32 registers hold them, so that a row of a 256-column B streams past whole; otherwise 8, as many as
-     * hide the FMA's latency within 16 registers.
+     * The most vectors of sums {@link #rowTimesB} keeps in registers: 16 ({@link #inRegisters16}) with 16-lane
+     * (AVX-512) vectors, whose 32 registers hold them, so that a row of a 256-column B streams past whole;
+     * otherwise 8 ({@link #inRegisters}), as many as hide the FMA's latency within 16 registers.
      */
     static final int REGISTER_VECTORS = L >= 16 ? 16 : 8;
 
     /**
      * {@code C[i, j0..j1) = epilogue(Σ_p op(A)[i,p] · B[p, j0..j1))}, B stored {@code k × n}: for each block
-     * of up to {@link #WIDTH} columns, the sums of each {@link #REGISTER_VECTORS} vectors of columns in
-     * registers over all of k ({@link #inRegisters}), and those of the last columns in the block of sums,
+     * of up to {@link #WIDTH} columns, the sums of sixteen (where {@link #REGISTER_VECTORS} allows), then of
+     * eight vectors of columns at a time in registers over all of k ({@link #inRegisters16},
+     * {@link #inRegisters}), and those of the last columns in the block of sums,
      * {@code sums += A[i,p..p+4) · B[p..p+4, rest]}, four rows of B per pass. Each sum is the same FMA
      * sequence over p either way.
      */

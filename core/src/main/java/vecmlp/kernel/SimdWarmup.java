@@ -54,8 +54,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
      * the next starts when the one before is ready (or set aside, or abandoned). Warming them side by side
      * put every group's Vector API fallback code in the one C2 thread's queue at once; one at a time, the
      * blocked GEMM was ready after 1.5–1.7 s of warm-up instead of 2.1–2.2 s, and the first 1,000 steps of
-     * 784-256-128-10
-     * took 3.6–3.8 s instead of 3.9–4.0 s (three fresh JVMs each, ad hoc, 2 vCPUs).
+     * 784-256-128-10 took 3.6–3.8 s instead of 3.9–4.0 s (three fresh JVMs each, ad hoc, 2 vCPUs).
      */
     static final int[] PRIORITY = {0, 10, 3, 7, 4, 2, 1, 5, 11, 12, 6, 8, 9};
     /** How long a round runs the SIMD calls of the group being warmed, before timing them: 12 ms. */
