@@ -278,14 +278,17 @@ final class TwinKernels extends Kernels {
                                     float[] acc0, float[] acc1) {
         for (int p = 0; p < kc; p += 4) {
             int q = p * aps;
+            int m1 = (p + 1 - kc) >> 31; // all ones if depth p + 1 exists
+            int m2 = (p + 2 - kc) >> 31;
+            int m3 = (p + 3 - kc) >> 31;
             float x0 = a[a0 + q];
-            float x1 = p + 1 < kc ? a[a0 + q + aps] : 0f;
-            float x2 = p + 2 < kc ? a[a0 + q + 2 * aps] : 0f;
-            float x3 = p + 3 < kc ? a[a0 + q + 3 * aps] : 0f;
+            float x1 = depth(a, a0 + q, aps, m1);
+            float x2 = depth(a, a0 + q, 2 * aps, m2);
+            float x3 = depth(a, a0 + q, 3 * aps, m3);
             float y0 = a[a1 + q];
-            float y1 = p + 1 < kc ? a[a1 + q + aps] : 0f;
-            float y2 = p + 2 < kc ? a[a1 + q + 2 * aps] : 0f;
-            float y3 = p + 3 < kc ? a[a1 + q + 3 * aps] : 0f;
+            float y1 = depth(a, a1 + q, aps, m1);
+            float y2 = depth(a, a1 + q, 2 * aps, m2);
+            float y3 = depth(a, a1 + q, 3 * aps, m3);
             float[] b0 = rows[p];
             float[] b1 = rows[p + 1];
             float[] b2 = rows[p + 2];
@@ -301,14 +304,24 @@ final class TwinKernels extends Kernels {
         }
     }
 
+    /**
+     * {@code a[at + step]} where {@code exists} is all ones, else +0 (reading {@code a[at]}, always in range):
+     * a depth past {@code kc} without a branch. A branch there, never taken until a call's depth count is
+     * not a multiple of 4 (a training set's last, smaller batch), made the compiled method trap and C2
+     * compile it again (README's main job: 70 ms of the JIT's time in its busiest second).
+     */
+    private static float depth(float[] a, int at, int step, int exists) {
+        return Float.intBitsToFloat(Float.floatToRawIntBits(a[at + (step & exists)]) & exists);
+    }
+
     /** {@link #accumulate2} for one row. */
     private static void accumulate1(int kc, int w, float[] a, int a0, int aps, float[][] rows, float[] acc) {
         for (int p = 0; p < kc; p += 4) {
             int q = p * aps;
             float x0 = a[a0 + q];
-            float x1 = p + 1 < kc ? a[a0 + q + aps] : 0f;
-            float x2 = p + 2 < kc ? a[a0 + q + 2 * aps] : 0f;
-            float x3 = p + 3 < kc ? a[a0 + q + 3 * aps] : 0f;
+            float x1 = depth(a, a0 + q, aps, (p + 1 - kc) >> 31);
+            float x2 = depth(a, a0 + q, 2 * aps, (p + 2 - kc) >> 31);
+            float x3 = depth(a, a0 + q, 3 * aps, (p + 3 - kc) >> 31);
             float[] b0 = rows[p];
             float[] b1 = rows[p + 1];
             float[] b2 = rows[p + 2];
@@ -788,19 +801,26 @@ final class TwinKernels extends Kernels {
             for (int q = 0; q < l; q++) {
                 parts[q] = (parts[q] + parts[l + q]) + (parts[2 * l + q] + parts[3 * l + q]);
             }
-            for (int h = l / 2; h >= 1; h /= 2) {
-                // t'[q] = t[q] + t[(q + h) mod L], for all q at once: read from the upper copy.
-                System.arraycopy(parts, 0, parts, l, l);
-                for (int q = 0; q < l; q++) {
-                    parts[q] = parts[l + q] + parts[l + (q + h) % l];
-                }
-            }
-            sum = parts[0];
+            sum = laneZero(l, parts);
         }
         for (; i < n; i++) {
             sum = Math.fma(x[xOff + i], y[yOff + i], sum);
         }
         return sum;
+    }
+
+    /**
+     * Lane 0 of the SIMD rotate-and-add tree over {@code parts[0, l)} ({@code t'_q = t_q + t_{(q + h) mod l}} for
+     * {@code h = l/2, …, 1}), which depends only on lanes {@code q < h} of each level, where {@code q + h < l}
+     * needs no wrap: {@code l − 1} additions instead of {@code l·log₂ l}, and a short loop.
+     */
+    private static float laneZero(int l, float[] parts) {
+        for (int h = l / 2; h >= 1; h /= 2) {
+            for (int q = 0; q < h; q++) {
+                parts[q] = parts[q] + parts[q + h];
+            }
+        }
+        return parts[0];
     }
 
     /**
