@@ -254,12 +254,31 @@ final class TwinKernels extends Kernels {
         }
     }
 
-    /** {@code C[co + i·ldc] = epilogue(acc[i], …)} for {@code i < w}: one column of C. */
+    /**
+     * {@code C[co + i·ldc] = epilogue(acc[i], …)} for {@code i < w}: one column of C, in pieces of
+     * {@link #PIECE} (a strided loop, never vectorized, so pieces cost nothing once compiled).
+     */
     private static void epilogueColumn(float[] acc, int w, float[] c, int co, int ldc, float alpha, float beta,
                                        float[] bias, int bo, int act, float slope) {
         float bj = bias != null ? bias[bo] : 0f;
-        for (int i = 0, o = co; i < w; i++, o += ldc) {
-            c[o] = GemmKernel.epilogue(acc[i], beta != 0f ? c[o] : 0f, alpha, beta, bj, bias != null, act, slope);
+        for (int i = 0; i < w; i += PIECE) {
+            epilogueColumn(acc, i, Math.min(i + PIECE, w), c, co, ldc, alpha, beta, bj, bias != null, act, slope);
+        }
+    }
+
+    /**
+     * How many iterations a call of a short method makes at most, where that costs nothing once compiled:
+     * HotSpot compiles a method whose calls loop more than about 55 times each on stack first (OSR), one
+     * compilation per hot loop, then again as a standard method; with fewer, only the standard compilation,
+     * and C2 (one thread on two cores, busy through README's main job) has that much less to do.
+     */
+    static final int PIECE = 32;
+
+    /** Rows {@code [from, to)} of {@link #epilogueColumn}. */
+    private static void epilogueColumn(float[] acc, int from, int to, float[] c, int co, int ldc, float alpha,
+                                       float beta, float bj, boolean hasBias, int act, float slope) {
+        for (int i = from, o = co + from * ldc; i < to; i++, o += ldc) {
+            c[o] = GemmKernel.epilogue(acc[i], beta != 0f ? c[o] : 0f, alpha, beta, bj, hasBias, act, slope);
         }
     }
 
@@ -798,9 +817,6 @@ final class TwinKernels extends Kernels {
                     parts[q] = Math.fma(x[xOff + i + q], y[yOff + i + q], parts[q]);
                 }
             }
-            for (int q = 0; q < l; q++) {
-                parts[q] = (parts[q] + parts[l + q]) + (parts[2 * l + q] + parts[3 * l + q]);
-            }
             sum = laneZero(l, parts);
         }
         for (; i < n; i++) {
@@ -810,11 +826,16 @@ final class TwinKernels extends Kernels {
     }
 
     /**
-     * Lane 0 of the SIMD rotate-and-add tree over {@code parts[0, l)} ({@code t'_q = t_q + t_{(q + h) mod l}} for
-     * {@code h = l/2, …, 1}), which depends only on lanes {@code q < h} of each level, where {@code q + h < l}
-     * needs no wrap: {@code l − 1} additions instead of {@code l·log₂ l}, and a short loop.
+     * The four vectors of partial sums in {@code parts[0, 4l)} combined {@code (s0 + s1) + (s2 + s3)}, then lane 0
+     * of the SIMD rotate-and-add tree ({@code t'_q = t_q + t_{(q + h) mod l}} for {@code h = l/2, …, 1}), which
+     * depends only on lanes {@code q < h} of each level, where {@code q + h < l} needs no wrap: {@code l − 1}
+     * additions instead of {@code l·log₂ l}. A method of its own, so that {@link #dotK}'s calls loop less
+     * (see {@link #PIECE}).
      */
     private static float laneZero(int l, float[] parts) {
+        for (int q = 0; q < l; q++) {
+            parts[q] = (parts[q] + parts[l + q]) + (parts[2 * l + q] + parts[3 * l + q]);
+        }
         for (int h = l / 2; h >= 1; h /= 2) {
             for (int q = 0; q < h; q++) {
                 parts[q] = parts[q] + parts[q + h];

@@ -121,83 +121,95 @@ public enum Loss {
     double evaluate(int rows, int n, float[] z, float[] a, int[] labels, int lOff, float[] targets, int tOff,
                     float[] weights, int wOff, float weightSum, float[] delta, int[] correct) {
         double sum = 0.0;
-        int right = 0;
+        correct[0] = 0;
         float scale = weightSum == 0f ? 0f
                 : this == CROSS_ENTROPY ? 1f / weightSum : (this == MSE ? 2f : 1f) / (weightSum * n);
         for (int i = 0; i < rows; i++) {
             float w = weights == null ? 1f : weights[wOff + i];
-            float rowScale = scale * w;
-            double rowSum = weights == null ? sum : 0.0; // unweighted: one running sum, as always
-            int r = i * n;
-            int label = labels != null ? labels[lOff + i] : -1;
-            int t = tOff + r;
-            double ySum = 1.0;
-            int predicted = n == 1 ? (a[r] > 0.5f ? 1 : 0) : argmax(a, r, n);
-            int truth;
-            if (labels != null) {
-                truth = label;
-            } else {
-                truth = n == 1 ? (targets[t] > 0.5f ? 1 : 0) : argmax(targets, t, n);
-            }
-            if (predicted == truth) {
-                right++;
-            }
-            switch (this) {
-                case CROSS_ENTROPY: {
-                    // lse(z) = z_j − log s_j for any j; at j = argmax z, s_j ≥ 1/n, so the log is finite.
-                    int jMax = argmax(z, r, n);
-                    double lse = (double) z[r + jMax] - Math.log(a[r + jMax]);
-                    if (labels != null) {
-                        rowSum += lse - z[r + label];
-                    } else {
-                        ySum = 0.0;
-                        double yz = 0.0;
-                        for (int j = 0; j < n; j++) {
-                            ySum += targets[t + j];
-                            yz += (double) targets[t + j] * z[r + j];
-                        }
-                        rowSum += lse * ySum - yz;
-                    }
-                    break;
-                }
-                case MSE:
-                    for (int j = 0; j < n; j++) {
-                        double d = (double) a[r + j] - target(labels, label, targets, t, n, j);
-                        rowSum += d * d;
-                    }
-                    break;
-                case BINARY_CROSS_ENTROPY:
-                    for (int j = 0; j < n; j++) {
-                        double zz = z[r + j];
-                        double y = target(labels, label, targets, t, n, j);
-                        rowSum += Math.max(zz, 0.0) - zz * y + Math.log1p(Math.exp(-Math.abs(zz)));
-                    }
-                    break;
-                case HUBER:
-                    for (int j = 0; j < n; j++) {
-                        double d = Math.abs((double) a[r + j] - target(labels, label, targets, t, n, j));
-                        rowSum += d <= 1.0 ? 0.5 * d * d : d - 0.5;
-                    }
-                    break;
-                default:
-                    throw new AssertionError(this);
-            }
+            // Unweighted: one running sum, as always; weighted: each row's sum, then its weighted add.
+            double rowSum = row(i, n, z, a, labels, lOff, targets, tOff, scale * w, weights == null ? sum : 0.0,
+                    delta, correct);
             sum = weights == null ? rowSum : sum + w * rowSum;
-            if (delta != null && this == HUBER) {
-                for (int j = 0; j < n; j++) {
-                    float d = a[r + j] - target(labels, label, targets, t, n, j);
-                    delta[r + j] = rowScale * Math.max(-1f, Math.min(1f, d));
+        }
+        return sum;
+    }
+
+    /**
+     * Row {@code i} of {@link #evaluate}: returns {@code start} plus the row's loss, writes its {@code G_L}
+     * scaled by {@code rowScale} if {@code delta != null}, and counts a correct prediction in
+     * {@code correct[0]}. A method of its own, so that a call loops over one row: HotSpot compiles it, and
+     * {@link #evaluate}, without first compiling a copy for a loop already running (on-stack replacement).
+     */
+    private double row(int i, int n, float[] z, float[] a, int[] labels, int lOff, float[] targets, int tOff,
+                       float rowScale, double start, float[] delta, int[] correct) {
+        double rowSum = start;
+        int r = i * n;
+        int label = labels != null ? labels[lOff + i] : -1;
+        int t = tOff + r;
+        double ySum = 1.0;
+        int predicted = n == 1 ? (a[r] > 0.5f ? 1 : 0) : argmax(a, r, n);
+        int truth;
+        if (labels != null) {
+            truth = label;
+        } else {
+            truth = n == 1 ? (targets[t] > 0.5f ? 1 : 0) : argmax(targets, t, n);
+        }
+        if (predicted == truth) {
+            correct[0]++;
+        }
+        switch (this) {
+            case CROSS_ENTROPY: {
+                // lse(z) = z_j − log s_j for any j; at j = argmax z, s_j ≥ 1/n, so the log is finite.
+                int jMax = argmax(z, r, n);
+                double lse = (double) z[r + jMax] - Math.log(a[r + jMax]);
+                if (labels != null) {
+                    rowSum += lse - z[r + label];
+                } else {
+                    ySum = 0.0;
+                    double yz = 0.0;
+                    for (int j = 0; j < n; j++) {
+                        ySum += targets[t + j];
+                        yz += (double) targets[t + j] * z[r + j];
+                    }
+                    rowSum += lse * ySum - yz;
                 }
-            } else if (delta != null) {
-                // Cross-entropy: ∂ℓ/∂z = (Σy)·s − y, which is s − y for rows of probabilities.
-                float aScale = this == CROSS_ENTROPY ? (float) ySum : 1f;
+                break;
+            }
+            case MSE:
                 for (int j = 0; j < n; j++) {
-                    delta[r + j] = rowScale * (aScale * a[r + j] - target(labels, label, targets, t, n, j));
+                    double d = (double) a[r + j] - target(labels, label, targets, t, n, j);
+                    rowSum += d * d;
                 }
+                break;
+            case BINARY_CROSS_ENTROPY:
+                for (int j = 0; j < n; j++) {
+                    double zz = z[r + j];
+                    double y = target(labels, label, targets, t, n, j);
+                    rowSum += Math.max(zz, 0.0) - zz * y + Math.log1p(Math.exp(-Math.abs(zz)));
+                }
+                break;
+            case HUBER:
+                for (int j = 0; j < n; j++) {
+                    double d = Math.abs((double) a[r + j] - target(labels, label, targets, t, n, j));
+                    rowSum += d <= 1.0 ? 0.5 * d * d : d - 0.5;
+                }
+                break;
+            default:
+                throw new AssertionError(this);
+        }
+        if (delta != null && this == HUBER) {
+            for (int j = 0; j < n; j++) {
+                float d = a[r + j] - target(labels, label, targets, t, n, j);
+                delta[r + j] = rowScale * Math.max(-1f, Math.min(1f, d));
+            }
+        } else if (delta != null) {
+            // Cross-entropy: ∂ℓ/∂z = (Σy)·s − y, which is s − y for rows of probabilities.
+            float aScale = this == CROSS_ENTROPY ? (float) ySum : 1f;
+            for (int j = 0; j < n; j++) {
+                delta[r + j] = rowScale * (aScale * a[r + j] - target(labels, label, targets, t, n, j));
             }
         }
-        correct[0] = right;
-        return sum;
+        return rowSum;
     }
 
     /** The divisor that turns {@link #evaluate}'s sum into the mean loss, given the rows' weight sum. */
