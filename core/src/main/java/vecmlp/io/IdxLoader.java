@@ -104,6 +104,21 @@ public final class IdxLoader {
         return toDataset(x, images.toString(), y, labels.toString());
     }
 
+    /**
+     * {@link #load(Path, Path)} from two streams (raw or gzip; read to their ends, not closed), for data on the
+     * class path; the names are used in messages only.
+     *
+     * @throws MalformedDataException if either stream is malformed or the two counts differ
+     */
+    public static Dataset load(InputStream images, String imagesName, InputStream labels, String labelsName)
+            throws IOException {
+        Objects.requireNonNull(images, "images must not be null");
+        Objects.requireNonNull(imagesName, "imagesName must not be null");
+        Objects.requireNonNull(labels, "labels must not be null");
+        Objects.requireNonNull(labelsName, "labelsName must not be null");
+        return toDataset(read(images, imagesName), imagesName, read(labels, labelsName), labelsName);
+    }
+
     static Dataset toDataset(IdxArray x, String xName, IdxArray y, String yName) throws MalformedDataException {
         if (x.dims.length < 2) {
             throw new MalformedDataException(xName, "byte offset 3", "expected an image file with at least 2 "

@@ -72,6 +72,29 @@ class IdxLoaderTest {
     }
 
     @Test
+    void loadsFromStreamsAndNamesTheStreamInErrors() throws IOException {
+        byte[] images = idxUbyte(new int[] {3, 2, 2}, PIXELS);
+        byte[] labels = idxUbyte(new int[] {3}, new int[] {5, 0, 9});
+        Dataset d = IdxLoader.load(new java.io.ByteArrayInputStream(gzip(images)), "img",
+                new java.io.ByteArrayInputStream(labels), "lab");
+        assertEquals(3, d.rows());
+        assertEquals(4, d.cols());
+        assertArrayEquals(new int[] {5, 0, 9}, d.labels());
+        assertEquals(10, d.numClasses());
+        byte[] two = idxUbyte(new int[] {2}, new int[] {1, 2});
+        MalformedDataException e = assertThrows(MalformedDataException.class, () -> IdxLoader.load(
+                new java.io.ByteArrayInputStream(images), "img", new java.io.ByteArrayInputStream(two), "lab"));
+        assertTrue(e.getMessage().startsWith("lab: byte offset 4: expected 3 labels, one per image of img, found 2"),
+                e.getMessage());
+        NullPointerException npe = assertThrows(NullPointerException.class,
+                () -> IdxLoader.load(null, "img", new java.io.ByteArrayInputStream(two), "lab"));
+        assertEquals("images must not be null", npe.getMessage());
+        npe = assertThrows(NullPointerException.class, () -> IdxLoader.load(
+                new java.io.ByteArrayInputStream(images), "img", new java.io.ByteArrayInputStream(two), null));
+        assertEquals("labelsName must not be null", npe.getMessage());
+    }
+
+    @Test
     void readsEveryValueType() throws IOException {
         ByteBuffer b = ByteBuffer.allocate(8 + 2 * 8);
         b.put(new byte[] {0, 0, 0x0E, 1}).putInt(2).putDouble(-1.5).putDouble(3.25);

@@ -276,6 +276,18 @@ class PartsTest {
     }
 
     @Test
+    void bundledDigitsAreTheSameSamplesInBothFormats() throws Exception {
+        vecmlp.train.Dataset idx = TrainCommand.loadDigits();
+        vecmlp.train.Dataset csv = TrainCommand.loadDigitsCsv();
+        assertEquals(1797, idx.rows());
+        assertEquals(64, idx.cols());
+        assertEquals(10, idx.numClasses());
+        assertEquals(csv.numClasses(), idx.numClasses());
+        assertArrayEquals(csv.features(), idx.features());
+        assertArrayEquals(csv.labels(), idx.labels());
+    }
+
+    @Test
     void preloadGivesTheBundledDigitsOnlyWhenTheArgumentsNeedThem() throws Exception {
         vecmlp.train.Dataset direct = TrainCommand.loadDigits();
         vecmlp.train.Dataset preloaded = Preload.start(new String[] {"--epochs", "1"}).digits();
