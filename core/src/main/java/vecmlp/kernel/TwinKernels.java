@@ -48,6 +48,23 @@ final class TwinKernels extends Kernels {
     private final int gemmLanes;
     /** Columns of the GEMM's register block, {@link GemmShape#NR}. */
     private final int nr;
+    /**
+     * Calls made so far in short pieces, per kind ({@link #EARLY_GEMM}…): a fresh JVM's first calls of the
+     * hot loops are cut into pieces of at most {@link #PIECE} iterations (see there), so that C2 compiles each
+     * of those methods once, not first on stack. Only the time depends on these counts (shared by the threads,
+     * updated without synchronization: a lost update only makes the pieces last a little longer), never a
+     * result: a piece keeps every element's operations and their order.
+     */
+    private final int[] early = new int[4];
+    static final int EARLY_GEMM = 0;
+    static final int EARLY_PACK = 1;
+    static final int EARLY_ADAM = 2;
+    static final int EARLY_RELU = 3;
+    /**
+     * Calls of a kind made in pieces: enough for HotSpot to ask C2 for the standard compilation (600 calls
+     * and more, times a factor of up to about 3 while C2's queue is long) before the calls grow long.
+     */
+    static final int EARLY_CALLS = 4096;
 
     /**
      * The twin of the SIMD kernels with {@code lanes} float lanes in the elementwise kernels and
@@ -60,6 +77,56 @@ final class TwinKernels extends Kernels {
         this.lanes = lanes;
         this.gemmLanes = gemmLanes;
         this.nr = 2 * gemmLanes;
+    }
+
+    /** These kernels with their first calls already made: no more pieces (tests of the other path). */
+    TwinKernels withoutEarlyPieces() {
+        java.util.Arrays.fill(early, EARLY_CALLS);
+        return this;
+    }
+
+    /** True while calls of {@code kind} are still made in pieces, counting {@code calls} more of them. */
+    private boolean early(int kind, int calls) {
+        int made = early[kind];
+        if (made >= EARLY_CALLS) {
+            return false;
+        }
+        early[kind] = made + calls;
+        return true;
+    }
+
+    /** Whether {@link TwinScratch#packRows} transposes {@code kc × w} in pieces ({@link #early}). */
+    private boolean packInPieces(boolean transposed, int kc, int w) {
+        return transposed && early(EARLY_PACK, ((kc + 7) / 8) * ((w + PIECE - 1) / PIECE));
+    }
+
+    /**
+     * {@code acc0[j] += Σ_p A(0, p)·rows[p][j]} for {@code j < w}, and {@code acc1} likewise for the next row
+     * ({@code acc1} null: one row): {@link #accumulate2} or {@link #accumulate1}, in pieces of 4 depths and
+     * {@link #PIECE} columns while {@link #early}.
+     */
+    private void sums(int kc, int w, float[] a, int a0, int a1, int aps, float[][] rows, float[] acc0,
+                      float[] acc1) {
+        int pieces = ((kc + 3) / 4) * ((w + PIECE - 1) / PIECE);
+        if (!early(EARLY_GEMM, pieces)) {
+            if (acc1 != null) {
+                accumulate2(kc, 0, 0, w, a, a0, a1, aps, rows, acc0, acc1);
+            } else {
+                accumulate1(kc, 0, 0, w, a, a0, aps, rows, acc0);
+            }
+            return;
+        }
+        for (int p = 0; p < kc; p += 4) {
+            int d = Math.min(4, kc - p);
+            for (int j = 0; j < w; j += PIECE) {
+                int j1 = Math.min(j + PIECE, w);
+                if (acc1 != null) {
+                    accumulate2(d, p, j, j1, a, a0 + p * aps, a1 + p * aps, aps, rows, acc0, acc1);
+                } else {
+                    accumulate1(d, p, j, j1, a, a0 + p * aps, aps, rows, acc0);
+                }
+            }
+        }
     }
 
     @Override
@@ -187,7 +254,7 @@ final class TwinKernels extends Kernels {
             float betaPass = pc == 0 ? beta : 1f;
             for (int j0 = 0; j0 < n1; j0 += NB) {
                 int w = Math.min(NB, n1 - j0);
-                float[][] rows = s.packRows(transB, b, bOff, ldb, pc, kc, j0, w);
+                float[][] rows = s.packRows(transB, b, bOff, ldb, pc, kc, j0, w, packInPieces(transB, kc, w));
                 for (int i = 0; i < m; i += 2) {
                     int r = Math.min(2, m - i);
                     float[] acc0 = s.acc0;
@@ -196,11 +263,11 @@ final class TwinKernels extends Kernels {
                     int a0 = aOff + i * ars + pc * aps;
                     if (r == 2) {
                         Arrays.fill(acc1, 0, w, 0f);
-                        accumulate2(kc, w, a, a0, a0 + ars, aps, rows, acc0, acc1);
+                        sums(kc, w, a, a0, a0 + ars, aps, rows, acc0, acc1);
                         epilogueRow(acc1, w, c, cOff + (i + 1) * ldc + j0, alpha, betaPass,
                                 last ? bias : null, biasOff + j0, last ? act : GemmKernel.ACT_NONE, slope);
                     } else {
-                        accumulate1(kc, w, a, a0, aps, rows, acc0);
+                        sums(kc, w, a, a0, 0, aps, rows, acc0, null);
                     }
                     epilogueRow(acc0, w, c, cOff + i * ldc + j0, alpha, betaPass,
                             last ? bias : null, biasOff + j0, last ? act : GemmKernel.ACT_NONE, slope);
@@ -218,7 +285,7 @@ final class TwinKernels extends Kernels {
      * op(A)ᵀ packed at offset 0 (a product's two factors commute exactly, and each sum keeps its depth order),
      * two columns of C at a time; the epilogue after each depth pass, element by element.
      */
-    private static void narrow(boolean transA, boolean transB, int m, int n, int k, int kcMax,
+    private void narrow(boolean transA, boolean transB, int m, int n, int k, int kcMax,
                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float alpha, float beta,
                                float[] c, int cOff, int ldc, float[] bias, int biasOff, int act, float slope,
                                TwinScratch s) {
@@ -233,7 +300,7 @@ final class TwinKernels extends Kernels {
             for (int i0 = 0; i0 < m; i0 += NB) {
                 int w = Math.min(NB, m - i0);
                 // op(A)ᵀ(p, i) = op(A)(i, p): A's rows where A is transposed, its columns otherwise.
-                float[][] rows = s.packRows(!transA, a, aOff, lda, pc, kc, i0, w);
+                float[][] rows = s.packRows(!transA, a, aOff, lda, pc, kc, i0, w, packInPieces(!transA, kc, w));
                 for (int j = 0; j < n; j += 2) {
                     float[] acc0 = s.acc0;
                     float[] acc1 = s.acc1;
@@ -241,11 +308,11 @@ final class TwinKernels extends Kernels {
                     int b0 = bOff + pc * bps + j * bcs;
                     if (j + 1 < n) {
                         Arrays.fill(acc1, 0, w, 0f);
-                        accumulate2(kc, w, b, b0, b0 + bcs, bps, rows, acc0, acc1);
+                        sums(kc, w, b, b0, b0 + bcs, bps, rows, acc0, acc1);
                         epilogueColumn(acc1, w, c, cOff + i0 * ldc + j + 1, ldc, alpha, betaPass, passBias,
                                 biasOff + j + 1, passAct, slope);
                     } else {
-                        accumulate1(kc, w, b, b0, bps, rows, acc0);
+                        sums(kc, w, b, b0, 0, bps, rows, acc0, null);
                     }
                     epilogueColumn(acc0, w, c, cOff + i0 * ldc + j, ldc, alpha, betaPass, passBias, biasOff + j,
                             passAct, slope);
@@ -267,12 +334,14 @@ final class TwinKernels extends Kernels {
     }
 
     /**
-     * How many iterations a call of a short method makes at most, where that costs nothing once compiled:
-     * HotSpot compiles a method whose calls loop more than about 55 times each on stack first (OSR), one
-     * compilation per hot loop, then again as a standard method; with fewer, only the standard compilation,
-     * and C2 (one thread on two cores, busy through README's main job) has that much less to do.
+     * How many iterations a call of a short method makes at most, where that costs nothing once compiled, and
+     * a call of a hot loop while {@link #early}: HotSpot compiles a method whose calls loop more than about 55
+     * times each on stack first (OSR), one compilation per hot loop, then again as a standard method; with
+     * fewer, only the standard compilation, and C2 (one thread on two cores, busy through README's main job)
+     * has that much less to do. More than 33, so that C2 still unrolls a vectorized loop twice, as it does
+     * only where the loop's profile says it runs longer than that.
      */
-    static final int PIECE = 32;
+    static final int PIECE = 48;
 
     /** Rows {@code [from, to)} of {@link #epilogueColumn}. */
     private static void epilogueColumn(float[] acc, int from, int to, float[] c, int co, int ldc, float alpha,
@@ -283,9 +352,9 @@ final class TwinKernels extends Kernels {
     }
 
     /**
-     * {@code acc0[j] += Σ_p A(0, p)·rows[p][j]} and {@code acc1} likewise for the next row, one fused
-     * multiply-add per depth in depth order, four depths per pass over the sums. A(r, p) is
-     * {@code a[a_r + p·aps]}. Every array is indexed from 0 by the same {@code j}, so C2 vectorizes the
+     * {@code acc0[j] += Σ_p A(0, p)·rows[p0 + p][j]} for {@code p < kc}, {@code j0 ≤ j < j1}, and {@code acc1}
+     * likewise for the next row, one fused multiply-add per depth in depth order, four depths per pass over the
+     * sums. A(r, p) is {@code a[a_r + p·aps]}. Every array is indexed from 0 by the same {@code j}, so C2 vectorizes the
      * inner loop (each lane is one element's sequence of FMAs, unchanged).
      *
      * <p>Depths past {@code kc} up to a multiple of 4 are multiplied as {@code 0·0} ({@link TwinScratch#packRows}
@@ -293,8 +362,8 @@ final class TwinKernels extends Kernels {
      * never −0 in round-to-nearest), so no separate loop handles the last depths (in the same method, one
      * kept C2 from vectorizing the main loop).
      */
-    private static void accumulate2(int kc, int w, float[] a, int a0, int a1, int aps, float[][] rows,
-                                    float[] acc0, float[] acc1) {
+    private static void accumulate2(int kc, int p0, int j0, int j1, float[] a, int a0, int a1, int aps,
+                                    float[][] rows, float[] acc0, float[] acc1) {
         for (int p = 0; p < kc; p += 4) {
             int q = p * aps;
             int m1 = (p + 1 - kc) >> 31; // all ones if depth p + 1 exists
@@ -308,11 +377,11 @@ final class TwinKernels extends Kernels {
             float y1 = depth(a, a1 + q, aps, m1);
             float y2 = depth(a, a1 + q, 2 * aps, m2);
             float y3 = depth(a, a1 + q, 3 * aps, m3);
-            float[] b0 = rows[p];
-            float[] b1 = rows[p + 1];
-            float[] b2 = rows[p + 2];
-            float[] b3 = rows[p + 3];
-            for (int j = 0; j < w; j++) {
+            float[] b0 = rows[p0 + p];
+            float[] b1 = rows[p0 + p + 1];
+            float[] b2 = rows[p0 + p + 2];
+            float[] b3 = rows[p0 + p + 3];
+            for (int j = j0; j < j1; j++) {
                 float e0 = b0[j];
                 float e1 = b1[j];
                 float e2 = b2[j];
@@ -334,18 +403,19 @@ final class TwinKernels extends Kernels {
     }
 
     /** {@link #accumulate2} for one row. */
-    private static void accumulate1(int kc, int w, float[] a, int a0, int aps, float[][] rows, float[] acc) {
+    private static void accumulate1(int kc, int p0, int j0, int j1, float[] a, int a0, int aps, float[][] rows,
+                                    float[] acc) {
         for (int p = 0; p < kc; p += 4) {
             int q = p * aps;
             float x0 = a[a0 + q];
             float x1 = depth(a, a0 + q, aps, (p + 1 - kc) >> 31);
             float x2 = depth(a, a0 + q, 2 * aps, (p + 2 - kc) >> 31);
             float x3 = depth(a, a0 + q, 3 * aps, (p + 3 - kc) >> 31);
-            float[] b0 = rows[p];
-            float[] b1 = rows[p + 1];
-            float[] b2 = rows[p + 2];
-            float[] b3 = rows[p + 3];
-            for (int j = 0; j < w; j++) {
+            float[] b0 = rows[p0 + p];
+            float[] b1 = rows[p0 + p + 1];
+            float[] b2 = rows[p0 + p + 2];
+            float[] b3 = rows[p0 + p + 3];
+            for (int j = j0; j < j1; j++) {
                 acc[j] = Math.fma(x3, b3[j], Math.fma(x2, b2[j], Math.fma(x1, b1[j], Math.fma(x0, b0[j], acc[j]))));
             }
         }
@@ -423,7 +493,7 @@ final class TwinKernels extends Kernels {
      * transposed), then one epilogue. op(B)(p, j) is {@code b[bOff + p·ldb + j]}, or
      * {@code b[bOff + j·ldb + p]} when {@code transB}; it is packed in passes of at most KC depths.
      */
-    private static void sequential(int m, int n, int j0, int j1, int k, float[] a, int aOff, int ars, int aps,
+    private void sequential(int m, int n, int j0, int j1, int k, float[] a, int aOff, int ars, int aps,
                                    boolean transB, float[] b, int bOff, int ldb, float alpha, float beta,
                                    float[] c, int cOff, int ldc, float[] bias, int biasOff, int act, float slope,
                                    TwinScratch s) {
@@ -433,8 +503,8 @@ final class TwinKernels extends Kernels {
                 Arrays.fill(s.acc0, 0, w, 0f);
                 for (int pc = 0; pc < k; pc += KC) {
                     int kc = Math.min(KC, k - pc);
-                    float[][] rows = s.packRows(transB, b, bOff, ldb, pc, kc, jb, w);
-                    accumulate1(kc, w, a, aOff + i * ars + pc * aps, aps, rows, s.acc0);
+                    float[][] rows = s.packRows(transB, b, bOff, ldb, pc, kc, jb, w, packInPieces(transB, kc, w));
+                    sums(kc, w, a, aOff + i * ars + pc * aps, 0, aps, rows, s.acc0, null);
                 }
                 epilogueRow(s.acc0, w, c, cOff + i * ldc + jb, alpha, beta, bias, biasOff + jb, act, slope);
             }
@@ -647,8 +717,9 @@ final class TwinKernels extends Kernels {
             // arrays, in pieces of 256 (a short method called often, compiled without on-stack replacement).
             // C2 does not vectorize it (JDK 17 and 25: the float-to-bits moves; a ternary is no better), about
             // 2 ns an element on the Intel AVX-512 machine.
-            for (int lo = aOff, end = aOff + m * n; lo < end; lo += 256) {
-                reluBackwardSame(lo, Math.min(lo + 256, end), act.slope(), a, delta);
+            int piece = early(EARLY_RELU, (m * n + PIECE - 1) / PIECE) ? PIECE : 256;
+            for (int lo = aOff, end = aOff + m * n; lo < end; lo += piece) {
+                reluBackwardSame(lo, Math.min(lo + piece, end), act.slope(), a, delta);
             }
             return;
         }
@@ -934,10 +1005,11 @@ final class TwinKernels extends Kernels {
         float oneMinusBeta2 = 1f - beta2;
         int bound = n - n % lanes;
         if (pOff == gOff && gOff == mOff && mOff == vOff) {
-            // In pieces of 256: a short method called many times, compiled without on-stack replacement.
-            for (int lo = pOff, end = pOff + bound; lo < end; lo += 256) {
-                adamBody(lo, Math.min(lo + 256, end), decay, l2, beta1, oneMinusBeta1, beta2, oneMinusBeta2, invBc2,
-                        eps, stepSize, param, grad, m, v);
+            // In pieces of 256, or PIECE while early: a short method called many times.
+            int piece = early(EARLY_ADAM, (bound + PIECE - 1) / PIECE) ? PIECE : 256;
+            for (int lo = pOff, end = pOff + bound; lo < end; lo += piece) {
+                adamBody(lo, Math.min(lo + piece, end), decay, l2, beta1, oneMinusBeta1, beta2, oneMinusBeta2,
+                        invBc2, eps, stepSize, param, grad, m, v);
             }
         } else {
             for (int i = 0; i < bound; i++) {

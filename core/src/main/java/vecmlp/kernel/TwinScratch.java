@@ -42,16 +42,25 @@ final class TwinScratch {
      * Depths {@code [p0, p0+kc)} ({@code kc ≤ KC}) and columns {@code [j0, j0+w)} ({@code w ≤ NB}) of op(B),
      * row {@code p} of the result holding {@code op(B)(p0 + p, j0 + j)} at index {@code j}. op(B)(p, j) is
      * {@code b[bOff + p·ldb + j]}, or {@code b[bOff + j·ldb + p]} when {@code transB}. Rows {@code kc} up to
-     * the next multiple of 4 are zeros.
+     * the next multiple of 4 are zeros. With {@code pieces}, the transposition in pieces of 8 rows and
+     * {@link TwinKernels#PIECE} columns (see there; the same result).
      */
-    float[][] packRows(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int w) {
+    float[][] packRows(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int w,
+                       boolean pieces) {
         float[][] r = rows;
         if (!transB) {
             for (int p = 0; p < kc; p++) {
                 System.arraycopy(b, bOff + (p0 + p) * ldb + j0, r[p], 0, w);
             }
+        } else if (!pieces) {
+            transposeInto(b, bOff + j0 * ldb + p0, ldb, 0, kc, 0, w, r);
         } else {
-            transposeInto(b, bOff + j0 * ldb + p0, ldb, kc, w, r);
+            for (int j = 0; j < w; j += TwinKernels.PIECE) {
+                for (int p = 0; p < kc; p += 8) {
+                    transposeInto(b, bOff + j0 * ldb + p0, ldb, p, Math.min(p + 8, kc), j,
+                            Math.min(j + TwinKernels.PIECE, w), r);
+                }
+            }
         }
         for (int p = kc; p % 4 != 0; p++) {
             Arrays.fill(r[p], 0, w, 0f);
@@ -60,14 +69,14 @@ final class TwinScratch {
     }
 
     /**
-     * {@code r[p][j] = b[base + j·ldb + p]} for {@code p < kc}, {@code j < w}: eight rows of {@code r} at a
-     * time, each written in order while eight adjacent floats of each row of {@code b} are read (a float at a
-     * time into {@code kc} rows took 1.3–2.1 ns an element against 0.5–1.0, ad hoc, on the Intel AVX-512
+     * {@code r[p][j] = b[base + j·ldb + p]} for {@code p0 ≤ p < p1}, {@code j0 ≤ j < j1}: eight rows of {@code r}
+     * at a time, each written in order while eight adjacent floats of each row of {@code b} are read (a float at
+     * a time into {@code kc} rows took 1.3–2.1 ns an element against 0.5–1.0, ad hoc, on the Intel AVX-512
      * machine, at the shapes of 64-128-10 and 784-256-128-10).
      */
-    private static void transposeInto(float[] b, int base, int ldb, int kc, int w, float[][] r) {
-        int p = 0;
-        for (; p + 8 <= kc; p += 8) {
+    private static void transposeInto(float[] b, int base, int ldb, int p0, int p1, int j0, int j1, float[][] r) {
+        int p = p0;
+        for (; p + 8 <= p1; p += 8) {
             float[] r0 = r[p];
             float[] r1 = r[p + 1];
             float[] r2 = r[p + 2];
@@ -76,7 +85,7 @@ final class TwinScratch {
             float[] r5 = r[p + 5];
             float[] r6 = r[p + 6];
             float[] r7 = r[p + 7];
-            for (int j = 0, s = base + p; j < w; j++, s += ldb) {
+            for (int j = j0, s = base + j0 * ldb + p; j < j1; j++, s += ldb) {
                 r0[j] = b[s];
                 r1[j] = b[s + 1];
                 r2[j] = b[s + 2];
@@ -87,9 +96,9 @@ final class TwinScratch {
                 r7[j] = b[s + 7];
             }
         }
-        for (; p < kc; p++) {
+        for (; p < p1; p++) {
             float[] rp = r[p];
-            for (int j = 0, s = base + p; j < w; j++, s += ldb) {
+            for (int j = j0, s = base + j0 * ldb + p; j < j1; j++, s += ldb) {
                 rp[j] = b[s];
             }
         }

@@ -25,7 +25,8 @@ class TwinKernelsTest {
 
     private static final Kernels SIMD = Kernels.simd().withThreads(1);
     private static final Kernels SIMD3 = Kernels.simd().withThreads(3);
-    private static final TwinKernels TWIN = new TwinKernels(SimdKernels.SPECIES.length(), GemmShape.L);
+    /** The twin past its first calls (no pieces); {@link #early()} gives one before them. */
+    private static final TwinKernels TWIN = early().withoutEarlyPieces();
     private static final int L = GemmShape.L;
     private static final int NR = GemmShape.NR;
 
@@ -124,6 +125,9 @@ class TwinKernelsTest {
                         TWIN.activationBackward(act, m, n, s.a, s.off, s.ld, actual.a, actual.off, actual.ld);
                         assertSame(act + " backward " + m + "x" + n + " on " + k3.threads() + " threads",
                                 expected.a, actual.a);
+                        actual = d.copy();
+                        early().activationBackward(act, m, n, s.a, s.off, s.ld, actual.a, actual.off, actual.ld);
+                        assertSame(act + " backward " + m + "x" + n + ", a twin's first calls", expected.a, actual.a);
                     }
                 }
             }
@@ -247,7 +251,44 @@ class TwinKernelsTest {
         assertEquals("simd twin (scalar loops, the bits of 8 float lanes)", new TwinKernels(8, 8).description());
     }
 
+    /**
+     * Adam over four arrays at one offset (the optimizer's case: the twin's pieces of {@code adamBody}), before
+     * and after the twin's first calls.
+     */
+    @Test
+    void adamAtOneOffsetHasTheBitsOfSimd() {
+        Random rnd = new Random(5);
+        for (int n : concat(KernelTestSupport.SIZES, new int[] {8192, 70001})) {
+            float[][] start = new float[4][n + 5];
+            for (float[] x : start) {
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = rnd.nextFloat() - 0.5f;
+                }
+            }
+            for (float[] x : new float[][] {start[2], start[3]}) { // moments: m any sign, v >= 0
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = Math.abs(x[i]);
+                }
+            }
+            for (Kernels k : new Kernels[] {SIMD, SIMD3, early(), TWIN}) {
+                float[][] e = {start[0].clone(), start[1], start[2].clone(), start[3].clone()};
+                SIMD.adamStep(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, false, 3, e[0], 3, e[1], 3, e[2], 3, e[3], 3);
+                float[][] t = {start[0].clone(), start[1], start[2].clone(), start[3].clone()};
+                k.adamStep(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, false, 3, t[0], 3, t[1], 3, t[2], 3, t[3], 3);
+                for (int x = 0; x < 4; x += 2) {
+                    assertSame("adam at one offset, n=" + n + ", " + k.description() + ", array " + x, e[x], t[x]);
+                }
+                assertSame("adam at one offset, n=" + n + ", " + k.description() + ", v", e[3], t[3]);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ machinery
+
+    /** A twin before its first calls: the hot loops in pieces ({@code TwinKernels.early}). */
+    private static TwinKernels early() {
+        return new TwinKernels(SimdKernels.SPECIES.length(), GemmShape.L);
+    }
 
     /** One kernel call on some kernels into a matrix. */
     private interface Call {
@@ -266,6 +307,9 @@ class TwinKernelsTest {
             call.run(k, simd);
             assertSame(what + " (simd on " + k.threads() + " threads)", simd.a, twin.a);
         }
+        Mat first = out.copy();
+        call.run(early(), first);
+        assertSame(what + " (a twin's first calls, in pieces)", twin.a, first.a);
     }
 
     private static void assertSame(String what, float[] expected, float[] actual) {
