@@ -33,9 +33,10 @@ import java.util.Arrays;
  * <p>The loops are written to be fast once C2 has compiled them (within the first few hundred milliseconds
  * of use): the GEMM reads its B operand from rows packed at offset 0 and accumulates into rows at offset 0
  * (for a C of few columns, rows of op(A)ᵀ into rows of Cᵀ), a form C2's auto-vectorizer turns into vector
- * FMAs without changing any element's order of operations.
+ * FMAs without changing any element's order of operations; and their first calls are cut into short pieces,
+ * so that C2 compiles them once ({@link #early}).
  * Single-threaded (a multi-threaded SIMD call gives the same bits). Buffers belong to the thread
- * ({@link TwinScratch}).
+ * ({@link TwinScratch}); the counts of first calls are shared, and change only the time.
  */
 final class TwinKernels extends Kernels {
 
@@ -81,7 +82,7 @@ final class TwinKernels extends Kernels {
 
     /** These kernels with their first calls already made: no more pieces (tests of the other path). */
     TwinKernels withoutEarlyPieces() {
-        java.util.Arrays.fill(early, EARLY_CALLS);
+        Arrays.fill(early, EARLY_CALLS);
         return this;
     }
 
