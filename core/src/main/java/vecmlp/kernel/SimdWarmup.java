@@ -469,8 +469,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
          * iterations in the packing per call) is left out: a round runs it in one of every eight runs of the
          * group's calls in its slice, and in every timed run, so its branches are in the profile while its
          * loops count for less towards on-stack-replacement compilations (HotSpot compiles a method whose calls
-         * loop more than about 66 times first that way, one compilation per hot loop, then again as a standard
-         * method). Four interleaved pairs of fresh JVMs as above: the GEMM ready after 2.1–2.6 s instead of
+         * loop more than about 55 times each first that way, one compilation per hot loop, then again as a
+         * standard method; see {@link TwinKernels#PIECE}). Four interleaved pairs of fresh JVMs as above: the GEMM ready after 2.1–2.6 s instead of
          * 2.5–2.9 s; the compilation log still shows such compilations of the packing, {@code mergeEdge} and
          * {@code blocked} (the other calls loop enough too).
          */

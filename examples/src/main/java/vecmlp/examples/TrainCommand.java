@@ -39,8 +39,9 @@ final class TrainCommand {
     static final String DIGITS = "/vecmlp/examples/data/digits.csv.gz";
     /**
      * The same data in IDX files (MNIST's format: pixel bytes, label bytes), which the main job reads: a fresh
-     * JVM read them in 36–49 ms against 81–96 ms for parsing the CSV (three runs each, ad hoc), time the main
-     * thread spent waiting before training. {@code PartsTest} checks that both hold the same samples.
+     * JVM read them in 45–46 ms against 81–96 ms for parsing the CSV (three runs each of this class's loading
+     * method, ad hoc), time the main thread spent waiting before training. {@code PartsTest} checks that both
+     * hold the same samples.
      */
     static final String DIGITS_IMAGES = "/vecmlp/examples/data/digits-images-idx3-ubyte";
     static final String DIGITS_LABELS = "/vecmlp/examples/data/digits-labels-idx1-ubyte";
