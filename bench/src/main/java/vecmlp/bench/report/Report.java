@@ -25,8 +25,8 @@ import java.util.TreeSet;
  * {@code impl} (scalar, simd, and any peer), the SIMD/scalar speed-up, and the allocation per operation
  * of the SIMD row when the run used {@code -prof gc}. Scores are shown in their natural unit: GFLOP/s
  * when the benchmark counts FLOPs (secondary metric {@code gflop}, see {@code FlopCounter}, or the
- * GEMM FLOP count 2·m·n·k from its parameters), samples/s when it counts samples ({@code samples}),
- * JMH's own unit otherwise. A GFLOP/s cell also shows its share of the fp32 peak of the cores it ran on.
+ * GEMM FLOP count 2·m·n·k from its parameters), samples/s when it counts samples ({@code samples}), the ratio
+ * {@code ofPeak} for {@code GemmOfPeakBenchmark}, JMH's own unit otherwise. A GFLOP/s cell also shows its share of the fp32 peak of the cores it ran on.
  *
  * <p>The peak per core is, in order of preference: {@code --peak-gflops}; the best
  * {@code PeakBenchmark.fma} score with {@code species=preferred} in the same file (measured); or
@@ -40,6 +40,8 @@ public final class Report {
 
     /** The file name of the chart in the output directory. */
     public static final String CHART = "gflops.svg";
+    /** The unit of {@code GemmOfPeakBenchmark}'s ratio. */
+    static final String OF_PEAK = "× the FMA peak measured alongside";
     /** The file name of the Markdown report in the output directory. */
     public static final String MARKDOWN = "report.md";
 
@@ -210,6 +212,11 @@ public final class Report {
 
     /** The score in its natural unit (see the class comment). */
     static Shown shown(BenchResult r) {
+        BenchResult.Metric ofPeak = r.secondary().get("ofPeak");
+        if (ofPeak != null) {
+            // GemmOfPeakBenchmark: its calls also run the FMA loop, so the GEMM's FLOPs over their time mislead
+            return new Shown(ofPeak.score(), rel(ofPeak), OF_PEAK);
+        }
         BenchResult.Metric gflop = r.secondary().containsKey("gflop") ? r.secondary().get("gflop")
                 : r.secondary().get("gflops");
         if (gflop != null) {

@@ -54,7 +54,10 @@ class ReportTest {
             + entry("vecmlp.bench.GemmBenchmark.square", "avgt", "\"impl\": \"netlib\", \"size\": \"512\"",
                     1500.0, 15.0, "us/op", "") + ",\n"
             + entry("vecmlp.bench.PeakBenchmark.fma", "thrpt", "\"species\": \"preferred\"",
-                    100.0, 1.0, "ops/ms", metric("gflop", 0.2, "ops/ms")) + "\n"
+                    100.0, 1.0, "ops/ms", metric("gflop", 0.2, "ops/ms")) + ",\n"
+            + entry("vecmlp.bench.GemmOfPeakBenchmark.call", "thrpt", "\"impl\": \"simd\", \"gemm\": \"NN:128x256x784\"",
+                    1000.0, 100.0, "ops/s", metric("gemmGflops", 70.0, "ops/s") + ", " + metric("ofPeak", 0.6, "ops/s")
+                    + ", " + metric("peakGflops", 116.7, "ops/s")) + "\n"
             + "]";
 
     private static List<BenchResult> results() {
@@ -73,7 +76,7 @@ class ReportTest {
     @Test
     void parsesTheFieldsTheReportNeeds() {
         List<BenchResult> rs = results();
-        assertEquals(9, rs.size());
+        assertEquals(10, rs.size());
         BenchResult r = rs.get(1);
         assertEquals("KernelBenchmark", r.className());
         assertEquals("dot", r.method());
@@ -117,6 +120,10 @@ class ReportTest {
         assertEquals("GFLOP/s", gemm.unit());
         assertEquals(2.0 * 256 * 256 * 256 / 500e-6 / 1e9, gemm.value(), 1e-9);
         assertEquals(0.01, gemm.relError(), 1e-12);
+        // the GEMM against the FMA peak measured alongside: the ratio, not the calls' FLOPs over their time
+        Report.Shown ofPeak = Report.shown(find("call", "impl", "simd"));
+        assertEquals(Report.OF_PEAK, ofPeak.unit());
+        assertEquals(0.6, ofPeak.value(), 1e-12);
         // anything else keeps JMH's unit
         Report.Shown dot = Report.shown(find("dot", "impl", "scalar"));
         assertEquals("ns/op", dot.unit());
