@@ -587,7 +587,8 @@ final class Gemm {
                         apv = job.sharedA;
                         apo = pc * job.mPad + ic * kc;
                     } else if (fullRows < mc) {
-                        GemmPack.packA(job.transA, job.a, job.aOff, job.lda, ic + fullRows, pc, mc - fullRows, kc, pa);
+                        GemmPack.packA(job.transA, job.a, job.aOff, job.lda, ic + fullRows, pc, mc - fullRows, kc, pa,
+                                ws.rowMap(job.lda));
                     }
                     int rs = job.transA ? 1 : job.lda;
                     int ps = job.transA ? job.lda : 1;

@@ -23,6 +23,8 @@ final class GemmWorkspace {
     /** Sums of a row block of the small-m path. */
     final float[] sums = new float[GemmSmall.WIDTH];
     private float[] packA;
+    private final int[] rowMap = new int[GemmShape.L];
+    private int rowMapLda = -1;
     private float[] packB;
     private float[] row = new float[0];
     private float[] sharedA = new float[0];
@@ -37,9 +39,24 @@ final class GemmWorkspace {
 
     float[] packA() {
         if (packA == null) {
-            packA = new float[MC * KC];
+            packA = new float[MC * KC + GemmPack.PACK_A_SLACK];
         }
         return packA;
+    }
+
+    /**
+     * The gather offsets of {@link GemmPack#packA} for rows {@code lda} apart: lane {@code r} at
+     * {@code min(r, MR − 1)·lda} (lanes past MR repeat the last row, always in range); refilled when
+     * {@code lda} changes.
+     */
+    int[] rowMap(int lda) {
+        if (rowMapLda != lda) {
+            for (int r = 0; r < rowMap.length; r++) {
+                rowMap[r] = Math.min(r, MR - 1) * lda;
+            }
+            rowMapLda = lda;
+        }
+        return rowMap;
     }
 
     float[] packB() {
