@@ -25,6 +25,8 @@ final class GemmWorkspace {
     private float[] packA;
     private final int[] rowMap = new int[GemmShape.L];
     private int rowMapLda = -1;
+    private final int[] columnMap = new int[GemmShape.L];
+    private int columnMapLdb = -1;
     private float[] packB;
     private float[] row = new float[0];
     private float[] sharedA = new float[0];
@@ -42,6 +44,20 @@ final class GemmWorkspace {
             packA = new float[MC * KC + GemmPack.PACK_A_SLACK];
         }
         return packA;
+    }
+
+    /**
+     * The gather offsets of {@link GemmPack#packB} for a transposed B whose columns are {@code ldb} apart: lane
+     * {@code j} at {@code j·ldb}; refilled when {@code ldb} changes.
+     */
+    int[] columnMap(int ldb) {
+        if (columnMapLdb != ldb) {
+            for (int j = 0; j < columnMap.length; j++) {
+                columnMap[j] = j * ldb;
+            }
+            columnMapLdb = ldb;
+        }
+        return columnMap;
     }
 
     /**
