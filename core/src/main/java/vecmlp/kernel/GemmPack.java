@@ -62,7 +62,22 @@ final class GemmPack {
                 }
             } else {
                 int src = aOff + p0 * lda + i0 + ir;
-                if (rows == MR) {
+                if (rows == MR && MR <= L) {
+                    // A vector of L floats from each depth's row of A, stored whole (the lanes past MR as in
+                    // the gather above), while those L floats lie inside a; the last few depths of its last
+                    // rows, if any, by the loop below.
+                    int p = 0;
+                    for (int s = src; p < kc && s <= a.length - L; p++, s += lda) {
+                        FloatVector.fromArray(SPECIES, a, s).intoArray(pa, base + p * MR);
+                    }
+                    for (; p < kc; p++) {
+                        int d = base + p * MR;
+                        int s = src + p * lda;
+                        for (int r = 0; r < MR; r++) {
+                            pa[d + r] = a[s + r];
+                        }
+                    }
+                } else if (rows == MR) {
                     for (int p = 0; p < kc; p++) {
                         int d = base + p * MR;
                         int s = src + p * lda;

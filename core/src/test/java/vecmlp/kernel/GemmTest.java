@@ -150,6 +150,43 @@ class GemmTest {
         }
     }
 
+    /**
+     * A transposed A whose last row panel ends a few floats before the end of its array (no padding after it):
+     * the packing reads whole vectors along A's rows where they fit and the last depths of that panel float by
+     * float. TT with few depths (not swapped), B packed, A packed whole.
+     */
+    @Test
+    void aTransposedAThatEndsItsArrayIsPackedExactly() {
+        int m = 5 * GemmShape.MR;
+        int n = Gemm.PACK_A_MIN_PANELS * GemmShape.NR + 1;
+        int k = 3;
+        SplittableRandom rnd = new SplittableRandom(17);
+        float[] a = new float[k * m]; // op(A)(i, p) = a[p·m + i]
+        float[] b = new float[n * k]; // op(B)(p, j) = b[j·k + p]
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) (rnd.nextDouble() * 2 - 1);
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (float) (rnd.nextDouble() * 2 - 1);
+        }
+        float[] c = new float[m * n];
+        Kernels.simd().withThreads(1).sgemm(Transpose.YES, Transpose.YES, m, n, k, 1f, a, 0, m, b, 0, k, 0f, c, 0, n);
+        double g = gamma(k + 4);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                double abs = 0;
+                for (int p = 0; p < k; p++) {
+                    double x = (double) a[p * m + i] * b[j * k + p];
+                    sum += x;
+                    abs += Math.abs(x);
+                }
+                assertTrue(Math.abs(c[i * n + j] - sum) <= g * abs, "C[" + i + "][" + j + "] = " + c[i * n + j]
+                        + ", expected " + sum + " ± " + g * abs);
+            }
+        }
+    }
+
     /** Runs one case on poisoned operands and checks every element against the float64 bound. */
     static Mat check(Kernels kernels, Case c, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed * 31 + c.m() * 7919L + c.n() * 104729L + c.k());
