@@ -434,7 +434,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             ld = n + 1;
             n5 = 5 * lanes + 3;
             loads[0] = new Load(11, gemmOps(l, 2 * 7 * n3 * 3 + 50 * n4 * 2 + 13 * nPacked * 2 + 7 * n4 * 3
-                    + 7 * n3 * 2 + 2 * 7 * n3 * 3 + 5 * n3 * 10 + 7 * 10 * 3 + 5 * l * deep));
+                    + 13 * n3 * 2 + 2 * 7 * n3 * 3 + 5 * n3 * 10 + 7 * 10 * 3 + 5 * l * deep));
             loads[1] = new Load(5, gemmOps(l, (2 * l + 3) * 6 + 2 * wide * 5 + 3 * (2 * l + 3) * 6 + 3 * 5 * dotK
                     + 2 * 5 * dotK));
             loads[2] = new Load(ACTIVATIONS.length + 4, (long) (3 * n * 60) / lanes
@@ -484,7 +484,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                     k.sgemm(NO, NO, 50, n4, 2, 1f, in, 0, 2, in, 5, n4, 0f, out, 0, n4);
                     k.sgemm(NO, YES, 13, nPacked, 2, 1f, in, 0, 2, in, 5, 2, 0f, out, 0, nPacked);
                     k.sgemm(YES, NO, 7, n4, 3, 0.5f, in, 0, 7, in, 1, n4, 0.25f, out, 0, n4);
-                    k.sgemm(YES, NO, 7, n3, 2, 1f, in, 0, 128, in, 3, n3, 0f, out, 0, n3);
+                    // lda 128: A packed whole; 13 rows: a full panel of the transposed A (a vector copy) too
+                    k.sgemm(YES, NO, 13, n3, 2, 1f, in, 0, 128, in, 3, n3, 0f, out, 0, n3);
                     k.sgemmBiasActivation(NO, YES, 7, n3, 3, in, 0, 3, in, 1, 3, in, 2, Activation.leakyRelu(0.1f),
                             out, 0, n3);
                     k.sgemmBiasActivation(YES, YES, 7, n3, 3, in, 0, 7, in, 1, 3, in, 2, Activation.IDENTITY,
