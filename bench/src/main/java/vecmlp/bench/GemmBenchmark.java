@@ -1,7 +1,5 @@
 package vecmlp.bench;
 
-import dev.ludovic.netlib.blas.BLAS;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,7 +15,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import vecmlp.kernel.Kernels;
-import vecmlp.kernel.Transpose;
 
 /**
  * {@code C = op(A)·op(B)} (alpha 1, beta 0) of {@link Kernels#sgemm}: the scalar reference, the SIMD GEMM on
@@ -57,19 +54,7 @@ public class GemmBenchmark {
             "NN:1x256x784", "NT:1x784x256", "NN:16x256x784"})
     public String gemm;
 
-    Kernels kernels;
-    BLAS blas;
-    Transpose transA;
-    Transpose transB;
-    int m;
-    int n;
-    int k;
-    int lda;
-    int ldb;
-    float[] a;
-    float[] b;
-    float[] c;
-    double gflopPerCall;
+    GemmCall call;
 
     /** The secondary metric: GFLOP per call, reported per second. */
     @State(Scope.Thread)
@@ -85,37 +70,21 @@ public class GemmBenchmark {
 
     @Setup
     public void setUp() {
-        String[] parts = gemm.split(":");
-        transA = parts[0].charAt(0) == 'T' ? Transpose.YES : Transpose.NO;
-        transB = parts[0].charAt(1) == 'T' ? Transpose.YES : Transpose.NO;
-        String[] dims = parts[1].split("x");
-        m = Integer.parseInt(dims[0]);
-        n = Integer.parseInt(dims[1]);
-        k = Integer.parseInt(dims[2]);
-        lda = transA == Transpose.YES ? m : k;
-        ldb = transB == Transpose.YES ? k : n;
-        gflopPerCall = 2.0 * m * n * k / 1e9;
-        SplittableRandom random = new SplittableRandom(42);
-        a = KernelBenchmark.random(random, m * k, -1f, 1f);
-        b = KernelBenchmark.random(random, k * n, -1f, 1f);
-        c = new float[m * n];
         switch (impl) {
             case "scalar":
-                if ((long) m * n * k > SCALAR_MAX_WORK) {
+                call = new GemmCall(gemm, Kernels.scalar(), null);
+                if ((long) call.m * call.n * call.k > SCALAR_MAX_WORK) {
                     throw new IllegalStateException("skipped: the scalar reference is too slow for " + gemm);
                 }
-                kernels = Kernels.scalar();
                 break;
             case "simd":
-                kernels = Kernels.simd().withThreads(1);
+                call = new GemmCall(gemm, Kernels.simd().withThreads(1), null);
                 break;
             case "simdAll":
-                kernels = Kernels.simd().withThreads(Runtime.getRuntime().availableProcessors());
+                call = new GemmCall(gemm, Kernels.simd().withThreads(Runtime.getRuntime().availableProcessors()), null);
                 break;
             case "netlib":
-                blas = BLAS.getInstance();
-                System.out.println("netlib backend: " + blas.getClass().getName()
-                        + ", OPENBLAS_NUM_THREADS=" + System.getenv("OPENBLAS_NUM_THREADS"));
+                call = new GemmCall(gemm, null, GemmCall.netlib());
                 break;
             default:
                 throw new IllegalArgumentException("impl must be scalar, simd, simdAll or netlib: '" + impl + "'");
@@ -124,14 +93,7 @@ public class GemmBenchmark {
 
     @Benchmark
     public float[] sgemm(Flops flops) {
-        if (blas != null) {
-            // Row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ: swap the operands.
-            blas.sgemm(transB == Transpose.YES ? "T" : "N", transA == Transpose.YES ? "T" : "N",
-                    n, m, k, 1f, b, 0, ldb, a, 0, lda, 0f, c, 0, n);
-        } else {
-            kernels.sgemm(transA, transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
-        }
-        flops.gflops += gflopPerCall;
-        return c;
+        flops.gflops += call.gflop;
+        return call.run();
     }
 }

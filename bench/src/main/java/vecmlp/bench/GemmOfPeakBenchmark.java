@@ -1,7 +1,5 @@
 package vecmlp.bench;
 
-import dev.ludovic.netlib.blas.BLAS;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,7 +15,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import vecmlp.kernel.Kernels;
-import vecmlp.kernel.Transpose;
 
 /**
  * The GEMM's speed as a fraction of the core's FMA peak measured at the same moment, for machines whose
@@ -47,19 +44,7 @@ public class GemmOfPeakBenchmark {
     @Param({"NN:1024x1024x1024", "NN:128x256x784", "TN:784x256x128", "NT:128x784x256"})
     public String gemm;
 
-    private Kernels kernels;
-    private BLAS blas;
-    private Transpose transA;
-    private Transpose transB;
-    private int m;
-    private int n;
-    private int k;
-    private int lda;
-    private int ldb;
-    private float[] a;
-    private float[] b;
-    private float[] c;
-    private double gflopPerCall;
+    private GemmCall product;
     private int peakIterations;
     private double peakGflopPerCall;
     private final float[] seed = new float[14];
@@ -113,28 +98,12 @@ public class GemmOfPeakBenchmark {
 
     @Setup
     public void setUp() {
-        String[] parts = gemm.split(":");
-        transA = parts[0].charAt(0) == 'T' ? Transpose.YES : Transpose.NO;
-        transB = parts[0].charAt(1) == 'T' ? Transpose.YES : Transpose.NO;
-        String[] dims = parts[1].split("x");
-        m = Integer.parseInt(dims[0]);
-        n = Integer.parseInt(dims[1]);
-        k = Integer.parseInt(dims[2]);
-        lda = transA == Transpose.YES ? m : k;
-        ldb = transB == Transpose.YES ? k : n;
-        gflopPerCall = 2.0 * m * n * k / 1e9;
-        SplittableRandom random = new SplittableRandom(42);
-        a = KernelBenchmark.random(random, m * k, -1f, 1f);
-        b = KernelBenchmark.random(random, k * n, -1f, 1f);
-        c = new float[m * n];
         switch (impl) {
             case "simd":
-                kernels = Kernels.simd().withThreads(1);
+                product = new GemmCall(gemm, Kernels.simd().withThreads(1), null);
                 break;
             case "netlib":
-                blas = BLAS.getInstance();
-                System.out.println("netlib backend: " + blas.getClass().getName()
-                        + ", OPENBLAS_NUM_THREADS=" + System.getenv("OPENBLAS_NUM_THREADS"));
+                product = new GemmCall(gemm, null, GemmCall.netlib());
                 break;
             default:
                 throw new IllegalArgumentException("impl must be simd or netlib: '" + impl + "'");
@@ -145,7 +114,7 @@ public class GemmOfPeakBenchmark {
             seed[i] = i;
         }
         double flopPerIteration = 2.0 * FmaPeak.CHAINS * FmaPeak.lanes(true);
-        peakIterations = (int) Math.max(1, Math.round(gflopPerCall * 1e9 / 2 / flopPerIteration));
+        peakIterations = (int) Math.max(1, Math.round(product.gflop * 1e9 / 2 / flopPerIteration));
         peakGflopPerCall = peakIterations * flopPerIteration * 1e-9;
     }
 
@@ -153,13 +122,7 @@ public class GemmOfPeakBenchmark {
     @Benchmark
     public float call(Ratio ratio) {
         long t0 = System.nanoTime();
-        if (blas != null) {
-            // Row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ: swap the operands.
-            blas.sgemm(transB == Transpose.YES ? "T" : "N", transA == Transpose.YES ? "T" : "N",
-                    n, m, k, 1f, b, 0, ldb, a, 0, lda, 0f, c, 0, n);
-        } else {
-            kernels.sgemm(transA, transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
-        }
+        float[] c = product.run();
         long t1 = System.nanoTime();
         float peak = FmaPeak.run(true, seed, peakIterations);
         long t2 = System.nanoTime();
@@ -169,7 +132,7 @@ public class GemmOfPeakBenchmark {
         ratio.last = t2;
         ratio.gemmNanos += t1 - t0;
         ratio.peakNanos += t2 - t1;
-        ratio.gemmGflop += gflopPerCall;
+        ratio.gemmGflop += product.gflop;
         ratio.peakGflop += peakGflopPerCall;
         return c[0] + peak;
     }
