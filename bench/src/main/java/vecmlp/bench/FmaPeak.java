@@ -21,6 +21,20 @@ final class FmaPeak {
     private FmaPeak() {
     }
 
+    /**
+     * The inputs of {@link #run}: {@code b} = 0.999999 and {@code c} = 10⁻⁶ (the accumulators stay bounded and
+     * never become subnormal), then the twelve accumulators' starting values.
+     */
+    static float[] seed() {
+        float[] seed = new float[2 + CHAINS];
+        seed[0] = 0.999999f;
+        seed[1] = 1e-6f;
+        for (int i = 2; i < seed.length; i++) {
+            seed[i] = i;
+        }
+        return seed;
+    }
+
     /** Float lanes of the preferred species, or of the 256-bit one. */
     static int lanes(boolean preferred) {
         return (preferred ? PREFERRED : S256).length();

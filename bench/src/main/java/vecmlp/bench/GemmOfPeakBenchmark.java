@@ -47,7 +47,7 @@ public class GemmOfPeakBenchmark {
     private GemmCall product;
     private int peakIterations;
     private double peakGflopPerCall;
-    private final float[] seed = new float[14];
+    private final float[] seed = FmaPeak.seed();
 
     /**
      * The two timings of an iteration. JMH divides a counter of type {@code OPERATIONS} by the iteration's
@@ -107,11 +107,6 @@ public class GemmOfPeakBenchmark {
                 break;
             default:
                 throw new IllegalArgumentException("impl must be simd or netlib: '" + impl + "'");
-        }
-        seed[0] = 0.999999f; // as PeakBenchmark: the accumulators stay bounded, never subnormal
-        seed[1] = 1e-6f;
-        for (int i = 2; i < seed.length; i++) {
-            seed[i] = i;
         }
         double flopPerIteration = 2.0 * FmaPeak.CHAINS * FmaPeak.lanes(true);
         peakIterations = (int) Math.max(1, Math.round(product.gflop * 1e9 / 2 / flopPerIteration));
