@@ -84,7 +84,7 @@ public class GemmBenchmark {
                 call = new GemmCall(gemm, Kernels.simd().withThreads(Runtime.getRuntime().availableProcessors()), null);
                 break;
             case "netlib":
-                call = new GemmCall(gemm, null, GemmCall.netlib());
+                call = new GemmCall(gemm, null, vecmlp.bench.blas.Netlib.instance());
                 break;
             default:
                 throw new IllegalArgumentException("impl must be scalar, simd, simdAll or netlib: '" + impl + "'");

@@ -8,7 +8,7 @@ import vecmlp.kernel.Transpose;
 /**
  * One product of the GEMM benchmarks: the shape of a {@code gemm} parameter ({@code TRANSPOSES:MxNxK}, e.g.
  * {@code NT:128x784x256}), seeded operands in [−1, 1), and one call {@code C = op(A)·op(B)} through vecmlp's
- * kernels or through the netlib peer ({@link #netlib()}).
+ * kernels or through the netlib peer ({@link vecmlp.bench.blas.Netlib#instance()}).
  */
 final class GemmCall {
 
@@ -50,14 +50,6 @@ final class GemmCall {
         if (kernels == null && blas == null) {
             throw new IllegalArgumentException("kernels or blas must be given");
         }
-    }
-
-    /** The netlib peer, {@code BLAS.getInstance()}, after printing which backend it is. */
-    static BLAS netlib() {
-        BLAS blas = BLAS.getInstance();
-        System.out.println("netlib backend: " + blas.getClass().getName()
-                + ", OPENBLAS_NUM_THREADS=" + System.getenv("OPENBLAS_NUM_THREADS"));
-        return blas;
     }
 
     /** Makes the product; returns C. */

@@ -103,7 +103,7 @@ public class GemmOfPeakBenchmark {
                 product = new GemmCall(gemm, Kernels.simd().withThreads(1), null);
                 break;
             case "netlib":
-                product = new GemmCall(gemm, null, GemmCall.netlib());
+                product = new GemmCall(gemm, null, vecmlp.bench.blas.Netlib.instance());
                 break;
             default:
                 throw new IllegalArgumentException("impl must be simd or netlib: '" + impl + "'");

@@ -6,7 +6,7 @@ import vecmlp.kernel.Kernels;
 import vecmlp.nn.Loss;
 import vecmlp.nn.Mlp;
 
-/** The networks and data the model-level benchmarks share (the peers' too: {@link #classifier} is public). */
+/** The networks and data the model-level benchmarks share (the peers' too). */
 public final class Networks {
 
     private Networks() {
@@ -37,12 +37,12 @@ public final class Networks {
     }
 
     /** {@code rows × cols} inputs in [0, 1), like normalised pixels. */
-    static float[] inputs(int rows, int cols, long seed) {
+    public static float[] inputs(int rows, int cols, long seed) {
         return KernelBenchmark.random(new SplittableRandom(seed), rows * cols, 0f, 1f);
     }
 
     /** {@code rows} labels in [0, classes). */
-    static int[] labels(int rows, int classes, long seed) {
+    public static int[] labels(int rows, int classes, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int[] labels = new int[rows];
         for (int i = 0; i < rows; i++) {
