@@ -25,6 +25,9 @@ import java.util.function.Supplier;
  */
 final class SimdWarmup implements WarmingKernels.Readiness {
 
+    /** The name of the background thread. */
+    static final String THREAD_NAME = "vecmlp-simd-warmup";
+
     /** The GEMM's blocked path (more than {@link Gemm#SMALL_M} rows). */
     static final int GEMM_BLOCKED = 1;
     /** The GEMM's few-row (GEMV) path, also used for the narrow last columns of deep products. */
@@ -157,7 +160,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                     public void run() {
                         SimdWarmup.this.run();
                     }
-                }, "vecmlp-simd-warmup");
+                }, THREAD_NAME);
                 thread.setDaemon(true);
                 thread.start();
             } else {

@@ -45,7 +45,11 @@ public final class Optimizer {
     private float weightDecay;
     private float clipNorm;
     private LearningRateSchedule schedule = LearningRateSchedule.constant();
-    private Kernels kernels = Kernels.get();
+    /**
+     * Null until {@link #kernels(Kernels)} or the first step: {@link Kernels#get()} is asked for only then, so an
+     * optimizer given its kernels never starts the default kernels' background warm-up.
+     */
+    private Kernels kernels;
 
     private long step;
     private float[] state1;
@@ -153,7 +157,10 @@ public final class Optimizer {
         return this;
     }
 
-    /** The kernels that run the update (default {@link Kernels#get()}; usually the model's). */
+    /**
+     * The kernels that run the update (default {@link Kernels#get()}, taken at the first step; usually the
+     * model's).
+     */
     public Optimizer kernels(Kernels kernels) {
         this.kernels = Objects.requireNonNull(kernels, "kernels");
         return this;
@@ -179,6 +186,10 @@ public final class Optimizer {
         if (state1 != null && state1.length != n) {
             throw new IllegalArgumentException("params.length must equal the optimizer state's length "
                     + state1.length + ": " + n);
+        }
+        Kernels kernels = this.kernels;
+        if (kernels == null) {
+            this.kernels = kernels = Kernels.get();
         }
         float norm = (float) Math.sqrt(kernels.sumOfSquares(n, grads, 0));
         lastGradNorm = norm;

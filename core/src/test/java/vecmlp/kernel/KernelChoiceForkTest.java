@@ -48,6 +48,11 @@ class KernelChoiceForkTest {
     }
 
     private static Run fork(Map<String, String> env, String... flags) throws IOException, InterruptedException {
+        return fork(env, List.of(), flags);
+    }
+
+    private static Run fork(Map<String, String> env, List<String> args, String... flags)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-modules");
@@ -57,6 +62,7 @@ class KernelChoiceForkTest {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(KernelChoiceMain.class.getName());
+        command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().remove("JDK_JAVA_OPTIONS");
@@ -78,6 +84,13 @@ class KernelChoiceForkTest {
     }
 
     private static final int SIMD_BITS = KernelChoiceMain.digest(WarmingKernelsTest.train(Kernels.simd().withThreads(1)));
+
+    @Test
+    void kernelsGivenToTheNetworkAndTheOptimizerStartNoWarmUp() throws Exception {
+        Run run = fork(Map.of(), List.of("explicit"));
+        assertEquals("false", run.value("warmupThread"), "the default kernels' warm-up thread was started");
+        assertEquals(SIMD_BITS, Integer.parseInt(run.value("bits")));
+    }
 
     @Test
     void c1OnlyRunsTheTwinWithTheBitsOfSimd() throws Exception {
