@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the GEMV path {@link GemmSmall}, and so does a last column panel of at most {@link #EDGE_MAX_COLS}
  * columns, as a product of a few rows transposed (n = 257 would otherwise spend a ninth of its time on one
  * column). A TT product with few rows for its depth is computed transposed, {@code Cᵀ = B·A}, where no
- * operand needs a strided packing ({@link #swapsOperands}).
+ * operand needs a strided packing, and so is a narrow C (a 10-class output layer), whose rows then lie along
+ * the vectors ({@link #swapsOperands}).
  *
  * <p>Threads split C into chunks of whole NR-column panels (or, for a narrow and tall C, of MR rows; with
  * too few column panels for a balanced split, of both), handed out one at a time so that a descheduled
@@ -227,7 +228,7 @@ final class Gemm {
             if (k == 0 || alpha == 0f) {
                 degenerate(job);
             } else {
-                if (swapsOperands(transA, transB, m, n, k)) {
+                if (swapsOperands(transA, transB, m, n, k, alpha, beta, GemmShape.L)) {
                     swap(job, ws);
                 }
                 int parts = partition(job, threads);
@@ -250,26 +251,42 @@ final class Gemm {
     }
 
     /**
-     * True if {@code C = alpha·Aᵀ·Bᵀ + beta·C} is better computed as its transpose {@code Cᵀ = B·A}, which
-     * is the NN product of the two operands where they lie, into a scratch {@code n × m} matrix that each
-     * chunk then writes transposed into C, with the epilogue. The direct TT product packs the transposed B,
-     * one strided read per element of B ({@code k·n}, about a cycle each); the swapped one packs rows of A
-     * (contiguous copies) and transposes C once ({@code m·n}), so it pays when C has few rows for its depth
-     * ({@code 2m ≤ k}: TT 127×255×781 and 128×256×784). Not for the few-row paths, and only while the
-     * scratch stays within 16 MiB. The roundings differ from the direct product's only in alpha and beta,
-     * applied once instead of per depth pass, and in the columns a GEMV edge computes; like every path,
-     * they depend on the shape alone, never on the thread count.
+     * True if {@code C = alpha·op(A)·op(B) + beta·C} is better computed as its transpose
+     * {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} (alpha 1, beta 0, no epilogue) into a scratch {@code n × m} matrix that each
+     * chunk then writes transposed into C, with the epilogue. Two cases:
+     * <ul>
+     * <li>TT with few rows of C for its depth ({@code 2m ≤ k}: TT 127×255×781 and 128×256×784): {@code Cᵀ = B·A}
+     *     is the NN product of the operands where they lie. The direct product packs the transposed B, one
+     *     strided read per element of B ({@code k·n}, about a cycle each); the swapped one packs rows of A
+     *     (contiguous copies) and transposes C once ({@code m·n}).</li>
+     * <li>A narrow C ({@code n ≤ lanes}, a 10-class output layer) with at least {@code 2·lanes} rows: the
+     *     direct product fills {@code n} of the micro-kernel's {@code 2·lanes} columns (or of its one-vector
+     *     variant's {@code lanes}) and loads a broadcast of A per FMA, the swapped one puts C's rows along the
+     *     vectors (with 16 lanes, {@code GemmOfPeakBenchmark}: TN 128×10×128 2.5×, NN 128×10×128 1.4× faster). Only where it
+     *     keeps the direct product's roundings: one depth pass ({@code k ≤ KC}), or alpha 1 and beta 0.</li>
+     * </ul>
+     * Not for the few-row paths, and only while the scratch stays within 16 MiB. A swapped TT product's roundings
+     * differ from the direct product's only in alpha and beta, applied once instead of per depth pass, and in
+     * the columns a GEMV edge computes; like every path, they depend on the shape, alpha, beta and the lane count
+     * alone, never on the thread count. {@link TwinKernels} takes the same decision for its lane count.
      */
-    static boolean swapsOperands(boolean transA, boolean transB, int m, int n, int k) {
-        return transA && transB && m > SMALL_M && n > SMALL_M && 2L * m <= k && (long) m * n <= SWAP_MAX_ELEMENTS;
+    static boolean swapsOperands(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
+                                 int lanes) {
+        if (m <= SMALL_M || n <= SMALL_M || (long) m * n > SWAP_MAX_ELEMENTS) {
+            return false;
+        }
+        if (transA && transB && 2L * m <= k) {
+            return true;
+        }
+        return n <= lanes && m >= 2 * lanes && (k <= KC || alpha == 1f && beta == 0f);
     }
 
     /** The largest scratch {@code Cᵀ} of a swapped product, in floats (16 MiB). */
     static final int SWAP_MAX_ELEMENTS = 1 << 22;
 
     /**
-     * Turns the job into {@code Cᵀ = B·A} (NN, alpha 1, beta 0, no epilogue) into the caller's scratch; the
-     * caller's C and epilogue move to the {@code out} fields. See {@link #swapsOperands}.
+     * Turns the job into {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} (alpha 1, beta 0, no epilogue) into the caller's scratch;
+     * the caller's C and epilogue move to the {@code out} fields. See {@link #swapsOperands}.
      */
     private static void swap(Job job, GemmWorkspace ws) {
         job.out = job.c;
@@ -286,8 +303,9 @@ final class Gemm {
         int aOff = job.aOff;
         int lda = job.lda;
         int m = job.m;
-        job.transA = false;
-        job.transB = false;
+        boolean transA = job.transA;
+        job.transA = !job.transB;
+        job.transB = !transA;
         job.m = job.n;
         job.n = m;
         job.a = job.b;

@@ -189,10 +189,10 @@ final class TwinKernels extends Kernels {
                             bias != null ? bias[biasOff + j] : 0f, bias != null, fused, slope);
                 }
             }
-        } else if (Gemm.swapsOperands(transA, transB, m, n, k)) {
-            // Cᵀ = B·A (NN, alpha 1, beta 0) into a scratch, then C = epilogue(alpha·(Cᵀ)ᵀ + beta·C).
+        } else if (Gemm.swapsOperands(transA, transB, m, n, k, alpha, beta, nr / 2)) {
+            // Cᵀ = op(B)ᵀ·op(A)ᵀ (alpha 1, beta 0) into a scratch, then C = epilogue(alpha·(Cᵀ)ᵀ + beta·C).
             float[] t = s.transposed(m * n);
-            product(false, false, n, m, k, 1f, b, bOff, ldb, a, aOff, lda, 0f, t, 0, m, null, 0,
+            product(!transB, !transA, n, m, k, 1f, b, bOff, ldb, a, aOff, lda, 0f, t, 0, m, null, 0,
                     GemmKernel.ACT_NONE, 0f, s);
             for (int i = 0; i < m; i++) {
                 int cr = cOff + i * ldc;

@@ -85,8 +85,9 @@ final class WarmingKernels extends Kernels {
      * blocked one and, for the narrow last columns of a deep product, the few-row path too; sigmoid, tanh and
      * softmax epilogues run the activation kernels.
      */
-    static int gemmGroups(boolean transA, boolean transB, int m, int n, int k, Activation act) {
-        boolean swapped = Gemm.swapsOperands(transA, transB, m, n, k);
+    static int gemmGroups(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
+                          Activation act) {
+        boolean swapped = Gemm.swapsOperands(transA, transB, m, n, k, alpha, beta, GemmShape.L);
         int rows = swapped ? n : m;
         int cols = swapped ? m : n;
         int groups;
@@ -109,7 +110,7 @@ final class WarmingKernels extends Kernels {
     protected void sgemmK(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                           float beta, float[] c, int cOff, int ldc) {
-        pick(gemmGroups(transA == Transpose.YES, transB == Transpose.YES, m, n, k, Activation.IDENTITY))
+        pick(gemmGroups(transA == Transpose.YES, transB == Transpose.YES, m, n, k, alpha, beta, Activation.IDENTITY))
                 .sgemmK(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
@@ -118,7 +119,7 @@ final class WarmingKernels extends Kernels {
                                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                         float[] bias, int biasOff, Activation act,
                                         float[] c, int cOff, int ldc) {
-        pick(gemmGroups(transA == Transpose.YES, transB == Transpose.YES, m, n, k, act))
+        pick(gemmGroups(transA == Transpose.YES, transB == Transpose.YES, m, n, k, 1f, 0f, act))
                 .sgemmBiasActivationK(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, act,
                         c, cOff, ldc);
     }

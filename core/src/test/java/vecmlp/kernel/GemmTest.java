@@ -118,6 +118,9 @@ class GemmTest {
             {Gemm.B_IN_PLACE_MAX_M + 1, Gemm.PACK_A_MIN_PANELS * nr - 1, 9},
             {Gemm.B_IN_PLACE_MAX_M + 1, Gemm.PACK_A_MIN_PANELS * nr, 9},
             {mc + 7, Gemm.PACK_A_MIN_PANELS * nr + 5, kc + 3},
+            // Around the narrow swap (n ≤ L, m ≥ 2L; Gemm.swapsOperands), one and several depth passes
+            {nr, nr / 2, 9}, {nr - 1, nr / 2, 9}, {nr, nr / 2 + 1, 9}, {3 * nr + 5, Math.max(nr / 2 - 3, 5), kc + 7},
+            {128, 10, 128}, {mc + 3, nr / 2, 2 * kc + 1},
         };
         List<Arguments> out = new ArrayList<>();
         int variant = 0;
@@ -298,16 +301,27 @@ class GemmTest {
     void transposedProductsOfFewRowsForTheirDepthAreComputedSwapped() {
         int kc = GemmShape.KC;
         // Cases of cases() on each side of the rule, so both TT paths are checked against float64.
-        assertTrue(Gemm.swapsOperands(true, true, 13, 29, kc - 1));
-        assertTrue(Gemm.swapsOperands(true, true, 7, 2 * GemmShape.NR + 1, 2 * kc + 3));
-        assertFalse(Gemm.swapsOperands(true, true, 2 * GemmShape.MC + 7, 19, 11));
-        assertFalse(Gemm.swapsOperands(true, true, GemmShape.MR + 1, GemmShape.NR + 1, 9));
-        assertFalse(Gemm.swapsOperands(true, false, 13, 29, kc - 1), "TN is not swapped");
-        assertFalse(Gemm.swapsOperands(false, true, 13, 29, kc - 1), "NT is not swapped");
-        assertFalse(Gemm.swapsOperands(true, true, Gemm.SMALL_M, 29, kc - 1), "few rows: small path");
-        assertFalse(Gemm.swapsOperands(true, true, 13, Gemm.SMALL_M, kc - 1), "few columns");
-        assertFalse(Gemm.swapsOperands(true, true, 1 << 11, (Gemm.SWAP_MAX_ELEMENTS >> 11) + 1, 1 << 13),
+        assertTrue(Gemm.swapsOperands(true, true, 13, 29, kc - 1, 1f, 0f, GemmShape.L));
+        assertTrue(Gemm.swapsOperands(true, true, 7, 2 * GemmShape.NR + 1, 2 * kc + 3, 1f, 0f, GemmShape.L));
+        assertFalse(Gemm.swapsOperands(true, true, 2 * GemmShape.MC + 7, 19, 11, 1f, 0f, GemmShape.L));
+        assertFalse(Gemm.swapsOperands(true, true, GemmShape.MR + 1, GemmShape.NR + 1, 9, 1f, 0f, GemmShape.L));
+        assertFalse(Gemm.swapsOperands(true, false, 13, 29, kc - 1, 1f, 0f, GemmShape.L), "TN is not swapped");
+        assertFalse(Gemm.swapsOperands(false, true, 13, 29, kc - 1, 1f, 0f, GemmShape.L), "NT is not swapped");
+        assertFalse(Gemm.swapsOperands(true, true, Gemm.SMALL_M, 29, kc - 1, 1f, 0f, GemmShape.L), "few rows: small path");
+        assertFalse(Gemm.swapsOperands(true, true, 13, Gemm.SMALL_M, kc - 1, 1f, 0f, GemmShape.L), "few columns");
+        assertFalse(Gemm.swapsOperands(true, true, 1 << 11, (Gemm.SWAP_MAX_ELEMENTS >> 11) + 1, 1 << 13, 1f, 0f, GemmShape.L),
                 "scratch too large");
+        // A narrow C (n ≤ L) of at least 2L rows, where the roundings stay the direct product's.
+        for (int l : new int[] {8, 16}) { // the lanes are an argument: the twin decides for its own
+            for (boolean ta : new boolean[] {false, true}) {
+                assertTrue(Gemm.swapsOperands(ta, false, 2 * l, l, kc, 0.5f, 2f, l), "narrow, one depth pass");
+                assertTrue(Gemm.swapsOperands(false, ta, 2 * l, l, kc + 1, 1f, 0f, l), "narrow, alpha 1, beta 0");
+                assertFalse(Gemm.swapsOperands(ta, false, 2 * l, l, kc + 1, 0.5f, 0f, l), "alpha per depth pass");
+                assertFalse(Gemm.swapsOperands(false, ta, 2 * l, l, kc + 1, 1f, 1f, l), "beta per depth pass");
+                assertFalse(Gemm.swapsOperands(ta, false, 2 * l - 1, l, kc, 1f, 0f, l), "too few rows");
+                assertFalse(Gemm.swapsOperands(false, ta, 2 * l, l + 1, kc, 1f, 0f, l), "too wide");
+            }
+        }
     }
 
     @Test

@@ -101,20 +101,20 @@ class WarmingKernelsTest {
     @Test
     void aCallNeedsTheGroupsOfItsPath() {
         Activation relu = Activation.RELU;
-        assertEquals(SimdWarmup.GEMM_SMALL, WarmingKernels.gemmGroups(false, false, 1, 256, 784, relu));
-        assertEquals(SimdWarmup.GEMM_BLOCKED, WarmingKernels.gemmGroups(false, false, 128, 256, 784, relu));
+        assertEquals(SimdWarmup.GEMM_SMALL, WarmingKernels.gemmGroups(false, false, 1, 256, 784, 1f, 0f, relu));
+        assertEquals(SimdWarmup.GEMM_BLOCKED, WarmingKernels.gemmGroups(false, false, 128, 256, 784, 1f, 0f, relu));
         // A deep product whose last column panel is a few columns wide runs them on the few-row path.
         assertEquals(SimdWarmup.GEMM_BLOCKED | SimdWarmup.GEMM_SMALL,
-                WarmingKernels.gemmGroups(false, false, 128, GemmShape.NR + 1, 784, relu));
+                WarmingKernels.gemmGroups(false, false, 128, GemmShape.NR + 1, 784, 1f, 0f, relu));
         assertEquals(SimdWarmup.GEMM_BLOCKED,
-                WarmingKernels.gemmGroups(false, false, 128, GemmShape.NR + 1, GemmShape.KC, relu));
+                WarmingKernels.gemmGroups(false, false, 128, GemmShape.NR + 1, GemmShape.KC, 1f, 0f, relu));
         // A swapped TT product is blocked even for few rows of C, when B has many.
         assertEquals(SimdWarmup.GEMM_BLOCKED, WarmingKernels.gemmGroups(true, true, 5, 300, 10,
-                Activation.IDENTITY));
+                1f, 0f, Activation.IDENTITY));
         assertEquals(SimdWarmup.GEMM_BLOCKED | SimdWarmup.ACTIVATION_FORWARD,
-                WarmingKernels.gemmGroups(false, false, 128, 10, 128, Activation.SOFTMAX));
+                WarmingKernels.gemmGroups(false, false, 128, 10, 128, 1f, 0f, Activation.SOFTMAX));
         assertEquals(SimdWarmup.GEMM_SMALL | SimdWarmup.ACTIVATION_FORWARD,
-                WarmingKernels.gemmGroups(false, false, 1, 10, 128, Activation.SIGMOID));
+                WarmingKernels.gemmGroups(false, false, 1, 10, 128, 1f, 0f, Activation.SIGMOID));
     }
 
     @Test
