@@ -262,8 +262,9 @@ final class Gemm {
      * <li>A narrow C ({@code n ≤ lanes}, a 10-class output layer) with at least {@code 2·lanes} rows: the
      *     direct product fills {@code n} of the micro-kernel's {@code 2·lanes} columns (or of its one-vector
      *     variant's {@code lanes}) and loads a broadcast of A per FMA, the swapped one puts C's rows along the
-     *     vectors (with 16 lanes, {@code GemmOfPeakBenchmark}: TN 128×10×128 2.5×, NN 128×10×128 1.4× faster). Only where it
-     *     keeps the direct product's roundings: one depth pass ({@code k ≤ KC}), or alpha 1 and beta 0.</li>
+     *     vectors (with 16 lanes, {@code GemmOfPeakBenchmark}: TN 128×10×128 2.5×, NN 128×10×128 1.4× as
+     *     fast). Only where it keeps the direct product's roundings: one depth pass ({@code k ≤ KC}), or
+     *     alpha 1 and beta 0.</li>
      * </ul>
      * Not for the few-row paths, and only while the scratch stays within 16 MiB. A swapped TT product's roundings
      * differ from the direct product's only in alpha and beta, applied once instead of per depth pass, and in
