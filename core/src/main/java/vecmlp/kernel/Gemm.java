@@ -232,7 +232,8 @@ final class Gemm {
                     swap(job, ws);
                 }
                 int parts = partition(job, threads);
-                if (parts > 1 && packsA(job) && (long) ((m + MR - 1) / MR) * MR * k <= Integer.MAX_VALUE - 8) {
+                if (parts > 1 && (packsA(job) || packsAOfColumnChunks(job))
+                        && (long) ((m + MR - 1) / MR) * MR * k <= Integer.MAX_VALUE - 8) {
                     sharePackedA(job, ws);
                 }
                 if (parts == 1 || !GemmPool.run(job, parts, ws)) {
@@ -430,6 +431,17 @@ final class Gemm {
     }
 
     /**
+     * True if a call split into chunks of columns would read A in place in each chunk (too few column panels
+     * per chunk for {@link #PACK_A_MIN_PANELS}) where one thread would pack it for the packed micro-kernel: then
+     * A is packed once for all threads ({@link #sharePackedA}). Two threads at NN 128×256×784 ran 59% of their
+     * time in the unpacked kernel before (a JFR profile of a 784-256-128-10 step).
+     */
+    static boolean packsAOfColumnChunks(Job job) {
+        boolean bInPlace = !job.transB && job.m <= B_IN_PLACE_MAX_M;
+        return !job.small && job.splitN && !bInPlace && job.n >= PACK_A_MIN_PANELS * NR;
+    }
+
+    /**
      * Makes a parallel call pack op(A) once into a buffer all its threads read, instead of once per chunk
      * of columns (with 4 chunks per thread, 8 times on 2 threads). The packing itself is shared out too.
      */
@@ -443,8 +455,12 @@ final class Gemm {
         job.packed.set(0);
     }
 
-    /** Packs piece {@code unit} of op(A) (a depth pass × MC rows) into {@code job.sharedA}. */
-    private static void packShared(Job job, int unit) {
+    /**
+     * Packs piece {@code unit} of op(A) (a depth pass × MC rows) into {@code job.sharedA}: into this thread's
+     * own buffer first ({@link GemmPack#packA} may write past its last panel, which in the shared buffer is the
+     * piece another thread packs), then copied.
+     */
+    private static void packShared(Job job, int unit, GemmWorkspace ws) {
         int k = job.k;
         int passes = (k + KC - 1) / KC;
         int kcMax = (k + passes - 1) / passes;
@@ -453,27 +469,9 @@ final class Gemm {
         int ic = unit % blocks * MC;
         int kc = Math.min(kcMax, k - pc);
         int mc = Math.min(MC, job.m - ic);
-        float[] a = job.a;
-        float[] pa = job.sharedA;
-        int lda = job.lda;
-        for (int ir = 0; ir < mc; ir += MR) {
-            int rows = Math.min(MR, mc - ir);
-            int d = pc * job.mPad + (ic + ir) * kc;
-            int s = job.aOff + pc * lda + ic + ir;
-            if (rows == MR) {
-                for (int p = 0; p < kc; p++, d += MR, s += lda) {
-                    for (int r = 0; r < MR; r++) { // a constant trip count: unrolled by C2
-                        pa[d + r] = a[s + r];
-                    }
-                }
-            } else {
-                for (int p = 0; p < kc; p++, d += MR, s += lda) {
-                    for (int r = 0; r < MR; r++) {
-                        pa[d + r] = r < rows ? a[s + r] : 0f;
-                    }
-                }
-            }
-        }
+        float[] local = ws.packA();
+        GemmPack.packA(job.transA, job.a, job.aOff, job.lda, ic, pc, mc, kc, local, ws.rowMap(job.lda));
+        System.arraycopy(local, 0, job.sharedA, pc * job.mPad + ic * kc, (mc + MR - 1) / MR * MR * kc);
     }
 
     /** Takes chunks until none is left (every thread of a parallel call runs this). */
@@ -485,7 +483,7 @@ final class Gemm {
         if (job.sharedA != null) {
             for (int u = job.nextPack.getAndIncrement(); u < job.packUnits; u = job.nextPack.getAndIncrement()) {
                 try {
-                    packShared(job, u);
+                    packShared(job, u, ws);
                 } finally {
                     job.packed.incrementAndGet(); // a failure is rethrown by GemmPool.run after the wait
                 }
@@ -600,7 +598,8 @@ final class Gemm {
                     // (PACK_A_MIN_PANELS) of a packed B, or a transposed A whose rows are a multiple of 128
                     // floats apart (its kc consecutive depths would fall in a few L1 sets and evict each
                     // other: TN 1024³ 160 instead of 200 GFLOP/s), the whole block is packed.
-                    int fullRows = packsA(job) || !bInPlace && nc >= PACK_A_MIN_PANELS * NR ? 0 : mc - mc % MR;
+                    int fullRows = job.sharedA != null || packsA(job) || !bInPlace && nc >= PACK_A_MIN_PANELS * NR
+                            ? 0 : mc - mc % MR;
                     float[] apv = pa;
                     int apo = 0;
                     if (job.sharedA != null) {
