@@ -256,21 +256,22 @@ final class Gemm {
      * {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} (alpha 1, beta 0, no epilogue) into a scratch {@code n × m} matrix that each
      * chunk then writes transposed into C, with the epilogue. Two cases:
      * <ul>
-     * <li>TT with few rows of C for its depth ({@code 2m ≤ k}: TT 127×255×781 and 128×256×784): {@code Cᵀ = B·A}
-     *     is the NN product of the operands where they lie. The direct product packs the transposed B, one
-     *     strided read per element of B ({@code k·n}, about a cycle each); the swapped one packs rows of A
-     *     (contiguous copies) and transposes C once ({@code m·n}).</li>
+     * <li>TT with few rows of C for its depth ({@code 2m ≤ k}: TT 127×255×781 and 128×256×784):
+     *     {@code Cᵀ = B·A} is the NN product of the operands where they lie. The direct product packs the
+     *     transposed B, one strided read per element of B ({@code k·n}, about a cycle each); the swapped one
+     *     packs rows of A (contiguous copies) and transposes C once ({@code m·n}).</li>
      * <li>A narrow C ({@code n ≤ lanes}, a 10-class output layer) with at least {@code 2·lanes} rows: the
      *     direct product fills {@code n} of the micro-kernel's {@code 2·lanes} columns (or of its one-vector
      *     variant's {@code lanes}) and loads a broadcast of A per FMA, the swapped one puts C's rows along the
      *     vectors (with 16 lanes, {@code GemmOfPeakBenchmark}: TN 128×10×128 2.5×, NN 128×10×128 1.4× as
-     *     fast). Only where it keeps the direct product's roundings: one depth pass ({@code k ≤ KC}), or
-     *     alpha 1 and beta 0.</li>
+     *     fast). Only where it keeps the direct product's roundings: one depth pass ({@code k ≤ KC}), or alpha 1
+     *     and beta 0 with no GEMV edge in the transposed product ({@link #edgeColumns}).</li>
      * </ul>
-     * Not for the few-row paths, and only while the scratch stays within 16 MiB. A swapped TT product's roundings
-     * differ from the direct product's only in alpha and beta, applied once instead of per depth pass, and in
-     * the columns a GEMV edge computes; like every path, they depend on the shape, alpha, beta and the lane count
-     * alone, never on the thread count. {@link TwinKernels} takes the same decision for its lane count.
+     * Not for the few-row paths, and only while the scratch stays within 16 MiB. A swapped TT product's
+     * roundings differ from the direct product's only in alpha and beta, applied once instead of per depth
+     * pass, and in the columns a GEMV edge computes; like every path, they depend on the shape, alpha, beta
+     * and the lane count alone, never on the thread count. {@link TwinKernels} takes the same decision for its
+     * lane count.
      */
     static boolean swapsOperands(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
                                  int lanes) {
@@ -280,7 +281,9 @@ final class Gemm {
         if (transA && transB && 2L * m <= k) {
             return true;
         }
-        return n <= lanes && m >= 2 * lanes && (k <= KC || alpha == 1f && beta == 0f);
+        int edge = m % (2 * lanes); // the transposed product's last column panel (edgeColumns)
+        return n <= lanes && m >= 2 * lanes
+                && (k <= KC || alpha == 1f && beta == 0f && (edge == 0 || edge > EDGE_MAX_COLS));
     }
 
     /** The largest scratch {@code Cᵀ} of a swapped product, in floats (16 MiB). */

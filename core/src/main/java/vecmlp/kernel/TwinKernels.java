@@ -190,7 +190,7 @@ final class TwinKernels extends Kernels {
                 }
             }
         } else if (Gemm.swapsOperands(transA, transB, m, n, k, alpha, beta, nr / 2)) {
-            // Cᵀ = op(B)ᵀ·op(A)ᵀ (alpha 1, beta 0) into a scratch, then C = epilogue(alpha·(Cᵀ)ᵀ + beta·C).
+            // Cᵀ = op(B)ᵀ·op(A)ᵀ (alpha 1, beta 0) into a scratch, then C = epilogue(alpha·Cᵀᵀ + beta·C).
             float[] t = s.transposed(m * n);
             product(!transB, !transA, n, m, k, 1f, b, bOff, ldb, a, aOff, lda, 0f, t, 0, m, null, 0,
                     GemmKernel.ACT_NONE, 0f, s);

@@ -120,7 +120,7 @@ class GemmTest {
             {mc + 7, Gemm.PACK_A_MIN_PANELS * nr + 5, kc + 3},
             // Around the narrow swap (n ≤ L, m ≥ 2L; Gemm.swapsOperands), one and several depth passes
             {nr, nr / 2, 9}, {nr - 1, nr / 2, 9}, {nr, nr / 2 + 1, 9}, {3 * nr + 5, Math.max(nr / 2 - 3, 5), kc + 7},
-            {128, 10, 128}, {mc + 3, nr / 2, 2 * kc + 1},
+            {128, 10, 128}, {mc + 3, nr / 2, 2 * kc + 1}, {nr + 1, nr / 2, kc + 3}, {nr + 5, nr / 2, kc + 3},
         };
         List<Arguments> out = new ArrayList<>();
         int variant = 0;
@@ -320,6 +320,10 @@ class GemmTest {
                 assertFalse(Gemm.swapsOperands(false, ta, 2 * l, l, kc + 1, 1f, 1f, l), "beta per depth pass");
                 assertFalse(Gemm.swapsOperands(ta, false, 2 * l - 1, l, kc, 1f, 0f, l), "too few rows");
                 assertFalse(Gemm.swapsOperands(false, ta, 2 * l, l + 1, kc, 1f, 0f, l), "too wide");
+                assertFalse(Gemm.swapsOperands(ta, false, 2 * l + 1, l, kc + 1, 1f, 0f, l),
+                        "several depth passes and a GEMV edge in the transposed product");
+                assertTrue(Gemm.swapsOperands(ta, false, 2 * l + 1, l, kc, 1f, 0f, l), "an edge, one depth pass");
+                assertTrue(Gemm.swapsOperands(false, ta, 2 * l + Gemm.EDGE_MAX_COLS + 1, l, kc + 1, 1f, 0f, l));
             }
         }
     }

@@ -50,6 +50,8 @@ class TwinKernelsTest {
                 list.add(Arguments.of(ta, tb, 5, 300, 10)); // a swapped TT with m > 4 and 2m ≤ k
                 list.add(Arguments.of(ta, tb, 128, 10, 128)); // a narrow C, swapped (Gemm.swapsOperands)
                 list.add(Arguments.of(ta, tb, 2 * L, L, 513)); // swapped with alpha 1 and beta 0 only
+                list.add(Arguments.of(ta, tb, NR + 1, L, 300)); // not swapped there: a GEMV edge
+                list.add(Arguments.of(ta, tb, NR + 1, L, 200)); // swapped: one depth pass, no GEMV edge
                 list.add(Arguments.of(ta, tb, 1, 520, 6)); // more than one column block of the GEMV path
                 // the GEMV path's sums in registers, then a vector and single columns of the block of sums
                 int registerColumns = GemmSmall.REGISTER_VECTORS * L;
