@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * swapped strides, so the transposes are still absorbed below the micro-kernel); only a partial last panel
  * is packed, zero-padded. (With more column panels the packing is shared by enough calls of the packed
  * micro-kernel, whose constant strides spare it most of its range checks: packed, 128×256×784 ran 10%
- * faster on an Intel AVX-512 core; in place, 10–35% faster at {@code n ≤ 128}.) And for at most
+ * faster on an Intel AVX-512 core; since packing A takes one gather per depth, from 4 panels on: NN
+ * 128×128×256 and 128×200×512 14–41% faster there, 128×64×256 with 256-bit vectors 6–26%; with 2 or 3
+ * panels reading A in place is still faster.) And for at most
  * {@link #B_IN_PLACE_MAX_M} rows of C a row-major B is read in place too, because a packed panel would be
  * used too few times to repay its packing (+20% at m = 16). A few rows ({@code m ≤} {@link #SMALL_M}) take
  * the GEMV path {@link GemmSmall}, and so does a last column panel of at most {@link #EDGE_MAX_COLS}
@@ -50,9 +52,10 @@ final class Gemm {
     /**
      * From this many column panels of a packed B per block on, full row panels of A are packed too: their
      * packing is then shared by enough micro-kernel calls, and the packed micro-kernel
-     * ({@link GemmKernel#kernelPacked}) runs with fewer range checks.
+     * ({@link GemmKernel#kernelPacked}) runs with fewer range checks. Measured with
+     * {@code GemmOfPeakBenchmark} (bench/README.md, "Packing A from four column panels").
      */
-    static final int PACK_A_MIN_PANELS = 8;
+    static final int PACK_A_MIN_PANELS = 4;
 
     /** At most this many rows go through the unpacked GEMV path. */
     static final int SMALL_M = 4;

@@ -333,17 +333,19 @@ class GemmTest {
         // TwinKernelsTest compares the bits of such products on three threads with the twin's.
         Gemm.Job job = new Gemm.Job();
         job.m = 128;
-        job.n = 256;
-        job.k = 784;
+        job.n = Gemm.PACK_A_MIN_PANELS * GemmShape.NR; // one thread packs A
+        job.k = 4096;
         assertEquals(2, Gemm.partition(job, 2));
-        assertTrue(job.splitN && job.n / job.chunks < Gemm.PACK_A_MIN_PANELS * GemmShape.NR, "narrow column chunks");
+        assertTrue(job.splitN && job.n / job.chunks < Gemm.PACK_A_MIN_PANELS * GemmShape.NR,
+                "narrow column chunks");
         assertTrue(Gemm.packsAOfColumnChunks(job));
         job.m = Gemm.B_IN_PLACE_MAX_M; // B read in place: A is not packed on one thread either
         Gemm.partition(job, 2);
         assertFalse(Gemm.packsAOfColumnChunks(job));
         job.m = 128;
         job.n = Gemm.PACK_A_MIN_PANELS * GemmShape.NR - 1;
-        Gemm.partition(job, 2);
+        job.k = 8192;
+        assertEquals(2, Gemm.partition(job, 2));
         assertFalse(Gemm.packsAOfColumnChunks(job), "too few column panels for one thread to pack A");
     }
 
