@@ -81,9 +81,9 @@ final class WarmingKernels extends Kernels {
     }
 
     /**
-     * The groups a product needs, from the path {@link Gemm} takes for its shape: the few-row path, or the
-     * blocked one and, for the narrow last columns of a deep product, the few-row path too; sigmoid, tanh and
-     * softmax epilogues run the activation kernels.
+     * The groups a product needs, from the path {@link Gemm} takes for its shape, alpha and beta: the few-row
+     * path, or the blocked one and, for the narrow last columns of a deep product, the few-row path too;
+     * sigmoid, tanh and softmax epilogues run the activation kernels.
      */
     static int gemmGroups(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
                           Activation act) {
@@ -110,8 +110,9 @@ final class WarmingKernels extends Kernels {
     protected void sgemmK(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                           float beta, float[] c, int cOff, int ldc) {
-        pick(gemmGroups(transA == Transpose.YES, transB == Transpose.YES, m, n, k, alpha, beta, Activation.IDENTITY))
-                .sgemmK(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        int groups = gemmGroups(transA == Transpose.YES, transB == Transpose.YES, m, n, k, alpha, beta,
+                Activation.IDENTITY);
+        pick(groups).sgemmK(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     @Override
