@@ -307,9 +307,11 @@ class GemmTest {
         assertFalse(Gemm.swapsOperands(true, true, GemmShape.MR + 1, GemmShape.NR + 1, 9, 1f, 0f, GemmShape.L));
         assertFalse(Gemm.swapsOperands(true, false, 13, 29, kc - 1, 1f, 0f, GemmShape.L), "TN is not swapped");
         assertFalse(Gemm.swapsOperands(false, true, 13, 29, kc - 1, 1f, 0f, GemmShape.L), "NT is not swapped");
-        assertFalse(Gemm.swapsOperands(true, true, Gemm.SMALL_M, 29, kc - 1, 1f, 0f, GemmShape.L), "few rows: small path");
+        assertFalse(Gemm.swapsOperands(true, true, Gemm.SMALL_M, 29, kc - 1, 1f, 0f, GemmShape.L),
+                "few rows: small path");
         assertFalse(Gemm.swapsOperands(true, true, 13, Gemm.SMALL_M, kc - 1, 1f, 0f, GemmShape.L), "few columns");
-        assertFalse(Gemm.swapsOperands(true, true, 1 << 11, (Gemm.SWAP_MAX_ELEMENTS >> 11) + 1, 1 << 13, 1f, 0f, GemmShape.L),
+        assertFalse(Gemm.swapsOperands(true, true, 1 << 11, (Gemm.SWAP_MAX_ELEMENTS >> 11) + 1, 1 << 13, 1f, 0f,
+                GemmShape.L),
                 "scratch too large");
         // A narrow C (n ≤ L) of at least 2L rows, where the roundings stay the direct product's.
         for (int l : new int[] {8, 16}) { // the lanes are an argument: the twin decides for its own

@@ -5,12 +5,12 @@ import vecmlp.nn.Mlp;
 
 /**
  * The peer that issue 16 names "a plain Java MLP calling OpenBLAS": the network of {@code Networks.classifier}
- * (ReLU hidden layers, softmax with cross-entropy) written as a user would write it on a BLAS: each layer's three
- * products are one {@code sgemm} each (forward {@code Z = A·W}, weights {@code dW = Aᵀ·dZ}, inputs
- * {@code dA = dZ·Wᵀ}; one sample's forward product an {@code sgemv}), the elementwise passes (bias, ReLU and its derivative, softmax, column sums) plain loops,
- * and the SGD update one {@code saxpy}. Parameters and gradients have vecmlp's layout (per layer {@code W}, row
- * major {@code n_l × n_{l+1}}, then {@code b}), so a step can be checked against {@link Mlp#computeGradient}.
- * Not thread-safe; allocates nothing after construction.
+ * (ReLU hidden layers, softmax with cross-entropy) written as a user would write it on a BLAS: each layer's
+ * three products are one {@code sgemm} each (forward {@code Z = A·W}, weights {@code dW = Aᵀ·dZ}, inputs
+ * {@code dA = dZ·Wᵀ}; one sample's forward product an {@code sgemv}), the elementwise passes (bias, ReLU and its
+ * derivative, softmax, column sums) plain loops, and the SGD update one {@code saxpy}. Parameters and gradients
+ * have vecmlp's layout (per layer {@code W}, row major {@code n_l × n_{l+1}}, then {@code b}), so a step can be
+ * checked against {@link Mlp#computeGradient}. Not thread-safe; allocates nothing after construction.
  */
 public final class BlasMlp {
 
@@ -129,7 +129,8 @@ public final class BlasMlp {
         predict(x, 0, rows, actual);
         for (int i = 0; i < expected.length; i++) {
             if (!(Math.abs(expected[i] - actual[i]) <= 1e-5f)) {
-                throw new IllegalStateException("probability " + i + ": BLAS MLP " + actual[i] + ", vecmlp " + expected[i]);
+                throw new IllegalStateException("probability " + i + ": BLAS MLP " + actual[i] + ", vecmlp "
+                        + expected[i]);
             }
         }
         float[] g = reference.newGradients();
@@ -193,7 +194,7 @@ public final class BlasMlp {
         }
     }
 
-    /** Row-major {@code C = op(A)·op(B)} ({@code m × n}, depth {@code k}) as the column-major {@code Cᵀ = op(B)ᵀ·op(A)ᵀ}. */
+    /** Row-major {@code C = op(A)·op(B)} ({@code m × n}, depth k), as column-major {@code Cᵀ = op(B)ᵀ·op(A)ᵀ}. */
     private void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
             float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
         blas.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, 1f, b, bOff, ldb, a, aOff, lda, 0f, c, cOff, ldc);
