@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is packed, zero-padded. (With more column panels the packing is shared by enough calls of the packed
  * micro-kernel, whose constant strides spare it most of its range checks: packed, 128×256×784 ran 10%
  * faster on an Intel AVX-512 core; since packing A takes one gather per depth, from 4 panels on: NN
- * 128×128×256 and 128×200×512 14–41% faster there, 128×64×256 with 256-bit vectors 6–26%; with 2 or 3
+ * 128×128×256 and 128×200×512 13–41% faster there, 128×64×256 with 256-bit vectors 6–26%; with 2 or 3
  * panels reading A in place is still faster.) And for at most
  * {@link #B_IN_PLACE_MAX_M} rows of C a row-major B is read in place too, because a packed panel would be
  * used too few times to repay its packing (+20% at m = 16). A few rows ({@code m ≤} {@link #SMALL_M}) take
@@ -439,12 +439,16 @@ final class Gemm {
     /**
      * True if a call split into chunks of columns would read A in place in each chunk (too few column panels
      * per chunk for {@link #PACK_A_MIN_PANELS}) where one thread would pack it for the packed micro-kernel: then
-     * A is packed once for all threads ({@link #sharePackedA}). Two threads at NN 128×256×784 ran 59% of their
-     * time in the unpacked kernel before (a JFR profile of a 784-256-128-10 step).
+     * A is packed once for all threads ({@link #sharePackedA}). Before, a two-thread 784-256-128-10 step spent 59%
+     * of its time in the unpacked micro-kernel (a JFR profile).
      */
     static boolean packsAOfColumnChunks(Job job) {
-        boolean bInPlace = !job.transB && job.m <= B_IN_PLACE_MAX_M;
-        return !job.small && job.splitN && !bInPlace && job.n >= PACK_A_MIN_PANELS * NR;
+        return !job.small && job.splitN && !readsBInPlace(job) && job.n >= PACK_A_MIN_PANELS * NR;
+    }
+
+    /** True if {@link #blocked} reads full panels of B where they lie (few rows of C, B not transposed). */
+    private static boolean readsBInPlace(Job job) {
+        return !job.transB && job.m <= B_IN_PLACE_MAX_M;
     }
 
     /**
@@ -461,11 +465,7 @@ final class Gemm {
         job.packed.set(0);
     }
 
-    /**
-     * Packs piece {@code unit} of op(A) (a depth pass × MC rows) into {@code job.sharedA}: into this thread's
-     * own buffer first ({@link GemmPack#packA} may write past its last panel, which in the shared buffer is the
-     * piece another thread packs), then copied.
-     */
+    /** Packs piece {@code unit} of op(A) (a depth pass × MC rows) into {@code job.sharedA}. */
     private static void packShared(Job job, int unit, GemmWorkspace ws) {
         int k = job.k;
         int passes = (k + KC - 1) / KC;
@@ -475,9 +475,8 @@ final class Gemm {
         int ic = unit % blocks * MC;
         int kc = Math.min(kcMax, k - pc);
         int mc = Math.min(MC, job.m - ic);
-        float[] local = ws.packA();
-        GemmPack.packA(job.transA, job.a, job.aOff, job.lda, ic, pc, mc, kc, local, ws.rowMap(job.lda));
-        System.arraycopy(local, 0, job.sharedA, pc * job.mPad + ic * kc, (mc + MR - 1) / MR * MR * kc);
+        GemmPack.packA(job.transA, job.a, job.aOff, job.lda, ic, pc, mc, kc, job.sharedA, pc * job.mPad + ic * kc,
+                ws.rowMap(job.lda));
     }
 
     /** Takes chunks until none is left (every thread of a parallel call runs this). */
@@ -579,7 +578,7 @@ final class Gemm {
         final float[] tile = ws.tile;
         final float[] c = job.c;
         final int ldc = job.ldc;
-        final boolean bInPlace = !job.transB && job.m <= B_IN_PLACE_MAX_M;
+        final boolean bInPlace = readsBInPlace(job);
         for (int jc = n0; jc < n1; jc += NC) {
             int nc = Math.min(NC, n1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
@@ -613,7 +612,7 @@ final class Gemm {
                         apo = pc * job.mPad + ic * kc;
                     } else if (fullRows < mc) {
                         GemmPack.packA(job.transA, job.a, job.aOff, job.lda, ic + fullRows, pc, mc - fullRows, kc, pa,
-                                ws.rowMap(job.lda));
+                                0, ws.rowMap(job.lda));
                     }
                     int rs = job.transA ? 1 : job.lda;
                     int ps = job.transA ? job.lda : 1;

@@ -14,34 +14,43 @@ import jdk.incubator.vector.FloatVector;
  */
 final class GemmPack {
 
-    /** The floats {@link #packA} may write past its last panel: a buffer for it has this many more. */
-    static final int PACK_A_SLACK = L;
-
     private GemmPack() {
     }
 
     /**
      * Packs rows {@code [i0, i0+mc)} and depths {@code [p0, p0+kc)} of {@code op(A)} into {@code ⌈mc/MR⌉}
-     * micro-panels, panel {@code q} at {@code pa[q·MR·kc]}, element {@code (r, p)} at {@code q·MR·kc + p·MR + r}.
-     * {@code op(A)(i, p)} is {@code a[aOff + i·lda + p]}, or {@code a[aOff + p·lda + i]} when {@code transA}.
-     * Up to {@link #PACK_A_SLACK} floats after the last panel may be overwritten. {@code rowMap} is
+     * micro-panels, panel {@code q} at {@code pa[paOff + q·MR·kc]}, element {@code (r, p)} at
+     * {@code paOff + q·MR·kc + p·MR + r}; nothing outside the panels is written. {@code op(A)(i, p)} is
+     * {@code a[aOff + i·lda + p]}, or {@code a[aOff + p·lda + i]} when {@code transA}. {@code rowMap} is
      * {@link GemmWorkspace#rowMap}{@code (lda)}.
      */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int p0, int mc, int kc, float[] pa,
-                      int[] rowMap) {
+                      int paOff, int[] rowMap) {
+        int total = (mc + MR - 1) / MR * MR * kc;
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir);
-            int base = ir * kc;
+            int base = paOff + ir * kc;
+            // The vector stores below write L floats for MR: past a depth into the next depths and panels, which
+            // their own stores overwrite after, but never past the last panel: the depths whose store would end
+            // there are copied by scalars.
+            int room = total - ir * kc - L;
+            int vectorDepths = room < 0 ? 0 : Math.min(kc, room / MR + 1);
             if (!transA) {
                 int src = aOff + (i0 + ir) * lda + p0;
                 if (rows == MR && MR <= L) {
                     // One gather of the MR rows' floats at each depth, stored as a whole vector: its lanes past
-                    // MR (the last row again) are overwritten by the next depth's store, or, after the last
-                    // depth, by the next panel or not read at all. 2-2.5x the speed of the scalar loop below
-                    // (ad hoc, the Intel AVX-512 machine, 128 x 784 in passes of 196, JDK 17 and 25, 8 and 16
-                    // lanes), which took a fifth of the time of NN 128x256x784.
-                    for (int p = 0; p < kc; p++) {
+                    // MR (the last row again) are overwritten by the next depth's store. 2-2.5x the speed of the
+                    // scalar loop below (ad hoc, the Intel AVX-512 machine, 128 x 784 in passes of 196, JDK 17
+                    // and 25, 8 and 16 lanes), which took a fifth of the time of NN 128x256x784.
+                    int p = 0;
+                    for (; p < vectorDepths; p++) {
                         FloatVector.fromArray(SPECIES, a, src + p, rowMap, 0).intoArray(pa, base + p * MR);
+                    }
+                    for (; p < kc; p++) {
+                        int d = base + p * MR;
+                        for (int r = 0, s = src + p; r < MR; r++, s += lda) {
+                            pa[d + r] = a[s];
+                        }
                     }
                 } else if (rows == MR) {
                     // MR row streams in, one sequential stream out (the row loop has a constant trip
@@ -67,7 +76,7 @@ final class GemmPack {
                     // the gather above), while those L floats lie inside a; the last few depths of its last
                     // rows, if any, by the loop below.
                     int p = 0;
-                    for (int s = src; p < kc && s <= a.length - L; p++, s += lda) {
+                    for (int s = src; p < vectorDepths && s <= a.length - L; p++, s += lda) {
                         FloatVector.fromArray(SPECIES, a, s).intoArray(pa, base + p * MR);
                     }
                     for (; p < kc; p++) {

@@ -41,7 +41,7 @@ final class GemmWorkspace {
 
     float[] packA() {
         if (packA == null) {
-            packA = new float[MC * KC + GemmPack.PACK_A_SLACK];
+            packA = new float[MC * KC];
         }
         return packA;
     }

@@ -159,6 +159,42 @@ class GemmTest {
      * float. TT with few depths (not swapped), B packed, A packed whole.
      */
     @Test
+    void packingAWritesItsPanelsAndNothingElse() {
+        int mr = GemmShape.MR;
+        GemmWorkspace ws = new GemmWorkspace();
+        for (boolean transA : new boolean[] {false, true}) {
+            for (int mc : new int[] {mr, 2 * mr, 2 * mr + 1, 3 * mr - 1}) {
+                for (int kc : new int[] {1, 2, 7}) {
+                    int lda = (transA ? mc : kc) + 3;
+                    int rowsOfA = transA ? kc : mc;
+                    float[] a = new float[rowsOfA * lda]; // exactly: the last vector reads end at a's end
+                    for (int i = 0; i < a.length; i++) {
+                        a[i] = i + 1;
+                    }
+                    int panels = (mc + mr - 1) / mr;
+                    int off = 5;
+                    float[] pa = new float[off + panels * mr * kc + 2 * GemmShape.L];
+                    java.util.Arrays.fill(pa, Float.NaN);
+                    GemmPack.packA(transA, a, 0, lda, 0, 0, mc, kc, pa, off, ws.rowMap(lda));
+                    String where = (transA ? "T" : "N") + " mc=" + mc + " kc=" + kc;
+                    for (int i = 0; i < pa.length; i++) {
+                        int at = i - off;
+                        if (at < 0 || at >= panels * mr * kc) {
+                            assertTrue(Float.isNaN(pa[i]), where + ": written outside the panels at " + i);
+                            continue;
+                        }
+                        int q = at / (mr * kc);
+                        int p = at % (mr * kc) / mr;
+                        int r = q * mr + at % mr;
+                        float expected = r >= mc ? 0f : a[transA ? p * lda + r : r * lda + p];
+                        assertEquals(expected, pa[i], where + ": row " + r + ", depth " + p);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aTransposedAThatEndsItsArrayIsPackedExactly() {
         int m = 5 * GemmShape.MR;
         int n = Gemm.PACK_A_MIN_PANELS * GemmShape.NR + 1;
