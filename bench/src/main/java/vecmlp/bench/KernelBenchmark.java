@@ -246,4 +246,57 @@ public class KernelBenchmark {
                 s.m, 0, s.v, 0);
         return s.param;
     }
+
+    /** A scan of {@code n} normal values for subnormals (the optimizers' flush, every 16th step). */
+    @Benchmark
+    public int flushSubnormals(Vectors s) {
+        return s.kernels.flushSubnormals(s.n, s.x, 0);
+    }
+
+    /**
+     * The optimizer state of 784-256-128-10 with a quarter of its parameters dead (gradient exactly zero):
+     * their moments at the subnormal values where, unflushed, they stay for good ({@code m} at 2⁻¹⁴⁹, which
+     * β₁ = 0.9 rounds back to itself, {@code v} at 5·2⁻¹⁴⁹ likewise for β₂ = 0.999), or flushed to zero.
+     */
+    @State(Scope.Thread)
+    public static class DeadUnits {
+        @Param({"scalar", "simd"})
+        public String impl;
+
+        @Param({"true", "false"})
+        public boolean subnormal;
+
+        static final int N = 235_146;
+
+        Kernels kernels;
+        float[] param;
+        float[] grad;
+        float[] m;
+        float[] v;
+        long t;
+
+        @Setup
+        public void setUp() {
+            kernels = Impls.kernels(impl);
+            SplittableRandom random = new SplittableRandom(42);
+            param = random(random, N, -0.1f, 0.1f);
+            grad = random(random, N, -1f, 1f);
+            m = new float[N];
+            v = new float[N];
+            for (int i = 0; i < N; i += 4) {
+                grad[i] = 0f;
+                m[i] = subnormal ? Float.MIN_VALUE : 0f;
+                v[i] = subnormal ? 5 * Float.MIN_VALUE : 0f;
+            }
+            t = 1;
+        }
+    }
+
+    /** AdamW as {@link #adam} over {@link DeadUnits}: the price of subnormal moments. */
+    @Benchmark
+    public float[] adamDeadUnits(DeadUnits s) {
+        s.kernels.adamStep(DeadUnits.N, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, s.t++, s.param, 0, s.grad, 0,
+                s.m, 0, s.v, 0);
+        return s.param;
+    }
 }

@@ -557,6 +557,27 @@ public abstract class Kernels {
                 param, pOff, grad, gOff, m, mOff, v, vOff);
     }
 
+    /**
+     * Flush to zero: every subnormal among {@code x[xOff .. xOff+n)} (nonzero, magnitude below
+     * {@link Float#MIN_NORMAL}) becomes a zero of its sign, as x86's flush-to-zero mode would make it; returns
+     * how many did. Java cannot set that mode, and on x86 each operation on a subnormal costs a microcode assist:
+     * an Adam update whose moments sit in the subnormal range takes many times as long
+     * ({@code KernelBenchmark.adamDeadUnits}). The optimizers flush their state with it. One plain loop for
+     * every implementation, so all give the same bits.
+     */
+    public final int flushSubnormals(int n, float[] x, int xOff) {
+        vector("x", x, xOff, n);
+        int flushed = 0;
+        for (int i = xOff, end = xOff + n; i < end; i++) {
+            float value = x[i];
+            if (Math.abs(value) < Float.MIN_NORMAL && value != 0f) {
+                x[i] = Math.copySign(0f, value);
+                flushed++;
+            }
+        }
+        return flushed;
+    }
+
     // ------------------------------------------------------------------ implementations (never check)
 
     protected abstract void sgemmK(Transpose transA, Transpose transB, int m, int n, int k, float alpha,

@@ -17,8 +17,14 @@ import vecmlp.kernel.Kernels;
  * {@code learningRate · factor(t)}), {@link #kernels(Kernels)}.
  *
  * <p>State (velocity, or Adam's {@code m} and {@code v}) lives in flat arrays of the parameters' length,
- * allocated at the first step; {@link #stepCount()}, {@link #stateBuffers()} and {@link #restoreState} read and
- * restore it for checkpoints, so a resumed run continues bit-identically. Not thread-safe.
+ * allocated at the first step. After every {@value #FLUSH_INTERVAL}th step its subnormal values are set to zero
+ * ({@link Kernels#flushSubnormals}), where PyTorch keeps them: a parameter whose gradient has become exactly zero
+ * (a ReLU unit that died) has moments that decay by β each step into the subnormal range and, rounding, stay
+ * there for good, and x86 computes on subnormals many times slower. What such a value adds to an update is
+ * below {@code lr · 2⁻¹²⁶} (momentum) or {@code lr · 2⁻¹²⁶ / (ε · (1 − β₁ᵗ))} (Adam's {@code m}; with
+ * ε ≥ 1e-8 a subnormal {@code v} changes nothing, its root staying below half of ε's last bit).
+ * {@link #stepCount()}, {@link #stateBuffers()} and {@link #restoreState} read and restore the state for
+ * checkpoints, so a resumed run continues bit-identically. Not thread-safe.
  */
 public final class Optimizer {
 
@@ -50,6 +56,13 @@ public final class Optimizer {
      * optimizer given its kernels never starts the default kernels' background warm-up.
      */
     private Kernels kernels;
+
+    /**
+     * Steps between two flushes of the state to zero ({@link Kernels#flushSubnormals}): a dying moment spends at
+     * most this many steps in the subnormal range, and the flush, a pass over the state, costs about a
+     * sixteenth of one per step.
+     */
+    public static final int FLUSH_INTERVAL = 16;
 
     private long step;
     private float[] state1;
@@ -209,12 +222,19 @@ public final class Optimizer {
             case NESTEROV:
                 ensureState(n, 1);
                 kernels.momentumStep(n, lr, momentum, weightDecay, kind == Kind.NESTEROV, params, 0, grads, 0, state1, 0);
+                if ((step + 1) % FLUSH_INTERVAL == 0) {
+                    kernels.flushSubnormals(n, state1, 0);
+                }
                 break;
             case ADAM:
             case ADAMW:
                 ensureState(n, 2);
                 kernels.adamStep(n, lr, beta1, beta2, eps, weightDecay, kind == Kind.ADAMW, step + 1,
                         params, 0, grads, 0, state1, 0, state2, 0);
+                if ((step + 1) % FLUSH_INTERVAL == 0) {
+                    kernels.flushSubnormals(n, state1, 0);
+                    kernels.flushSubnormals(n, state2, 0);
+                }
                 break;
             default:
                 throw new AssertionError(kind);

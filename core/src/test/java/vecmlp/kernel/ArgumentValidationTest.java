@@ -92,6 +92,11 @@ class ArgumentValidationTest {
         rejects(IndexOutOfBoundsException.class, y, () -> k.scale(5, 2f, y, -2), "x", "-2");
         rejects(IndexOutOfBoundsException.class, null, () -> k.dot(5, x, 6, y, 0), "x", "offset 6");
         rejects(NullPointerException.class, null, () -> k.sumOfSquares(5, null, 0), "x");
+        float[] sub = new float[10];
+        java.util.Arrays.fill(sub, Float.MIN_VALUE);
+        rejects(IndexOutOfBoundsException.class, sub, () -> k.flushSubnormals(6, sub, 5), "x", "offset 5");
+        rejects(IllegalArgumentException.class, sub, () -> k.flushSubnormals(-1, sub, 0), "n", "-1");
+        rejects(NullPointerException.class, null, () -> k.flushSubnormals(1, null, 0), "x");
     }
 
     @ParameterizedTest

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import vecmlp.kernel.Kernels;
@@ -234,6 +235,57 @@ class OptimizerTest {
                 b.step(tb, d[t].clone());
             }
             assertArrayEquals(ta, tb, kind.toString());
+        }
+    }
+
+    /**
+     * Parameters whose gradient becomes exactly zero (a dead unit) after 10 steps: their state decays by 0.9 a
+     * step and, without the flush, would sit at a subnormal for good (emulated below, the kernels' one rounded
+     * product a step); with it, the state has no subnormal after every {@value Optimizer#FLUSH_INTERVAL}th step,
+     * and the dead parameters' first state buffer ends at zero.
+     */
+    @Test
+    void stateIsFlushedToZeroEveryFlushInterval() {
+        int dead = 4;
+        int steps = 64 * Optimizer.FLUSH_INTERVAL;
+        Optimizer.Kind[] kinds = {Optimizer.Kind.MOMENTUM, Optimizer.Kind.NESTEROV, Optimizer.Kind.ADAM,
+            Optimizer.Kind.ADAMW};
+        for (Kernels k : kernels()) {
+            for (Optimizer.Kind kind : kinds) {
+                String name = kind + " on " + k.description();
+                Optimizer opt = Optimizer.of(kind, 0.01f, 0.9f, 0.9f, 0.999f, 1e-8f, 0f).kernels(k);
+                float[][] d = data(kind.ordinal());
+                float[] theta = d[0].clone();
+                float[] unflushed = new float[dead];
+                for (int t = 1; t <= steps; t++) {
+                    float[] grad = d[1 + t % STEPS].clone();
+                    if (t > 10) {
+                        Arrays.fill(grad, 0, dead, 0f);
+                    }
+                    opt.step(theta, grad);
+                    if (t == 10) {
+                        System.arraycopy(opt.stateBuffers()[0], 0, unflushed, 0, dead);
+                    } else if (t > 10) {
+                        for (int i = 0; i < dead; i++) {
+                            unflushed[i] *= 0.9f;
+                        }
+                    }
+                    if (t % Optimizer.FLUSH_INTERVAL == 0) {
+                        for (float[] buffer : opt.stateBuffers()) {
+                            for (int i = 0; i < N; i++) {
+                                float v = buffer[i];
+                                assertTrue(v == 0f || Math.abs(v) >= Float.MIN_NORMAL,
+                                        name + ": subnormal " + v + " at step " + t + ", element " + i);
+                            }
+                        }
+                    }
+                }
+                for (int i = 0; i < dead; i++) {
+                    float u = unflushed[i];
+                    assertTrue(u != 0f && Math.abs(u) < Float.MIN_NORMAL, name + ": unflushed " + u);
+                    assertEquals(0f, Math.abs(opt.stateBuffers()[0][i]), name + " element " + i);
+                }
+            }
         }
     }
 
