@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         description = {"", "Commands:",
             "  train      (default) train an MLP classifier on the bundled digits, or on --csv / --idx-* data;",
             "             show progress, print test accuracy, a confusion matrix and the kernels used, write",
-            "             the learning curve (SVG and PNG) and the model to --out",
+            "             the learning curve (an SVG chart) and the model to --out",
             "  calculus   print MATH.md's worked examples A, B, C computed by vecmlp",
             "  xor        train a 2-8-1 network on XOR and print the truth table it learned",
             "  help       this text (also --help, -h)", "", "Options:"},
