@@ -246,7 +246,6 @@ class OptimizerTest {
      */
     @Test
     void stateIsFlushedToZeroEveryFlushInterval() {
-        int dead = 4;
         int steps = 64 * Optimizer.FLUSH_INTERVAL;
         Optimizer.Kind[] kinds = {Optimizer.Kind.MOMENTUM, Optimizer.Kind.NESTEROV, Optimizer.Kind.ADAM,
             Optimizer.Kind.ADAMW};
@@ -256,17 +255,13 @@ class OptimizerTest {
                 Optimizer opt = Optimizer.of(kind, 0.01f, 0.9f, 0.9f, 0.999f, 1e-8f, 0f).kernels(k);
                 float[][] d = data(kind.ordinal());
                 float[] theta = d[0].clone();
-                float[] unflushed = new float[dead];
+                float[] unflushed = new float[DEAD];
                 for (int t = 1; t <= steps; t++) {
-                    float[] grad = d[1 + t % STEPS].clone();
-                    if (t > 10) {
-                        Arrays.fill(grad, 0, dead, 0f);
-                    }
-                    opt.step(theta, grad);
+                    opt.step(theta, deadAfter10(d, t));
                     if (t == 10) {
-                        System.arraycopy(opt.stateBuffers()[0], 0, unflushed, 0, dead);
+                        System.arraycopy(opt.stateBuffers()[0], 0, unflushed, 0, DEAD);
                     } else if (t > 10) {
-                        for (int i = 0; i < dead; i++) {
+                        for (int i = 0; i < DEAD; i++) {
                             unflushed[i] *= 0.9f;
                         }
                     }
@@ -280,13 +275,74 @@ class OptimizerTest {
                         }
                     }
                 }
-                for (int i = 0; i < dead; i++) {
+                for (int i = 0; i < DEAD; i++) {
                     float u = unflushed[i];
                     assertTrue(u != 0f && Math.abs(u) < Float.MIN_NORMAL, name + ": unflushed " + u);
                     assertEquals(0f, Math.abs(opt.stateBuffers()[0][i]), name + " element " + i);
                 }
             }
         }
+    }
+
+    /**
+     * A run resumed from a checkpoint taken between two flushes, while dead parameters' state is subnormal, ends
+     * bit-identical to the uninterrupted run: the flushes follow the step count, which the checkpoint keeps.
+     */
+    @Test
+    void resumedRunFlushesAtTheSameSteps() {
+        int steps = 80 * Optimizer.FLUSH_INTERVAL;
+        for (Optimizer.Kind kind : new Optimizer.Kind[] {Optimizer.Kind.MOMENTUM, Optimizer.Kind.ADAM}) {
+            float[][] d = data(kind.ordinal() + 100);
+            Optimizer whole = optimizer(kind);
+            float[] tw = d[0].clone();
+            for (int t = 1; t <= steps; t++) {
+                whole.step(tw, deadAfter10(d, t));
+            }
+            // The same run, checkpointed at the first step that leaves a subnormal in the state.
+            Optimizer first = optimizer(kind);
+            float[] tr = d[0].clone();
+            int cut = 0;
+            while (cut == 0) {
+                int t = (int) first.stepCount() + 1;
+                first.step(tr, deadAfter10(d, t));
+                for (float[] buffer : first.stateBuffers()) {
+                    for (float v : buffer) {
+                        cut = v != 0f && Math.abs(v) < Float.MIN_NORMAL ? t : cut;
+                    }
+                }
+                assertTrue(t < steps, kind + ": no subnormal in the state before step " + steps);
+            }
+            float[][] saved = first.stateBuffers();
+            float[][] copy = new float[saved.length][];
+            for (int i = 0; i < saved.length; i++) {
+                copy[i] = saved[i].clone();
+            }
+            Optimizer resumed = optimizer(kind);
+            resumed.restoreState(cut, copy);
+            for (int t = cut + 1; t <= steps; t++) {
+                resumed.step(tr, deadAfter10(d, t));
+            }
+            assertArrayEquals(tw, tr, kind + " resumed at step " + cut);
+            for (int b = 0; b < copy.length; b++) {
+                assertArrayEquals(whole.stateBuffers()[b], resumed.stateBuffers()[b], kind + " state " + b);
+            }
+        }
+    }
+
+    private static Optimizer optimizer(Optimizer.Kind kind) {
+        return Optimizer.of(kind, 0.01f, 0.9f, 0.9f, 0.999f, 1e-8f, 0f).kernels(Kernels.scalar());
+    }
+
+    /** Parameters whose gradient is zero after step 10 ({@link #deadAfter10}). */
+    private static final int DEAD = 4;
+
+    /** The gradient of step {@code t}: a row of {@code d}, its first {@link #DEAD} elements zero after step 10. */
+    private static float[] deadAfter10(float[][] d, int t) {
+        float[] grad = d[1 + t % STEPS].clone();
+        if (t > 10) {
+            Arrays.fill(grad, 0, DEAD, 0f);
+        }
+        return grad;
     }
 
     @Test
