@@ -8,9 +8,17 @@ import static vecmlp.kernel.GemmShape.NR;
 
 /**
  * The buffers one thread needs for the GEMM: the packed blocks of A ({@code MC × KC}, 144 KiB) and B
- * ({@code KC × NC}, 2 MiB), the micro-kernel's accumulator tile, a row for the small path, and the reusable
- * {@link Gemm.Job} of a calling thread. Allocated at first use, then reused: no allocation per call.
- * Confined to its thread.
+ * ({@code KC × NC}, 2 MiB), allocated with the workspace (at the thread's first product); the micro-kernel's
+ * accumulator tile; scratch that grows to the largest size the thread has needed (a row for the small path,
+ * a swapped product's {@code Cᵀ}, …); and the reusable {@link Gemm.Job} of a calling thread. No allocation
+ * per call once grown. Confined to its thread.
+ *
+ * <p>No branch here is taken only on a thread's first use: compiled code whose profile came from another
+ * thread (the SIMD warm-up's) would trap on it, and the JIT would throw away the compiled GEMM that the
+ * branch is inlined into, running the caller's next products in the Vector API's Java fallback until it
+ * has compiled them again (README's 784-256-128-10 cold start: about ten steps at 20–100 ms each, where the
+ * compiled step takes 3). So the packed blocks are allocated eagerly, and {@link #forgetGrown} lets the
+ * warm-up take the growing branches again.
  */
 final class GemmWorkspace {
 
@@ -22,17 +30,19 @@ final class GemmWorkspace {
     final float[] tile = new float[MR * NR];
     /** Sums of a row block of the small-m path. */
     final float[] sums = new float[GemmSmall.WIDTH];
-    private float[] packA;
+    private static final float[] EMPTY = new float[0];
+
+    private final float[] packA = new float[MC * KC];
     private final int[] rowMap = new int[GemmShape.L];
     private int rowMapLda = -1;
     private final int[] columnMap = new int[GemmShape.L];
     private int columnMapLdb = -1;
-    private float[] packB;
-    private float[] row = new float[0];
-    private float[] sharedA = new float[0];
-    private float[] transposed = new float[0];
-    private float[] edge = new float[0];
-    private float[] partials = new float[0];
+    private final float[] packB = new float[KC * NC];
+    private float[] row = EMPTY;
+    private float[] sharedA = EMPTY;
+    private float[] transposed = EMPTY;
+    private float[] edge = EMPTY;
+    private float[] partials = EMPTY;
 
     /** The workspace of the calling thread. */
     static GemmWorkspace local() {
@@ -40,9 +50,6 @@ final class GemmWorkspace {
     }
 
     float[] packA() {
-        if (packA == null) {
-            packA = new float[MC * KC];
-        }
         return packA;
     }
 
@@ -76,10 +83,20 @@ final class GemmWorkspace {
     }
 
     float[] packB() {
-        if (packB == null) {
-            packB = new float[KC * NC];
-        }
         return packB;
+    }
+
+    /**
+     * Drops the scratch that grows, so that the next products take the growing branches again: the SIMD
+     * warm-up does this on its own thread, so that those branches are in the profile the JIT compiles from
+     * (see the class comment).
+     */
+    void forgetGrown() {
+        row = EMPTY;
+        sharedA = EMPTY;
+        transposed = EMPTY;
+        edge = EMPTY;
+        partials = EMPTY;
     }
 
     /**

@@ -319,6 +319,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         }
         try {
             Workloads.Load load = work.loads[g];
+            // The caller's threads start with empty scratch: its growing branches must be in the profile too.
+            GemmWorkspace.local().forgetGrown();
             // Compilation counts calls and loop iterations: many cheap calls in a slice of time.
             long end = now + slice;
             int n = 0;
@@ -401,8 +403,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         final Load[] loads = new Load[GROUPS];
         private final float[] in = new float[16384];
         private final float[] pristine = new float[16384];
-        private final float[] out = new float[8192];
-        private final float[] out2 = new float[8192];
+        final float[] out = new float[8192];
+        final float[] out2 = new float[8192];
         private final int[] keys = {0x12345678, -7, 99};
         /** Float lanes of the elementwise kernels' and of the GEMM's species. */
         private final int lanes;
@@ -436,8 +438,10 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             n = 2 * lanes + 3;
             ld = n + 1;
             n5 = 5 * lanes + 3;
-            loads[0] = new Load(11, gemmOps(l, 2 * 7 * n3 * 3 + 50 * n4 * 2 + 13 * nPacked * 2 + 7 * n4 * 3
-                    + 13 * n3 * 2 + 2 * 7 * n3 * 3 + 5 * n3 * 10 + 7 * 10 * 3 + 5 * l * deep));
+            loads[0] = new Load(18, gemmOps(l, 2 * 7 * n3 * 3 + 50 * n4 * 2 + 13 * nPacked * 2 + 7 * n4 * 3
+                    + 13 * n3 * 2 + 2 * 7 * n3 * 3 + 5 * n3 * 10 + 7 * 10 * 3 + 5 * l * deep
+                    + 25 * nPacked * 2 + 50 * 20 * 2 + (4 * l + 8) * 2 * nr * 2 + 2 * (4 * l + 8) * 10 * 3
+                    + 5 * nr * deep));
             loads[1] = new Load(5, gemmOps(l, (2 * l + 3) * 6 + 2 * wide * 5 + 3 * (2 * l + 3) * 6 + 3 * 5 * dotK
                     + 2 * 5 * dotK));
             loads[2] = new Load(ACTIVATIONS.length + 4, (long) (3 * n * 60) / lanes
@@ -468,14 +472,23 @@ final class SimdWarmup implements WarmingKernels.Readiness {
          * fresh JVMs of {@code ColdStartCurve --run auto}: the GEMM ready after 2.3–2.9 s of warm-up instead of
          * 3.4–4.2 s).
          *
-         * <p>With {@code deepToo} false the GEMM's one deep product (two depth passes, a few thousand loop
-         * iterations in the packing per call) is left out: a round runs it in one of every eight runs of the
-         * group's calls in its slice, and in every timed run, so its branches are in the profile while its
+         * <p>With {@code deepToo} false the GEMM's deep products (two depth passes, a few thousand loop
+         * iterations in the packing per call) are left out: a round runs them in one of every eight runs of the
+         * group's calls in its slice, and in every timed run, so their branches are in the profile while their
          * loops count for less towards on-stack-replacement compilations (HotSpot compiles a method whose calls
          * loop more than about 55 times each first that way, one compilation per hot loop, then again as a
-         * standard method; see {@link TwinKernels#PIECE}). Four interleaved pairs of fresh JVMs as above: the GEMM ready after 2.1–2.6 s instead of
-         * 2.5–2.9 s; the compilation log still shows such compilations of the packing, {@code mergeEdge} and
-         * {@code blocked} (the other calls loop enough too).
+         * standard method; see {@link TwinKernels#PIECE}). Four interleaved pairs of fresh JVMs as above: the
+         * GEMM ready after 2.1–2.6 s instead of 2.5–2.9 s; the compilation log still shows such compilations of
+         * the packing, {@code mergeEdge} and {@code blocked} (the other calls loop enough too).
+         *
+         * <p>The calls run with them, as rarely, are there for their branches alone: each takes a branch of
+         * the packing or of the driver that a training step takes and the other calls do not. Compiled code
+         * meets a branch its profile never saw with a trap: the JIT throws the method away, and until it has
+         * compiled it again the caller's products ran in the interpreter and the Vector API's Java fallback.
+         * So it was when the caller switched to these kernels (784-256-128-10 at batch 128, JFR's
+         * deoptimization events: {@code GemmPack.packA}, {@code Gemm.partition}, {@code Gemm.edgeColumns} and
+         * the workspace's first allocation, {@link GemmWorkspace#forgetGrown}): about ten steps took 20–110 ms
+         * instead of 3, and with these calls none did (bench/README.md, "The switch to the SIMD kernels").
          */
         void run(int g, Kernels k, boolean deepToo) {
             switch (g) {
@@ -499,6 +512,19 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                             out, 0, 10);
                     if (deepToo) {
                         k.sgemm(NO, NO, 5, l, deep, 1f, in, 0, deep, in, 1, l, 0f, out, 0, l); // two depth passes
+                        k.sgemm(NO, NO, 5, 2 * l, deep, 1f, in, 0, deep, in, 1, 2 * l, 0f, out, 0, 2 * l); // no edge
+                        // The branches a training step takes that the calls above do not: a transposed A whose
+                        // last rows end its array (the vector copies stop short of it), a packed full panel that
+                        // is the last one, more rows than columns (with one column panel, and with two), and a
+                        // narrow C computed as its transpose.
+                        k.sgemm(YES, NO, 13, nPacked, 2, 1f, in, in.length - 141, 128, in, 5, nPacked, 0f, out, 0,
+                                nPacked);
+                        k.sgemm(NO, NO, 12, nPacked, 2, 1f, in, 0, 2, in, 5, nPacked, 0f, out, 0, nPacked);
+                        k.sgemm(NO, NO, 50, 20, 2, 1f, in, 0, 2, in, 5, 20, 0f, out, 0, 20);
+                        k.sgemm(NO, NO, 4 * l + 8, 4 * l, 2, 1f, in, 0, 2, in, 5, 4 * l, 0f, out, 0, 4 * l);
+                        k.sgemmBiasActivation(NO, NO, 4 * l + 8, 10, 3, in, 0, 3, in, 1, 10, in, 2, Activation.RELU,
+                                out, 0, 10);
+                        k.sgemm(YES, NO, 4 * l + 8, 10, 3, 1f, in, 0, 4 * l + 8, in, 1, 10, 0f, out, 0, 10);
                     }
                     return;
                 case 1:

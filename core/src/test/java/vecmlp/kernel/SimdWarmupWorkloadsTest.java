@@ -1,0 +1,36 @@
+package vecmlp.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SIMD warm-up's calls ({@link SimdWarmup.Workloads}) are valid calls, within their buffers, and give the
+ * same bits on the SIMD kernels and on their twin, every group, with and without the deep products.
+ */
+class SimdWarmupWorkloadsTest {
+
+    @Test
+    void everyGroupRunsOnTheSimdKernelsAndTheTwinWithTheSameBits() {
+        Kernels simd = Kernels.simd().withThreads(1);
+        Kernels twin = new TwinKernels(SimdKernels.SPECIES.length(), GemmShape.L);
+        for (boolean deep : new boolean[] {false, true}) {
+            for (int g = 0; g < SimdWarmup.GROUPS; g++) {
+                SimdWarmup.Workloads onSimd = new SimdWarmup.Workloads(SimdKernels.SPECIES.length(), GemmShape.L);
+                SimdWarmup.Workloads onTwin = new SimdWarmup.Workloads(SimdKernels.SPECIES.length(), GemmShape.L);
+                onSimd.run(g, simd, deep);
+                onTwin.run(g, twin, deep);
+                String group = SimdWarmup.NAMES[g] + (deep ? " with the deep products" : "");
+                assertSameBits(onTwin.out, onSimd.out, group + ", out");
+                assertSameBits(onTwin.out2, onSimd.out2, group + ", out2");
+            }
+        }
+    }
+
+    private static void assertSameBits(float[] expected, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]),
+                    what + " element " + i + ": " + expected[i] + " against " + actual[i]);
+        }
+    }
+}
