@@ -8,17 +8,17 @@ import static vecmlp.kernel.GemmShape.NR;
 
 /**
  * The buffers one thread needs for the GEMM: the packed blocks of A ({@code MC × KC}, 144 KiB) and B
- * ({@code KC × NC}, 2 MiB), allocated with the workspace (at the thread's first product); the micro-kernel's
- * accumulator tile; scratch that grows to the largest size the thread has needed (a row for the small path,
- * a swapped product's {@code Cᵀ}, …); and the reusable {@link Gemm.Job} of a calling thread. No allocation
- * per call once grown. Confined to its thread.
+ * ({@code KC × NC}, 2 MiB), allocated at the thread's first blocked product (a thread that only multiplies
+ * single rows never allocates them); the micro-kernel's accumulator tile; other scratch, which grows to the
+ * largest size the thread has needed (a row for the small path, a swapped product's {@code Cᵀ}, …); and the
+ * reusable {@link Gemm.Job} of a calling thread. No allocation per call once grown. Confined to its thread.
  *
- * <p>No branch here is taken only on a thread's first use: compiled code whose profile came from another
- * thread (the SIMD warm-up's) would trap on it, and the JIT would throw away the compiled GEMM that the
- * branch is inlined into, running the caller's next products in the Vector API's Java fallback until it
- * has compiled them again (README's 784-256-128-10 cold start: about ten steps at 20–100 ms each, where the
- * compiled step takes 3). So the packed blocks are allocated eagerly, and {@link #forgetGrown} lets the
- * warm-up take the growing branches again.
+ * <p>A branch taken only on a thread's first products (allocating or growing) is a trap in code compiled from
+ * another thread's profile: the SIMD warm-up's. The JIT then throws away the compiled GEMM that the branch is
+ * inlined into, and the caller's next products run in the Vector API's Java fallback until it has compiled
+ * them again (784-256-128-10's cold start: about ten steps at 20–110 ms each, where the compiled step takes
+ * 3). So the warm-up drops its thread's scratch at each round and its packed blocks every eighth
+ * ({@link #forgetGrown}), and its next products take those branches too.
  */
 final class GemmWorkspace {
 
@@ -32,12 +32,12 @@ final class GemmWorkspace {
     final float[] sums = new float[GemmSmall.WIDTH];
     private static final float[] EMPTY = new float[0];
 
-    private final float[] packA = new float[MC * KC];
+    private float[] packA = EMPTY;
     private final int[] rowMap = new int[GemmShape.L];
     private int rowMapLda = -1;
     private final int[] columnMap = new int[GemmShape.L];
     private int columnMapLdb = -1;
-    private final float[] packB = new float[KC * NC];
+    private float[] packB = EMPTY;
     private float[] row = EMPTY;
     private float[] sharedA = EMPTY;
     private float[] transposed = EMPTY;
@@ -49,7 +49,11 @@ final class GemmWorkspace {
         return LOCAL.get();
     }
 
+    /** The packed block of A, allocated at the thread's first blocked product. */
     float[] packA() {
+        if (packA.length == 0) {
+            packA = new float[MC * KC];
+        }
         return packA;
     }
 
@@ -82,16 +86,24 @@ final class GemmWorkspace {
         return rowMap;
     }
 
+    /** The packed block of B, allocated at the thread's first blocked product. */
     float[] packB() {
+        if (packB.length == 0) {
+            packB = new float[KC * NC];
+        }
         return packB;
     }
 
     /**
-     * Drops the scratch that grows, so that the next products take the growing branches again: the SIMD
-     * warm-up does this on its own thread, so that those branches are in the profile the JIT compiles from
-     * (see the class comment).
+     * Drops the buffers allocated or grown at first use, so that the next products take those branches again:
+     * the SIMD warm-up does this on its own thread, so that the branches are in the profile the JIT compiles
+     * from (see the class comment); the packed blocks (2.2 MiB) only with {@code packedToo}.
      */
-    void forgetGrown() {
+    void forgetGrown(boolean packedToo) {
+        if (packedToo) {
+            packA = EMPTY;
+            packB = EMPTY;
+        }
         row = EMPTY;
         sharedA = EMPTY;
         transposed = EMPTY;

@@ -131,6 +131,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     private int setAside;
     private final long[] retryAt = new long[GROUPS];
     private final int[] failures = new int[GROUPS];
+    /** Rounds run so far (warm-up thread). */
+    private int rounds;
 
     SimdWarmup(SimdKernels simd, TwinKernels twin, Supplier<String> recheck) {
         this.simd = simd;
@@ -319,8 +321,9 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         }
         try {
             Workloads.Load load = work.loads[g];
-            // The caller's threads start with empty scratch: its growing branches must be in the profile too.
-            GemmWorkspace.local().forgetGrown();
+            // The caller's threads start with empty scratch: its allocating branches must be in the profile too
+            // (the packed blocks, 2.2 MiB, one round in eight).
+            GemmWorkspace.local().forgetGrown(++rounds % 8 == 0);
             // Compilation counts calls and loop iterations: many cheap calls in a slice of time.
             long end = now + slice;
             int n = 0;
