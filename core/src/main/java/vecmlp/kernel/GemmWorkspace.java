@@ -23,6 +23,7 @@ import static vecmlp.kernel.GemmShape.NR;
 final class GemmWorkspace {
 
     private static final ThreadLocal<GemmWorkspace> LOCAL = ThreadLocal.withInitial(GemmWorkspace::new);
+    private static final float[] EMPTY = new float[0];
 
     final Gemm.Job job = new Gemm.Job();
     /** The transposed few-row product of a narrow last column panel ({@link GemmSmall#edgeColumns}). */
@@ -30,8 +31,6 @@ final class GemmWorkspace {
     final float[] tile = new float[MR * NR];
     /** Sums of a row block of the small-m path. */
     final float[] sums = new float[GemmSmall.WIDTH];
-    private static final float[] EMPTY = new float[0];
-
     private float[] packA = EMPTY;
     private final int[] rowMap = new int[GemmShape.L];
     private int rowMapLda = -1;

@@ -321,7 +321,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         }
         try {
             Workloads.Load load = work.loads[g];
-            // The caller's threads start with empty scratch: its allocating branches must be in the profile too
+            // A caller's thread starts with empty scratch: the allocating branches must be in the profile too
             // (the packed blocks, 2.2 MiB, one round in eight).
             GemmWorkspace.local().forgetGrown(++rounds % 8 == 0);
             // Compilation counts calls and loop iterations: many cheap calls in a slice of time.
@@ -487,7 +487,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
          * <p>The calls run with them, as rarely, are there for their branches alone: each takes a branch of
          * the packing or of the driver that a training step takes and the other calls do not. Compiled code
          * meets a branch its profile never saw with a trap: the JIT throws the method away, and until it has
-         * compiled it again the caller's products ran in the interpreter and the Vector API's Java fallback.
+         * compiled it again the caller's products run in the interpreter and the Vector API's Java fallback.
          * So it was when the caller switched to these kernels (784-256-128-10 at batch 128, JFR's
          * deoptimization events: {@code GemmPack.packA}, {@code Gemm.partition}, {@code Gemm.edgeColumns} and
          * the workspace's first allocation, {@link GemmWorkspace#forgetGrown}): about ten steps took 20–110 ms
