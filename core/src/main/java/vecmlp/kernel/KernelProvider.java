@@ -284,7 +284,7 @@ final class KernelProvider {
         static {
             // What every network runs, asked for at once, so that warming overlaps the caller's own start-up
             // (loading data, building the network); the optimizers' kernels are asked for at their first call.
-            WARMUP.want(SimdWarmup.GEMM_BLOCKED | SimdWarmup.GEMM_SMALL | SimdWarmup.ACTIVATION_FORWARD
+            WARMUP.expect(SimdWarmup.GEMM_BLOCKED | SimdWarmup.GEMM_SMALL | SimdWarmup.ACTIVATION_FORWARD
                     | SimdWarmup.ACTIVATION_BACKWARD | SimdWarmup.COLUMN_SUMS | SimdWarmup.DOT);
         }
     }

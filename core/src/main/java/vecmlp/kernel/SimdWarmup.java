@@ -57,9 +57,12 @@ final class SimdWarmup implements WarmingKernels.Readiness {
      * the next starts when the one before is ready (or set aside, or abandoned). Warming them side by side
      * put every group's Vector API fallback code in the one C2 thread's queue at once; one at a time, the
      * blocked GEMM was ready after 1.5–1.7 s of warm-up instead of 2.1–2.2 s, and the first 1,000 steps of
-     * 784-256-128-10 took 3.6–3.8 s instead of 3.9–4.0 s (three fresh JVMs each, ad hoc, 2 vCPUs).
+     * 784-256-128-10 took 3.6–3.8 s instead of 3.9–4.0 s (three fresh JVMs each, ad hoc, 2 vCPUs). The groups
+     * the caller has called come first, in this order ({@link #next}), so that a program that only predicts
+     * gets its few-row GEMM (third here: a training step with more than four rows calls it only for narrow
+     * last columns of deep products) before the training step's groups.
      */
-    static final int[] PRIORITY = {0, 10, 3, 7, 4, 2, 1, 5, 11, 12, 6, 8, 9};
+    static final int[] PRIORITY = {0, 10, 1, 3, 7, 4, 2, 5, 11, 12, 6, 8, 9};
     /** How long a round runs the SIMD calls of the group being warmed, before timing them: 12 ms. */
     static final long SLICE_NANOS = 12_000_000L;
     /** The longest wait for the twin to be compiled before the SIMD warm-up starts: 400 ms. */
@@ -118,7 +121,9 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     /** Why the Vector API will not become vector code, from the JVM's flags as JMX reports them, or null. */
     private final Supplier<String> recheck;
     private volatile int ready;
+    /** Groups the caller has called ({@link #want}) and groups it is expected to call ({@link #expect}). */
     private volatile int wanted;
+    private volatile int expected;
     private volatile int abandoned;
     /** When the caller first asked whether a group is ready (its first kernel call), or 0. */
     private volatile long firstCall;
@@ -156,18 +161,35 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         }
         synchronized (this) {
             wanted |= groups;
-            if (thread == null) {
-                thread = new Thread(new Runnable() { // not a lambda: see KernelProvider.JmxRecheck
-                    @Override
-                    public void run() {
-                        SimdWarmup.this.run();
-                    }
-                }, THREAD_NAME);
-                thread.setDaemon(true);
-                thread.start();
-            } else {
-                LockSupport.unpark(thread);
-            }
+            startOrWake();
+        }
+    }
+
+    /**
+     * Asks for groups that the caller is expected to use but has not called yet: they are warmed after the
+     * groups it has called ({@link #want}), so that a program that only predicts gets its few-row GEMM first,
+     * not the training step's kernels.
+     */
+    void expect(int groups) {
+        synchronized (this) {
+            expected |= groups;
+            startOrWake();
+        }
+    }
+
+    /** Starts the warm-up thread, or wakes it if it waits for work. Holds the lock. */
+    private void startOrWake() {
+        if (thread == null) {
+            thread = new Thread(new Runnable() { // not a lambda: see KernelProvider.JmxRecheck
+                @Override
+                public void run() {
+                    SimdWarmup.this.run();
+                }
+            }, THREAD_NAME);
+            thread.setDaemon(true);
+            thread.start();
+        } else {
+            LockSupport.unpark(thread);
         }
     }
 
@@ -184,7 +206,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         letTheTwinCompile(work);
         boolean checked = false;
         while (true) {
-            int todo = wanted & ~ready & ~abandoned;
+            int todo = (wanted | expected) & ~ready & ~abandoned;
             if (todo == 0) {
                 LockSupport.park(this);
                 continue;
@@ -202,15 +224,28 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                     return;
                 }
             }
-            for (int g : PRIORITY) {
-                if ((todo & (1 << g)) != 0) {
-                    long start = System.nanoTime();
-                    round(g, work, SLICE_NANOS);
-                    restOnFewCores(System.nanoTime() - start);
-                    break;
+            int g = next(todo, wanted);
+            long start = System.nanoTime();
+            round(g, work, SLICE_NANOS);
+            restOnFewCores(System.nanoTime() - start);
+        }
+    }
+
+    /**
+     * The group to warm next among {@code todo} (not empty): the first in {@link #PRIORITY} order that the
+     * caller has called ({@code called}), else the first.
+     */
+    static int next(int todo, int called) {
+        int first = -1;
+        for (int g : PRIORITY) {
+            if ((todo & (1 << g)) != 0) {
+                if ((called & (1 << g)) != 0) {
+                    return g;
                 }
+                first = first < 0 ? g : first;
             }
         }
+        return first;
     }
 
     /** Takes back the groups set aside whose time has come; returns the wait for the next one, at most 1 s. */

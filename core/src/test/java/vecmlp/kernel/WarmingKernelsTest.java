@@ -157,4 +157,16 @@ class WarmingKernelsTest {
         assertEquals(Kernels.simd().description(), guarded.description());
         assertEquals(2, guarded.withThreads(2).threads());
     }
+
+    @Test
+    void theWarmUpTakesTheGroupsTheCallerHasCalledFirst() {
+        int all = (1 << SimdWarmup.GROUPS) - 1;
+        assertEquals(0, SimdWarmup.next(all, 0), "nothing called yet: the priority order, blocked GEMM first");
+        int predicting = SimdWarmup.GEMM_SMALL | SimdWarmup.ACTIVATION_FORWARD | SimdWarmup.DOT;
+        assertEquals(1, SimdWarmup.next(all, predicting), "the few-row GEMM, first of the called groups");
+        assertEquals(7, SimdWarmup.next(all & ~SimdWarmup.GEMM_SMALL, predicting), "then dot");
+        assertEquals(0, SimdWarmup.next(SimdWarmup.GEMM_BLOCKED | SimdWarmup.SGD, SimdWarmup.ADAM),
+                "no called group left to warm: the first of the others");
+        assertEquals(8, SimdWarmup.next(SimdWarmup.GEMM_BLOCKED | SimdWarmup.SGD, SimdWarmup.SGD));
+    }
 }
