@@ -9,9 +9,10 @@ import java.util.function.Supplier;
  * Brings the SIMD kernels to compiled code in the background and says when each group of them is ready
  * ({@link WarmingKernels.Readiness}). The JIT compiles a method after it has been called and has looped
  * thousands of times; until then Vector API code runs the API's slow Java fallback. So the first call that
- * finds a group cold asks for it ({@link #want}), and a daemon thread, {@code vecmlp-simd-warmup}, runs that
- * group's SIMD kernels on small inputs that take every branch the real calls take (so the compiled code
- * has no untaken branch left to deoptimize on), round after round, until a round of SIMD calls is both
+ * finds a group cold asks for it ({@link #want}; groups asked for at start-up, {@link #expect}, come after
+ * the groups called), and a daemon thread, {@code vecmlp-simd-warmup}, runs that group's SIMD kernels on
+ * small inputs that take every branch the real calls take (so the compiled code has no untaken branch left to
+ * deoptimize on), round after round, until a round of SIMD calls is both
  * within a budget that the Java fallback cannot meet and at most {@link #TWIN_SLACK} times as long as the
  * same calls on the scalar twin, {@link #CONFIRMATIONS} rounds in a row; on two cores or fewer it rests
  * after each round as long as the round took, leaving the JIT's compiler thread the time it needs. Then the
