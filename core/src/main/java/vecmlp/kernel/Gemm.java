@@ -167,10 +167,18 @@ final class Gemm {
         int outBiasOff;
         int outAct;
         Activation outBlockAct;
+        /**
+         * B's panels laid out once ({@link GemmPack#packWhole}, a {@link PackedMatrix}'s), read instead of
+         * packing B, or null; the panel of columns {@code [j, j + NR)} of the pass from depth {@code pc} is at
+         * {@code pc · packedNPad + j · kc}.
+         */
+        float[] packedB;
+        int packedNPad;
 
         void clear() {
             a = null;
             b = null;
+            packedB = null;
             c = null;
             bias = null;
             blockAct = null;
@@ -200,6 +208,20 @@ final class Gemm {
     static void sgemm(SimdKernels kernels, int threads, boolean transA, boolean transB, int m, int n, int k,
                       float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff, Activation act) {
+        sgemm(kernels, threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                bias, biasOff, act, null);
+    }
+
+    /**
+     * {@link #sgemm(SimdKernels, int, boolean, boolean, int, int, int, float, float[], int, int, float[], int,
+     * int, float, float[], int, int, float[], int, Activation)} with B's panels laid out once
+     * ({@link GemmPack#packWhole} of {@code b}, not transposed, {@code ldb = n}), or null: the blocked path reads
+     * them instead of packing B; the other paths read {@code b}. The same FMAs either way, so the same bits.
+     */
+    static void sgemm(SimdKernels kernels, int threads, boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff, Activation act,
+                      float[] packedB) {
         GemmWorkspace ws = GemmWorkspace.local();
         Job job = ws.job;
         job.kind = 0;
@@ -227,6 +249,8 @@ final class Gemm {
                 : kind == Activation.Kind.LEAKY_RELU ? GemmKernel.ACT_LEAKY : GemmKernel.ACT_NONE;
         job.slope = kind == Activation.Kind.LEAKY_RELU ? act.slope() : 0f;
         job.blockAct = act != null && act.usesMath() ? act : null;
+        job.packedB = packedB;
+        job.packedNPad = GemmPack.paddedColumns(n);
         try {
             if (k == 0 || alpha == 0f) {
                 degenerate(job);
@@ -307,6 +331,7 @@ final class Gemm {
         job.outAct = job.act;
         job.outBlockAct = job.blockAct;
         job.swapped = true;
+        job.packedB = null; // B becomes the A operand
         float[] a = job.a;
         int aOff = job.aOff;
         int lda = job.lda;
@@ -448,7 +473,7 @@ final class Gemm {
 
     /** True if {@link #blocked} reads full panels of B where they lie (few rows of C, B not transposed). */
     private static boolean readsBInPlace(Job job) {
-        return !job.transB && job.m <= B_IN_PLACE_MAX_M;
+        return !job.transB && job.m <= B_IN_PLACE_MAX_M && job.packedB == null;
     }
 
     /**
@@ -586,7 +611,7 @@ final class Gemm {
                 // B is packed, except for few rows of C: then a full panel is used too few times to repay
                 // its packing and is read where it lies; only a last, partial panel is packed.
                 int packedFrom = bInPlace ? nc - nc % NR : 0;
-                if (packedFrom < nc) {
+                if (packedFrom < nc && job.packedB == null) {
                     GemmPack.packB(job.transB, job.b, job.bOff, job.ldb, pc, jc + packedFrom, kc, nc - packedFrom, pb,
                             ws.columnMap(job.ldb));
                 }
@@ -626,6 +651,10 @@ final class Gemm {
                             bv = job.b;
                             pbo = job.bOff + pc * job.ldb + jc + jr;
                             bs = job.ldb;
+                        } else if (job.packedB != null) {
+                            bv = job.packedB;
+                            pbo = pc * job.packedNPad + (jc + jr) * kc;
+                            bs = NR;
                         } else {
                             bv = pb;
                             pbo = (jr - packedFrom) * kc;

@@ -1,5 +1,6 @@
 package vecmlp.kernel;
 
+import static vecmlp.kernel.GemmShape.KC;
 import static vecmlp.kernel.GemmShape.L;
 import static vecmlp.kernel.GemmShape.MR;
 import static vecmlp.kernel.GemmShape.NR;
@@ -165,5 +166,35 @@ final class GemmPack {
                 }
             }
         }
+    }
+
+    /**
+     * The panels of a whole row-major {@code k × n} matrix B ({@code k, n > 0}) that {@link Gemm} reads instead
+     * of packing B ({@link PackedMatrix}): for each depth pass of {@code k} (equal passes of at most
+     * {@code KC}, as {@link Gemm}'s), the {@link #packB} panels of every column, the pass from depth {@code pc}
+     * at {@code pc · nPad} ({@code nPad = ⌈n/NR⌉·NR}) and its panel of columns {@code [j, j + NR)} at
+     * {@code pc · nPad + j · kc}, zero-padded. Plain copies: fast before the JIT has compiled anything.
+     */
+    static float[] packWhole(int k, int n, float[] b) {
+        int nPad = paddedColumns(n);
+        float[] panels = new float[Math.multiplyExact(k, nPad)];
+        int passes = (k + KC - 1) / KC;
+        int kcMax = (k + passes - 1) / passes;
+        for (int pc = 0; pc < k; pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc);
+            for (int j = 0; j < n; j += NR) {
+                int cols = Math.min(NR, n - j);
+                int base = pc * nPad + j * kc;
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(b, (pc + p) * n + j, panels, base + p * NR, cols);
+                }
+            }
+        }
+        return panels;
+    }
+
+    /** {@code n} rounded up to whole panels of NR columns. */
+    static int paddedColumns(int n) {
+        return (n + NR - 1) / NR * NR;
     }
 }

@@ -131,6 +131,50 @@ public abstract class Kernels {
         sgemmBiasActivationK(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, act, c, cOff, ldc);
     }
 
+    /**
+     * A copy of the {@code k × n} matrix {@code b} (a layer's weights), laid out once for these kernels'
+     * products by it ({@link #sgemmBiasActivation(Transpose, int, int, int, float[], int, int, PackedMatrix,
+     * float[], int, Activation, float[], int, int)}): the SIMD kernels keep the panels their blocked GEMM
+     * would pack from {@code b} in each call. Allocates about twice the matrix; later changes to {@code b} do not
+     * reach the copy.
+     */
+    public final PackedMatrix pack(int k, int n, float[] b, int bOff, int ldb) {
+        nonNegative("k", k);
+        nonNegative("n", n);
+        matrix("b", b, bOff, ldb, k, n);
+        float[] values = new float[Math.multiplyExact(k, n)];
+        for (int p = 0; p < k; p++) {
+            System.arraycopy(b, bOff + p * ldb, values, p * n, n);
+        }
+        return new PackedMatrix(k, n, values, k == 0 || n == 0 ? null : panelsK(k, n, values));
+    }
+
+    /**
+     * {@link #sgemmBiasActivation(Transpose, Transpose, int, int, int, float[], int, int, float[], int, int,
+     * float[], int, Activation, float[], int, int)} with a packed {@code B} ({@code k × n}, not transposed):
+     * {@code C = σ(op(A) · B + 1 · biasᵀ)}, the same bits as with the matrix {@code b} was made from.
+     *
+     * @param b a matrix from {@link #pack} with {@code k} rows and {@code n} columns
+     */
+    public final void sgemmBiasActivation(Transpose transA, int m, int n, int k, float[] a, int aOff, int lda,
+                                          PackedMatrix b, float[] bias, int biasOff, Activation act,
+                                          float[] c, int cOff, int ldc) {
+        notNull("b", b);
+        if (b.rows() != k || b.columns() != n) {
+            throw new IllegalArgumentException("b must be k x n = " + k + " x " + n + ": " + b.rows() + " x "
+                    + b.columns());
+        }
+        checkGemm(transA, Transpose.NO, m, n, k, a, aOff, lda, b.values, 0, Math.max(1, n), c, cOff, ldc);
+        notNull("act", act);
+        if (bias != null) {
+            vector("bias", bias, biasOff, n);
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        sgemmBiasActivationPackedK(transA, m, n, k, a, aOff, lda, b, bias, biasOff, act, c, cOff, ldc);
+    }
+
     private static void checkGemm(Transpose transA, Transpose transB, int m, int n, int k,
                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                   float[] c, int cOff, int ldc) {
@@ -583,6 +627,25 @@ public abstract class Kernels {
     protected abstract void sgemmK(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float beta, float[] c, int cOff, int ldc);
+
+    /**
+     * The panels of the row-major {@code k × n} {@code values} ({@code k, n > 0}) that these kernels' GEMM reads
+     * instead of packing B, or null (the default: the product reads {@code values}).
+     */
+    protected float[] panelsK(int k, int n, float[] values) {
+        return null;
+    }
+
+    /**
+     * {@link #sgemmBiasActivation(Transpose, int, int, int, float[], int, int, PackedMatrix, float[], int,
+     * Activation, float[], int, int)}; by default the product with its row-major copy.
+     */
+    protected void sgemmBiasActivationPackedK(Transpose transA, int m, int n, int k, float[] a, int aOff, int lda,
+                                              PackedMatrix b, float[] bias, int biasOff, Activation act,
+                                              float[] c, int cOff, int ldc) {
+        sgemmBiasActivationK(transA, Transpose.NO, m, n, k, a, aOff, lda, b.values, 0, n, bias, biasOff, act,
+                c, cOff, ldc);
+    }
 
     /** Default: the product, then the bias, then the activation, as three passes. */
     protected void sgemmBiasActivationK(Transpose transA, Transpose transB, int m, int n, int k,

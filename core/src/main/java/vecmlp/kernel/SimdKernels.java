@@ -89,6 +89,21 @@ final class SimdKernels extends Kernels {
                 a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc, bias, biasOff, act);
     }
 
+    /** B's panels for the blocked GEMM, laid out once ({@link GemmPack#packWhole}). */
+    @Override
+    protected float[] panelsK(int k, int n, float[] values) {
+        return GemmPack.packWhole(k, n, values);
+    }
+
+    /** {@link Gemm} reading the packed matrix's panels instead of packing B (the row-major copy elsewhere). */
+    @Override
+    protected void sgemmBiasActivationPackedK(Transpose transA, int m, int n, int k, float[] a, int aOff, int lda,
+                                              PackedMatrix b, float[] bias, int biasOff, Activation act,
+                                              float[] c, int cOff, int ldc) {
+        Gemm.sgemm(this, threads, transA == Transpose.YES, false, m, n, k, 1f, a, aOff, lda, b.values, 0, n, 0f,
+                c, cOff, ldc, bias, biasOff, act, b.panels);
+    }
+
     // ------------------------------------------------------------------ activations
 
     @Override

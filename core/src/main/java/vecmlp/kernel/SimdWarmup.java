@@ -1,6 +1,7 @@
 package vecmlp.kernel;
 
 import java.lang.System.Logger.Level;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -445,6 +446,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         final float[] out = new float[8192];
         final float[] out2 = new float[8192];
         private final int[] keys = {0x12345678, -7, 99};
+        /** A packed B ({@link PackedMatrix}): the blocked path's branch that reads its panels. */
+        private final PackedMatrix packedB;
         /** Float lanes of the elementwise kernels' and of the GEMM's species. */
         private final int lanes;
         private final int l;
@@ -477,7 +480,9 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             n = 2 * lanes + 3;
             ld = n + 1;
             n5 = 5 * lanes + 3;
-            loads[0] = new Load(18, gemmOps(l, 2 * 7 * n3 * 3 + 50 * n4 * 2 + 13 * nPacked * 2 + 7 * n4 * 3
+            float[] w = Arrays.copyOfRange(in, 5, 5 + 2 * nPacked);
+            packedB = new PackedMatrix(2, nPacked, w, GemmPack.packWhole(2, nPacked, w));
+            loads[0] = new Load(19, gemmOps(l, 2 * 7 * n3 * 3 + 50 * n4 * 2 + 2 * 13 * nPacked * 2 + 7 * n4 * 3
                     + 13 * n3 * 2 + 2 * 7 * n3 * 3 + 5 * n3 * 10 + 7 * 10 * 3 + 5 * l * deep
                     + 25 * nPacked * 2 + 50 * 20 * 2 + (4 * l + 8) * 2 * nr * 2 + 2 * (4 * l + 8) * 10 * 3
                     + 5 * nr * deep));
@@ -538,6 +543,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                             out, 0, n3);
                     k.sgemm(NO, NO, 50, n4, 2, 1f, in, 0, 2, in, 5, n4, 0f, out, 0, n4);
                     k.sgemm(NO, YES, 13, nPacked, 2, 1f, in, 0, 2, in, 5, 2, 0f, out, 0, nPacked);
+                    k.sgemmBiasActivation(NO, 13, nPacked, 2, in, 0, 2, packedB, in, 3, Activation.RELU, out, 0,
+                            nPacked);
                     k.sgemm(YES, NO, 7, n4, 3, 0.5f, in, 0, 7, in, 1, n4, 0.25f, out, 0, n4);
                     // lda 128: A packed whole; 13 rows: a full panel of the transposed A (a vector copy) too
                     k.sgemm(YES, NO, 13, n3, 2, 1f, in, 0, 128, in, 3, n3, 0f, out, 0, n3);

@@ -125,6 +125,20 @@ final class WarmingKernels extends Kernels {
                         c, cOff, ldc);
     }
 
+    /** The SIMD kernels' panels (plain copies, fast while the Vector API is cold); the twin reads the copy. */
+    @Override
+    protected float[] panelsK(int k, int n, float[] values) {
+        return simd.panelsK(k, n, values);
+    }
+
+    @Override
+    protected void sgemmBiasActivationPackedK(Transpose transA, int m, int n, int k, float[] a, int aOff, int lda,
+                                              PackedMatrix b, float[] bias, int biasOff, Activation act,
+                                              float[] c, int cOff, int ldc) {
+        pick(gemmGroups(transA == Transpose.YES, false, m, n, k, 1f, 0f, act))
+                .sgemmBiasActivationPackedK(transA, m, n, k, a, aOff, lda, b, bias, biasOff, act, c, cOff, ldc);
+    }
+
     @Override
     protected void activationForwardK(Activation act, int m, int n, float[] z, int zOff, int ldz,
                                       float[] a, int aOff, int lda) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import vecmlp.kernel.Activation;
 import vecmlp.kernel.Kernels;
+import vecmlp.kernel.PackedMatrix;
 import vecmlp.kernel.Transpose;
 
 /**
@@ -69,6 +70,12 @@ public final class Mlp {
     private final int[] runMeanOff;
     private final int[] runVarOff;
     private final Kernels kernels;
+    /**
+     * Each layer's weights laid out once for the kernels ({@link Kernels#pack}), which a prediction's plain
+     * dense layers multiply by instead of the parameters; only on the private copy a {@link Predictor} holds,
+     * whose parameters nothing changes. Null otherwise.
+     */
+    private PackedMatrix[] packed;
 
     /** Batch normalization's ε, as PyTorch's {@code BatchNorm1d}: {@value}. */
     public static final float BATCH_NORM_EPSILON = 1e-5f;
@@ -469,6 +476,22 @@ public final class Mlp {
         return copy;
     }
 
+    /**
+     * An inference-only snapshot of this network: a copy of its parameters and running statistics, with each
+     * layer's weights also laid out once for its kernels ({@link Kernels#pack}), so that a prediction of more
+     * than four rows does not pack them in every call (the SIMD kernels; the others read them as they are).
+     * The same outputs as {@link #predict}, bit for bit; later changes to this network do not reach it.
+     */
+    public Predictor predictor() {
+        Mlp copy = withKernels(kernels);
+        PackedMatrix[] layers = new PackedMatrix[activations.length];
+        for (int l = 0; l < layers.length; l++) {
+            layers[l] = kernels.pack(sizes[l], sizes[l + 1], copy.params, weightOff[l], sizes[l + 1]);
+        }
+        copy.packed = layers;
+        return new Predictor(copy);
+    }
+
     /** A zeroed buffer for gradients, the layout of {@link #parameters()}. */
     public float[] newGradients() {
         return new float[params.length];
@@ -720,6 +743,9 @@ public final class Mlp {
                 if (activations[l].kind() != Activation.Kind.IDENTITY) {
                     kernels.activationForward(activations[l], rows, n, ws.act[l], 0, n, ws.act[l], 0, n);
                 }
+            } else if (packed != null) {
+                kernels.sgemmBiasActivation(Transpose.NO, rows, n, k, in, inOff, k, packed[l], params, biasOff[l],
+                        activations[l], ws.act[l], 0, n);
             } else {
                 kernels.sgemmBiasActivation(Transpose.NO, Transpose.NO, rows, n, k, in, inOff, k,
                         params, weightOff[l], n, params, biasOff[l], activations[l], ws.act[l], 0, n);
