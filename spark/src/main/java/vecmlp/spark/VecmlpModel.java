@@ -31,6 +31,7 @@ import vecmlp.io.ModelFile;
 import vecmlp.io.SafeTensors;
 import vecmlp.kernel.Kernels;
 import vecmlp.nn.Mlp;
+import vecmlp.nn.Predictor;
 import vecmlp.nn.Workspace;
 
 /**
@@ -163,7 +164,8 @@ public abstract class VecmlpModel<M extends VecmlpModel<M>> extends Model<M> imp
     private static final class Predicting implements Iterator<Row> {
         private final Iterator<Row> in;
         private final NetworkSpec spec;
-        private final Mlp mlp;
+        /** The network as a {@link Predictor}: its weights laid out once per partition, not per block. */
+        private final Predictor predictor;
         private final Workspace ws;
         private final int featuresIndex;
         private final String featuresCol;
@@ -179,8 +181,8 @@ public abstract class VecmlpModel<M extends VecmlpModel<M>> extends Model<M> imp
                    OutputWriter writer) {
             this.in = in;
             this.spec = spec;
-            this.mlp = spec.withParameters(params, Worker.KERNELS);
-            this.ws = mlp.newWorkspace(BLOCK);
+            this.predictor = spec.withParameters(params, Worker.KERNELS).predictor();
+            this.ws = predictor.newWorkspace(BLOCK);
             this.featuresIndex = featuresIndex;
             this.featuresCol = featuresCol;
             this.writer = writer;
@@ -208,7 +210,7 @@ public abstract class VecmlpModel<M extends VecmlpModel<M>> extends Model<M> imp
                 InputPacker.readFeatures(block.get(i), featuresIndex, featuresCol, partition, seen + i, n0, x, i * n0);
             }
             seen += block.size();
-            mlp.predict(x, 0, block.size(), y, 0, ws);
+            predictor.predict(x, 0, block.size(), y, 0, ws);
             return true;
         }
 
