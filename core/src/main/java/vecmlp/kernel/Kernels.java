@@ -135,8 +135,8 @@ public abstract class Kernels {
      * A copy of the {@code k × n} matrix {@code b} (a layer's weights), laid out once for these kernels'
      * products by it ({@link #sgemmBiasActivation(Transpose, int, int, int, float[], int, int, PackedMatrix,
      * float[], int, Activation, float[], int, int)}): the SIMD kernels keep the panels their blocked GEMM
-     * would pack from {@code b} in each call. Allocates about twice the matrix; later changes to {@code b} do not
-     * reach the copy.
+     * would pack from {@code b} in each call. Allocates a copy of the matrix and, for the SIMD kernels, its panels
+     * (about as large again); later changes to {@code b} do not reach either.
      */
     public final PackedMatrix pack(int k, int n, float[] b, int bOff, int ldb) {
         nonNegative("k", k);
