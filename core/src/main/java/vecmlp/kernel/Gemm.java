@@ -545,7 +545,7 @@ final class Gemm {
             return;
         }
         if (job.small) {
-            GemmSmall.compute(job, lo, hi, ws.row(job.k), ws.sums);
+            GemmSmall.compute(job, lo, hi, ws.row(job.k), ws.sums, ws.sums2);
             if (job.blockAct != null) {
                 job.kernels.activationForwardK(job.blockAct, job.m, hi - lo, job.c, job.cOff + lo, job.ldc,
                         job.c, job.cOff + lo, job.ldc);

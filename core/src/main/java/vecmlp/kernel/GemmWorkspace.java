@@ -31,6 +31,8 @@ final class GemmWorkspace {
     final float[] tile = new float[MR * NR];
     /** Sums of a row block of the small-m path. */
     final float[] sums = new float[GemmSmall.WIDTH];
+    /** The second row's block of sums when the few-row path takes two rows at once. */
+    final float[] sums2 = new float[GemmSmall.WIDTH];
     private float[] packA = EMPTY;
     private final int[] rowMap = new int[GemmShape.L];
     private int rowMapLda = -1;
