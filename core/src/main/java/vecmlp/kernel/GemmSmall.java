@@ -27,7 +27,7 @@ final class GemmSmall {
 
     /**
      * Rows {@code [0, m)}, columns {@code [j0, j1)} of C; {@code row} is a scratch array of ≥ k floats,
-     * {@code sums} of ≥ {@link #WIDTH}.
+     * {@code sums} and {@code sums2} (the second row of a pair) of ≥ {@link #WIDTH}.
      */
     static void compute(Gemm.Job job, int j0, int j1, float[] row, float[] sums, float[] sums2) {
         int i = 0;
@@ -136,8 +136,9 @@ final class GemmSmall {
      * {@link #rowTimesB} for rows {@code i} and {@code i + 1} at once, B streamed once for both: eight vectors of
      * columns of each row's sums in registers ({@link #inRegisters2}), the rest as {@link #rowTimesB} does it.
      * The same FMA sequence per element, so the same bits. With 16-lane vectors only (sixteen sums and the
-     * operands need more than the 16 registers of AVX2). Rows of batch-2 to batch-4 inference took about m times
-     * a single row's time when each row streamed B on its own (784-256-128-10, the Zen 5 EPYC, ad hoc).
+     * operands need more than the 16 registers of AVX2). Batch-2 and batch-4 inference took about m times a single
+     * row's time when each row streamed B on its own, 40% longer than now (784-256-128-10, the Zen 5 EPYC,
+     * {@code SmallBatchBenchmark}).
      */
     private static void rowPairTimesB(Gemm.Job job, int i, int j0, int j1, float[] sums, float[] sums2) {
         final int aStride = job.transA ? job.lda : 1;
