@@ -170,10 +170,9 @@ final class Gemm {
         /**
          * B's panels laid out once ({@link GemmPack#packWhole}, a {@link PackedMatrix}'s), read instead of
          * packing B, or null; the panel of columns {@code [j, j + NR)} of the pass from depth {@code pc} is at
-         * {@code pc · packedNPad + j · kc}.
+         * {@code pc · nPad + j · kc}, {@code nPad} being n rounded up to whole panels.
          */
         float[] packedB;
-        int packedNPad;
 
         void clear() {
             a = null;
@@ -250,7 +249,6 @@ final class Gemm {
         job.slope = kind == Activation.Kind.LEAKY_RELU ? act.slope() : 0f;
         job.blockAct = act != null && act.usesMath() ? act : null;
         job.packedB = packedB;
-        job.packedNPad = GemmPack.paddedColumns(n);
         try {
             if (k == 0 || alpha == 0f) {
                 degenerate(job);
@@ -604,6 +602,7 @@ final class Gemm {
         final float[] c = job.c;
         final int ldc = job.ldc;
         final boolean bInPlace = readsBInPlace(job);
+        final int packedNPad = GemmPack.paddedColumns(job.n);
         for (int jc = n0; jc < n1; jc += NC) {
             int nc = Math.min(NC, n1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
@@ -653,7 +652,7 @@ final class Gemm {
                             bs = job.ldb;
                         } else if (job.packedB != null) {
                             bv = job.packedB;
-                            pbo = pc * job.packedNPad + (jc + jr) * kc;
+                            pbo = pc * packedNPad + (jc + jr) * kc;
                             bs = NR;
                         } else {
                             bv = pb;
