@@ -83,10 +83,22 @@ public final class Activation {
 
     private final Kind kind;
     private final float slope;
+    /**
+     * {@link #usesMath} and {@link #needsPreactivation}, decided once: compiled code that tests them reads a field
+     * instead of comparing the kind with each of those it names, a comparison whose first true outcome (the
+     * first call with a new activation) would make HotSpot throw away every method the test was compiled into,
+     * the GEMM's driver among them.
+     */
+    private final boolean usesMath;
+    private final boolean needsPreactivation;
 
     private Activation(Kind kind, float slope) {
         this.kind = kind;
         this.slope = slope;
+        this.usesMath = kind == Kind.SIGMOID || kind == Kind.TANH || kind == Kind.ELU || kind == Kind.SILU
+                || kind == Kind.GELU_TANH || kind == Kind.SOFTPLUS || kind == Kind.GELU;
+        this.needsPreactivation = kind == Kind.SILU || kind == Kind.GELU_TANH || kind == Kind.SOFTPLUS
+                || kind == Kind.GELU;
     }
 
     /**
@@ -152,8 +164,7 @@ public final class Activation {
      * GEMM applies them after its blocks, not in its micro-kernel's stores.
      */
     boolean usesMath() {
-        return kind == Kind.SIGMOID || kind == Kind.TANH || kind == Kind.ELU || kind == Kind.SILU
-                || kind == Kind.GELU_TANH || kind == Kind.SOFTPLUS || kind == Kind.GELU;
+        return usesMath;
     }
 
     /**
@@ -163,7 +174,7 @@ public final class Activation {
      * of {@code A}.
      */
     public boolean needsPreactivation() {
-        return kind == Kind.SILU || kind == Kind.GELU_TANH || kind == Kind.SOFTPLUS || kind == Kind.GELU;
+        return needsPreactivation;
     }
 
     /** True for softmax, the only activation that mixes the elements of a row. */

@@ -221,6 +221,8 @@ final class Gemm {
                       float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff, Activation act,
                       float[] packedB) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         GemmWorkspace ws = GemmWorkspace.local();
         Job job = ws.job;
         job.kind = 0;
@@ -362,6 +364,8 @@ final class Gemm {
      * part of C. Eight rows of C at a time, so the scratch is read along its rows.
      */
     private static void transposeOut(Job job, int r0, int r1, int c0, int c1) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         float[] t = job.c;
         int ldt = job.ldc;
         float[] out = job.out;
@@ -411,6 +415,8 @@ final class Gemm {
      * {@link #MIN_GROUP_PANELS} row panels (each group packs its own B panels: a small extra).
      */
     static int partition(Job job, int threads) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         int m = job.m;
         int n = job.n;
         job.small = m <= SMALL_M;
@@ -531,6 +537,8 @@ final class Gemm {
      * (the last range reaching the edge of C), and with row groups, one group of whole row panels of it.
      */
     static void runChunk(Job job, int chunk, GemmWorkspace ws) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         int groups = job.rowGroups;
         int ranges = job.chunks / groups;
         int range = chunk / groups;
@@ -579,6 +587,8 @@ final class Gemm {
      * a last column panel of C at most {@link #EDGE_MAX_COLS} wide goes to {@link GemmSmall#edgeColumns}.
      */
     private static void blocked(Job job, int m0, int m1, int n0, int n1, GemmWorkspace ws) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         int edge = edgeColumns(job);
         if (edge != 0 && n1 == job.n) {
             n1 -= edge;

@@ -49,6 +49,8 @@ final class GemmKernel {
      * (boxing every vector: tens of MB per training step, 20× slower). A branch-free loop compiles once.
      */
     static void kernel(int kc, float[] pa, int pao, int rs, int ps, float[] pb, int pbo, int bs, float[] acc) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES);
@@ -107,6 +109,8 @@ final class GemmKernel {
      * multiplications and spilled strides.
      */
     static void kernelPacked(int kc, float[] pa, int pao, float[] pb, int pbo, float[] acc) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES);
@@ -164,6 +168,8 @@ final class GemmKernel {
      * {@link #kernel}, so an element's bits do not depend on which of the two computed it.
      */
     static void kernelNarrow(int kc, float[] pa, int pao, int rs, int ps, float[] pb, int pbo, int bs, float[] acc) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         FloatVector c0 = FloatVector.zero(SPECIES);
         FloatVector c1 = FloatVector.zero(SPECIES);
         FloatVector c2 = FloatVector.zero(SPECIES);
@@ -194,6 +200,8 @@ final class GemmKernel {
      * same bits.
      */
     static void kernelPacked12(int kc, float[] pa, int pao, float[] pb, int pbo, float[] acc) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         FloatVector c00a = FloatVector.zero(SPECIES);
         FloatVector c00b = FloatVector.zero(SPECIES);
         FloatVector c01a = FloatVector.zero(SPECIES);
@@ -288,6 +296,8 @@ final class GemmKernel {
 
     /** {@link #kernel} for 12 rows: A and B read with any strides. */
     static void kernel12(int kc, float[] pa, int pao, int rs, int ps, float[] pb, int pbo, int bs, float[] acc) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         FloatVector c00a = FloatVector.zero(SPECIES);
         FloatVector c00b = FloatVector.zero(SPECIES);
         FloatVector c01a = FloatVector.zero(SPECIES);
@@ -382,6 +392,8 @@ final class GemmKernel {
 
     /** {@link #kernelNarrow} for 12 rows. */
     static void kernelNarrow12(int kc, float[] pa, int pao, int rs, int ps, float[] pb, int pbo, int bs, float[] acc) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = FloatVector.zero(SPECIES);
         FloatVector c02 = FloatVector.zero(SPECIES);
@@ -431,6 +443,8 @@ final class GemmKernel {
      */
     static void store(float[] acc, int rows, float[] c, int co, int ldc,
                       float alpha, float beta, float[] bias, int bo, int act, float slope) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         boolean scaled = alpha != 1f;
         boolean load = beta != 0f;
         boolean biased = bias != null;
@@ -472,6 +486,8 @@ final class GemmKernel {
      */
     static void mergeEdge(float[] tile, int rows, int cols, float[] c, int co, int ldc,
                           float alpha, float beta, float[] bias, int bo, int act, float slope) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         for (int r = 0; r < rows; r++) {
             int cr = co + r * ldc;
             for (int j = 0; j < cols; j++) {

@@ -27,6 +27,8 @@ final class GemmPack {
      */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int p0, int mc, int kc, float[] pa,
                       int paOff, int[] rowMap) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         int total = (mc + MR - 1) / MR * MR * kc;
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir);
@@ -116,6 +118,8 @@ final class GemmPack {
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc, float[] pb,
                       int[] columnMap) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             int base = jr * kc;

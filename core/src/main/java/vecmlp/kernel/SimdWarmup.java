@@ -50,8 +50,15 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     static final int DROPOUT = 1 << 11;
     /** Batch normalization: statistics, normalization and its backward pass. */
     static final int BATCH_NORM = 1 << 12;
+    /**
+     * The derivatives computed with {@link VectorMath#map} (SiLU, both GELUs, softplus: the activations that
+     * {@link Activation#needsPreactivation}): a group of their own, so that a ReLU network's backward pass does not
+     * wait for the largest method C2 compiles for vecmlp.
+     */
+    static final int ACTIVATION_BACKWARD_MATH = 1 << 13;
     static final String[] NAMES = {"gemm-blocked", "gemm-small", "activation-forward", "activation-backward",
-        "column-sums", "axpy", "scale", "dot", "sgd", "momentum", "adam", "dropout", "batch-norm"};
+        "column-sums", "axpy", "scale", "dot", "sgd", "momentum", "adam", "dropout", "batch-norm",
+        "activation-backward-math"};
     static final int GROUPS = NAMES.length;
 
     /**
@@ -64,7 +71,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
      * gets its few-row GEMM (third here: a training step with more than four rows calls it only for narrow
      * last columns of deep products) before the training step's groups.
      */
-    static final int[] PRIORITY = {0, 10, 1, 3, 7, 4, 2, 5, 11, 12, 6, 8, 9};
+    static final int[] PRIORITY = {0, 10, 1, 3, 13, 7, 4, 2, 5, 11, 12, 6, 8, 9};
     /** How long a round runs the SIMD calls of the group being warmed, before timing them: 12 ms. */
     static final long SLICE_NANOS = 12_000_000L;
     /** The longest wait for the twin to be compiled before the SIMD warm-up starts: 400 ms. */
@@ -342,6 +349,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         while (stable < 3 && System.nanoTime() - start < TWIN_FIRST_NANOS) {
             long t0 = System.nanoTime();
             work.run(0, twin, true);
+            work.runShared(0, twin);
             long t = System.nanoTime() - t0;
             stable = t < best * 0.9 ? 0 : stable + 1;
             best = Math.min(best, t);
@@ -364,6 +372,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             // Compilation counts calls and loop iterations: many cheap calls in a slice of time.
             long end = now + slice;
             int n = 0;
+            work.runShared(g, simd);
+            work.runShared(g, twin);
             do {
                 work.run(g, simd, (n++ & 7) == 0);
             } while (System.nanoTime() < end);
@@ -397,6 +407,21 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             abandon(g, "its warm-up failed: " + e);
         }
     }
+
+    /**
+     * The iterations of the empty loop that opens each method on the blocked GEMM's path, so that each call
+     * counts that many loop iterations towards the method's compilation. HotSpot compiles a method with C1
+     * after 200 calls, or 100 and 2,000 calls plus loop iterations, and with C2 after 5,000 calls, or 600 and
+     * 15,000 calls plus loop iterations, counted in code that runs the Vector API's slow Java fallback; the
+     * warm-up's calls loop little (small inputs), so each method needed thousands of calls. With 24 iterations a
+     * call, 600 calls make 15,000, and a method is compiled about as soon as HotSpot compiles any (its 8,192nd
+     * loop iteration that comes with 600 calls); at 40,000 iterations it would compile the loop on its own
+     * (on-stack replacement), well past that point. Compiled, the empty loop is gone. Eight fresh JVMs of
+     * {@code ColdStartCurve --run auto 784-256-128-10:128} on the 2-vCPU Zen 5, interleaved: the blocked GEMM
+     * ready after 1.2–1.8 s of warm-up instead of 2.1–2.4 s (JIT log: {@code GemmKernel.kernel12} compiled
+     * after 600–1,000 calls instead of 5,504).
+     */
+    static final int COUNTED_LOOP = 24;
 
     /** Leaves group {@code g} to the twin for {@link #retryDelayNanos}; the next group is warmed meanwhile. */
     private void setAside(int g) {
@@ -435,10 +460,18 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         }
 
         private static final Transpose NO = Transpose.NO;
+        private static final int DROP_THRESHOLD = Kernels.dropoutThreshold(0.25f);
+        private static final float DROP_SCALE = Kernels.dropoutScale(0.25f);
+        /** {@link Kernels#adamStep}'s bias corrections at step 3 with betas 0.9 and 0.999. */
+        private static final float ADAM_CORRECTION1 = (float) (1.0 - Math.pow(0.9f, 3));
+        private static final float ADAM_CORRECTION2_SQRT = (float) Math.sqrt(1.0 - Math.pow(0.999f, 3));
         private static final Transpose YES = Transpose.YES;
         private static final Activation[] ACTIVATIONS = {Activation.IDENTITY, Activation.RELU,
             Activation.leakyRelu(0.1f), Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX, Activation.ELU,
             Activation.SILU, Activation.GELU_TANH, Activation.SOFTPLUS, Activation.GELU};
+        /** The activations whose derivatives {@link VectorMath#map} computes ({@link #ACTIVATION_BACKWARD_MATH}). */
+        private static final Activation[] MAPPED_DERIVATIVES = {Activation.SILU, Activation.GELU_TANH,
+            Activation.SOFTPLUS, Activation.GELU};
 
         final Load[] loads = new Load[GROUPS];
         private final float[] in = new float[16384];
@@ -500,6 +533,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             loads[10] = new Load(2, (long) (2 * 16 * n) / lanes);
             loads[11] = new Load(1, (long) (3 * n * 4) / lanes);
             loads[12] = new Load(3, (long) (3 * n * 12) / lanes);
+            loads[13] = new Load(MAPPED_DERIVATIVES.length, (long) (3 * n * 12) / lanes);
         }
 
         /**
@@ -538,114 +572,140 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             switch (g) {
                 case 0:
                     restore(50 * n4);
-                    k.sgemmBiasActivation(NO, NO, 7, n3, 3, in, 1, 3, in, 2, n3, in, 3, Activation.RELU, out, 0, n3);
-                    k.sgemmBiasActivation(NO, NO, 7, n3, 3, in, 1, 3, in, 2, n3, in, 3, Activation.IDENTITY,
+                    k.sgemmBiasActivationK(NO, NO, 7, n3, 3, in, 1, 3, in, 2, n3, in, 3, Activation.RELU, out, 0, n3);
+                    k.sgemmBiasActivationK(NO, NO, 7, n3, 3, in, 1, 3, in, 2, n3, in, 3, Activation.IDENTITY,
                             out, 0, n3);
-                    k.sgemm(NO, NO, 50, n4, 2, 1f, in, 0, 2, in, 5, n4, 0f, out, 0, n4);
-                    k.sgemm(NO, YES, 13, nPacked, 2, 1f, in, 0, 2, in, 5, 2, 0f, out, 0, nPacked);
-                    k.sgemmBiasActivation(NO, 13, nPacked, 2, in, 0, 2, packedB, in, 3, Activation.RELU, out, 0,
+                    k.sgemmK(NO, NO, 50, n4, 2, 1f, in, 0, 2, in, 5, n4, 0f, out, 0, n4);
+                    k.sgemmK(NO, YES, 13, nPacked, 2, 1f, in, 0, 2, in, 5, 2, 0f, out, 0, nPacked);
+                    k.sgemmBiasActivationPackedK(NO, 13, nPacked, 2, in, 0, 2, packedB, in, 3, Activation.RELU, out, 0,
                             nPacked);
-                    k.sgemm(YES, NO, 7, n4, 3, 0.5f, in, 0, 7, in, 1, n4, 0.25f, out, 0, n4);
+                    k.sgemmK(YES, NO, 7, n4, 3, 0.5f, in, 0, 7, in, 1, n4, 0.25f, out, 0, n4);
                     // lda 128: A packed whole; 13 rows: a full panel of the transposed A (a vector copy) too
-                    k.sgemm(YES, NO, 13, n3, 2, 1f, in, 0, 128, in, 3, n3, 0f, out, 0, n3);
-                    k.sgemmBiasActivation(NO, YES, 7, n3, 3, in, 0, 3, in, 1, 3, in, 2, Activation.leakyRelu(0.1f),
+                    k.sgemmK(YES, NO, 13, n3, 2, 1f, in, 0, 128, in, 3, n3, 0f, out, 0, n3);
+                    k.sgemmBiasActivationK(NO, YES, 7, n3, 3, in, 0, 3, in, 1, 3, in, 2, Activation.leakyRelu(0.1f),
                             out, 0, n3);
-                    k.sgemmBiasActivation(YES, YES, 7, n3, 3, in, 0, 7, in, 1, 3, in, 2, Activation.IDENTITY,
+                    k.sgemmBiasActivationK(YES, YES, 7, n3, 3, in, 0, 7, in, 1, 3, in, 2, Activation.IDENTITY,
                             out, 0, n3);
-                    k.sgemmBiasActivation(YES, YES, 5, n3, 10, in, 0, 5, in, 1, 10, in, 2, Activation.RELU,
+                    k.sgemmBiasActivationK(YES, YES, 5, n3, 10, in, 0, 5, in, 1, 10, in, 2, Activation.RELU,
                             out, 0, n3);
-                    k.sgemmBiasActivation(NO, NO, 7, 10, 3, in, 0, 3, in, 1, 10, in, 2, Activation.RELU,
+                    k.sgemmBiasActivationK(NO, NO, 7, 10, 3, in, 0, 3, in, 1, 10, in, 2, Activation.RELU,
                             out, 0, 10);
                     if (deepToo) {
-                        k.sgemm(NO, NO, 5, l, deep, 1f, in, 0, deep, in, 1, l, 0f, out, 0, l); // two depth passes
-                        k.sgemm(NO, NO, 5, 2 * l, deep, 1f, in, 0, deep, in, 1, 2 * l, 0f, out, 0, 2 * l); // no edge
+                        k.sgemmK(NO, NO, 5, l, deep, 1f, in, 0, deep, in, 1, l, 0f, out, 0, l); // two depth passes
+                        k.sgemmK(NO, NO, 5, 2 * l, deep, 1f, in, 0, deep, in, 1, 2 * l, 0f, out, 0, 2 * l); // no edge
                         // The branches a training step takes that the calls above do not: a transposed A whose
                         // last rows end its array (the vector copies stop short of it), a packed full panel that
                         // is the last one, more rows than columns (with one column panel, and with two), and a
                         // narrow C computed as its transpose.
-                        k.sgemm(YES, NO, 13, nPacked, 2, 1f, in, in.length - 141, 128, in, 5, nPacked, 0f, out, 0,
+                        k.sgemmK(YES, NO, 13, nPacked, 2, 1f, in, in.length - 141, 128, in, 5, nPacked, 0f, out, 0,
                                 nPacked);
-                        k.sgemm(NO, NO, 12, nPacked, 2, 1f, in, 0, 2, in, 5, nPacked, 0f, out, 0, nPacked);
-                        k.sgemm(NO, NO, 50, 20, 2, 1f, in, 0, 2, in, 5, 20, 0f, out, 0, 20);
-                        k.sgemm(NO, NO, 4 * l + 8, 4 * l, 2, 1f, in, 0, 2, in, 5, 4 * l, 0f, out, 0, 4 * l);
-                        k.sgemmBiasActivation(NO, NO, 4 * l + 8, 10, 3, in, 0, 3, in, 1, 10, in, 2, Activation.RELU,
+                        k.sgemmK(NO, NO, 12, nPacked, 2, 1f, in, 0, 2, in, 5, nPacked, 0f, out, 0, nPacked);
+                        k.sgemmK(NO, NO, 50, 20, 2, 1f, in, 0, 2, in, 5, 20, 0f, out, 0, 20);
+                        k.sgemmK(NO, NO, 4 * l + 8, 4 * l, 2, 1f, in, 0, 2, in, 5, 4 * l, 0f, out, 0, 4 * l);
+                        k.sgemmBiasActivationK(NO, NO, 4 * l + 8, 10, 3, in, 0, 3, in, 1, 10, in, 2, Activation.RELU,
                                 out, 0, 10);
-                        k.sgemm(YES, NO, 4 * l + 8, 10, 3, 1f, in, 0, 4 * l + 8, in, 1, 10, 0f, out, 0, 10);
+                        k.sgemmK(YES, NO, 4 * l + 8, 10, 3, 1f, in, 0, 4 * l + 8, in, 1, 10, 0f, out, 0, 10);
                     }
                     return;
                 case 1:
                     restore(2 * wide);
-                    k.sgemmBiasActivation(NO, NO, 1, 2 * l + 3, 6, in, 0, 6, in, 1, 2 * l + 3, in, 2,
+                    k.sgemmBiasActivationK(NO, NO, 1, 2 * l + 3, 6, in, 0, 6, in, 1, 2 * l + 3, in, 2,
                             Activation.RELU, out, 0, 2 * l + 3);
-                    k.sgemmBiasActivation(NO, NO, 2, wide, 5, in, 0, 5, in, 1, wide, in, 2,
+                    k.sgemmBiasActivationK(NO, NO, 2, wide, 5, in, 0, 5, in, 1, wide, in, 2,
                             Activation.leakyRelu(0.1f), out, 0, wide);
-                    k.sgemm(YES, NO, 3, 2 * l + 3, 6, 0.5f, in, 0, 3, in, 1, 2 * l + 3, 0.25f, out, 0, 2 * l + 3);
-                    k.sgemmBiasActivation(NO, YES, 3, 5, dotK, in, 0, dotK, in, 1, dotK, in, 2, Activation.RELU,
+                    k.sgemmK(YES, NO, 3, 2 * l + 3, 6, 0.5f, in, 0, 3, in, 1, 2 * l + 3, 0.25f, out, 0, 2 * l + 3);
+                    k.sgemmBiasActivationK(NO, YES, 3, 5, dotK, in, 0, dotK, in, 1, dotK, in, 2, Activation.RELU,
                             out, 0, 5);
-                    k.sgemmBiasActivation(YES, YES, 2, 5, dotK, in, 0, 2, in, 1, dotK, in, 2, Activation.SIGMOID,
+                    k.sgemmBiasActivationK(YES, YES, 2, 5, dotK, in, 0, 2, in, 1, dotK, in, 2, Activation.SIGMOID,
                             out, 0, 5);
                     return;
                 case 2:
                     for (Activation act : ACTIVATIONS) {
-                        k.activationForward(act, 3, n, in, 0, ld, out, 0, ld);
+                        k.activationForwardK(act, 3, n, in, 0, ld, out, 0, ld);
                     }
-                    k.activationForward(Activation.SOFTMAX, 3, 10, in, 0, 10, out, 0, 10);
-                    k.sgemmBiasActivation(NO, NO, 7, n3, 3, in, 1, 3, in, 2, n3, in, 3, Activation.SIGMOID,
+                    k.activationForwardK(Activation.SOFTMAX, 3, 10, in, 0, 10, out, 0, 10);
+                    k.sgemmBiasActivationK(NO, NO, 7, n3, 3, in, 1, 3, in, 2, n3, in, 3, Activation.SIGMOID,
                             out, 0, n3);
-                    k.sgemmBiasActivation(YES, YES, 7, n3, 3, in, 0, 7, in, 1, 3, in, 2, Activation.TANH,
+                    k.sgemmBiasActivationK(YES, YES, 7, n3, 3, in, 0, 7, in, 1, 3, in, 2, Activation.TANH,
                             out, 0, n3);
-                    k.sgemmBiasActivation(NO, NO, 7, 10, 3, in, 0, 3, in, 1, 10, in, 2, Activation.SOFTMAX,
+                    k.sgemmBiasActivationK(NO, NO, 7, 10, 3, in, 0, 3, in, 1, 10, in, 2, Activation.SOFTMAX,
                             out, 0, 10);
                     return;
                 case 3:
+                    // The mapped derivatives on three columns (scalar tails, no vector work): their branches of
+                    // the shared method are in its profile, and compiled code never traps on them.
                     for (Activation act : ACTIVATIONS) {
                         restore(3 * ld);
-                        k.activationBackward(act, 3, n, pristine, 0, ld, out, 0, ld);
+                        k.activationBackwardK(act, 3, act.needsPreactivation() ? 3 : n, pristine, 0, ld, out, 0, ld);
                     }
                     return;
                 case 4:
-                    k.columnSums(3, n5, in, 0, n5, out, 0);
+                    k.columnSumsK(3, n5, in, 0, n5, out, 0);
                     return;
                 case 5:
                     restore(3 * ld);
-                    k.axpy(n, -0.3f, in, 0, out, 0);
-                    k.addBias(2, n, in, 0, out, 0, ld);
+                    k.axpyK(n, -0.3f, in, 0, out, 0);
+                    k.addBiasK(2, n, in, 0, out, 0, ld);
                     return;
                 case 6:
                     restore(3 * ld);
-                    k.scale(n, 0.999f, out, 0);
+                    k.scaleK(n, 0.999f, out, 0);
                     return;
                 case 7:
-                    out2[0] = k.dot(n5, in, 0, pristine, 0) + k.dot(lanes - 1, in, 0, pristine, 0)
-                            + k.sumOfSquares(n5, in, 1);
+                    out2[0] = k.dotK(n5, in, 0, pristine, 0) + k.dotK(lanes - 1, in, 0, pristine, 0)
+                            + k.sumOfSquaresK(n5, in, 1);
                     return;
                 case 8:
                     restore(3 * ld);
-                    k.sgdStep(n, 0.01f, 0.001f, out, 0, in, 0);
+                    k.sgdStepK(n, 0.01f, 0.001f, out, 0, in, 0);
                     return;
                 case 9:
                     restore(3 * ld);
-                    k.momentumStep(n, 0.01f, 0.9f, 0.001f, false, out, 0, in, 0, out2, 0);
-                    k.momentumStep(n, 0.01f, 0.9f, 0.001f, true, out, 0, in, 0, out2, 0);
+                    k.momentumStepK(n, 0.01f, 0.9f, 0.001f, false, out, 0, in, 0, out2, 0);
+                    k.momentumStepK(n, 0.01f, 0.9f, 0.001f, true, out, 0, in, 0, out2, 0);
                     return;
                 case 10:
                     restore(3 * ld);
-                    k.adamStep(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, false, 3, out, 0, in, 0, out2, 0, out2, n);
-                    k.adamStep(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 3, out, 0, in, 0, out2, 0, out2, n);
+                    k.adamStepK(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, false, ADAM_CORRECTION1, ADAM_CORRECTION2_SQRT, out, 0, in, 0, out2, 0, out2, n);
+                    k.adamStepK(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, ADAM_CORRECTION1, ADAM_CORRECTION2_SQRT, out, 0, in, 0, out2, 0, out2, n);
                     return;
                 case 11:
-                    k.dropout(3, n, 0.25f, keys, 0, in, 0, ld, out, 0, ld);
+                    k.dropoutK(3, n, DROP_THRESHOLD, DROP_SCALE, keys, 0, in, 0, ld, out, 0, ld);
                     return;
                 case 12:
                     restore(4 * n + 3 * ld);
-                    k.columnMeanAndVariance(3, n, in, 0, ld, out2, 0, out2, n);
-                    k.normalizeColumns(3, n, in, 0, ld, out2, 0, pristine, 0, pristine, n, in, 0, out, 0, ld, out2,
+                    k.columnMeanAndVarianceK(3, n, in, 0, ld, out2, 0, out2, n);
+                    k.normalizeColumnsK(3, n, in, 0, ld, out2, 0, pristine, 0, pristine, n, in, 0, out, 0, ld, out2,
                             4 * n, ld);
-                    k.normalizeColumnsBackward(3, n, pristine, 0, ld, pristine, 1, pristine, 2, out, 0, ld, out2,
+                    k.normalizeColumnsBackwardK(3, n, pristine, 0, ld, pristine, 1, pristine, 2, out, 0, ld, out2,
                             2 * n, out2, 3 * n);
+                    return;
+                case 13:
+                    for (Activation act : MAPPED_DERIVATIVES) {
+                        restore(3 * ld);
+                        k.activationBackwardK(act, 3, n, pristine, 0, ld, out, 0, ld);
+                    }
                     return;
                 default:
                     throw new IllegalArgumentException("group " + g + " is not in [0, " + GROUPS + ")");
+            }
+        }
+
+        /**
+         * Once a round, before group {@code g}'s calls: for the blocked GEMM, the branches of its driver
+         * ({@link Gemm#sgemm}, shared by every product) that only other groups' products take: an activation
+         * computed after the blocks (sigmoid), softmax, and a few rows (the GEMV path). Without them the driver
+         * was compiled without those branches, and the first such product, warming another group while the
+         * caller trained on the compiled GEMM, made HotSpot throw the driver away (and the caller's products
+         * ran in the interpreter until C2 had compiled it again: JIT log of 784-256-128-10, up to 0.5 s of
+         * slower steps). Three columns, so that their elementwise work is the scalar tails alone; once a
+         * round, because each also calls methods the JIT then compiles.
+         */
+        void runShared(int g, Kernels k) {
+            if (g == 0) {
+                k.sgemmBiasActivationK(NO, NO, 7, 3, 3, in, 1, 3, in, 2, 3, in, 3, Activation.SIGMOID, out, 0, 3);
+                k.sgemmBiasActivationK(NO, NO, 7, 3, 3, in, 1, 3, in, 2, 3, in, 3, Activation.SOFTMAX, out, 0, 3);
+                k.sgemmBiasActivationK(NO, NO, 2, 3, 3, in, 1, 3, in, 2, 3, in, 3, Activation.SIGMOID, out, 0, 3);
             }
         }
 

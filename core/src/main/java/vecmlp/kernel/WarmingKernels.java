@@ -149,6 +149,9 @@ final class WarmingKernels extends Kernels {
     protected void activationBackwardK(Activation act, int m, int n, float[] a, int aOff, int lda,
                                        float[] delta, int dOff, int ldd) {
         int groups = SimdWarmup.ACTIVATION_BACKWARD;
+        if (act.needsPreactivation()) {
+            groups |= SimdWarmup.ACTIVATION_BACKWARD_MATH;
+        }
         if (act.kind() == Activation.Kind.SOFTMAX) {
             groups |= SimdWarmup.DOT;
         }

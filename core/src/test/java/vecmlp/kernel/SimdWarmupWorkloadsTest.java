@@ -20,6 +20,8 @@ class SimdWarmupWorkloadsTest {
                 SimdWarmup.Workloads onTwin = new SimdWarmup.Workloads(SimdKernels.SPECIES.length(), GemmShape.L);
                 onSimd.run(g, simd, deep);
                 onTwin.run(g, twin, deep);
+                onSimd.runShared(g, simd);
+                onTwin.runShared(g, twin);
                 String group = SimdWarmup.NAMES[g] + (deep ? " with the deep products" : "");
                 assertSameBits(onTwin.out, onSimd.out, group + ", out");
                 assertSameBits(onTwin.out2, onSimd.out2, group + ", out2");
