@@ -223,6 +223,8 @@ final class SimdKernels extends Kernels {
     @Override
     protected void activationBackwardK(Activation act, int m, int n, float[] a, int aOff, int lda,
                                        float[] delta, int dOff, int ldd) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         if (act.kind() == Activation.Kind.IDENTITY) {
             return;
         }
@@ -236,6 +238,8 @@ final class SimdKernels extends Kernels {
     /** {@link #activationBackwardK} on one thread (rows are independent: any split gives the same bits). */
     void activationBackwardRows(Activation act, int m, int n, float[] a, int aOff, int lda,
                                 float[] delta, int dOff, int ldd) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         int bound = SPECIES.loopBound(n);
         for (int i = 0; i < m; i++) {
             int ar = aOff + i * lda;
@@ -347,6 +351,8 @@ final class SimdKernels extends Kernels {
      */
     @Override
     protected void columnSumsK(int m, int n, float[] a, int aOff, int lda, float[] sums, int sOff) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         int j = 0;
         for (; j + 4 * LANES <= n; j += 4 * LANES) {
             FloatVector s0 = FloatVector.zero(SPECIES);
@@ -409,6 +415,8 @@ final class SimdKernels extends Kernels {
 
     @Override
     protected float dotK(int n, float[] x, int xOff, float[] y, int yOff) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         int bound = SPECIES.loopBound(n);
         int i = 0;
         float sum = 0f;
@@ -463,6 +471,8 @@ final class SimdKernels extends Kernels {
      */
     @Override
     protected float sumOfSquaresK(int n, float[] x, int xOff) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         if (n <= ParallelElementwise.BLOCK) {
             return dotK(n, x, xOff, x, xOff);
         }
@@ -549,6 +559,8 @@ final class SimdKernels extends Kernels {
                              boolean decoupled, float biasCorrection1, float biasCorrection2Sqrt,
                              float[] param, int pOff, float[] grad, int gOff,
                              float[] m, int mOff, float[] v, int vOff) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         if (threads > 1 && n >= ParallelElementwise.PARALLEL_MIN) {
             ParallelElementwise.adam(this, threads, n, lr, beta1, beta2, eps, weightDecay, decoupled,
                     biasCorrection1, biasCorrection2Sqrt, param, pOff, grad, gOff, m, mOff, v, vOff);
@@ -562,6 +574,8 @@ final class SimdKernels extends Kernels {
                           boolean decoupled, float biasCorrection1, float biasCorrection2Sqrt,
                           float[] param, int pOff, float[] grad, int gOff,
                           float[] m, int mOff, float[] v, int vOff) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
         float stepSize = lr / biasCorrection1;
         float decay = decoupled ? 1f - lr * weightDecay : 1f;
         float l2 = decoupled ? 0f : weightDecay;
