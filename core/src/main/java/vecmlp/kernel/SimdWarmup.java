@@ -78,13 +78,16 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     static final long TWIN_FIRST_NANOS = 400_000_000L;
     /**
      * With two cores or fewer, the SIMD warm-up pauses for this long from the caller's first kernel call:
-     * 1 s. Its thread and the JIT's would share the caller's cores while the caller runs the twin (README's
-     * main job, three runs each: trained in 0.6–0.9 s with the warm-up from 0.4 s on, 0.4 s from 1 s on), and
-     * the Vector API takes 2 to 3 s of warm-up to compile on such a machine, so a short job would gain nothing
-     * from warming then. Before the caller's first call (while it loads its data and builds its network, a
-     * core it does not use for kernels) the warm-up runs at once.
+     * 0.5 s. Its thread and the JIT's would share the caller's cores while the caller runs the twin and the JIT
+     * compiles it (README's main job, three runs each: trained in 0.6–0.9 s with the warm-up from 0.4 s on,
+     * 0.4 s from 1 s on), and a short job gains nothing from warming then. Before the caller's first call
+     * (while it loads its data and builds its network, a core it does not use for kernels) the warm-up runs at
+     * once. With {@link #COUNTED_LOOP} the warm-up takes half as long as before, and a pause of 0.5 s instead
+     * of 1 s brought the SIMD kernels to 784-256-128-10 sooner: its first 1,023 steps took 2.5–2.6 s instead
+     * of 2.9–3.4, its first 127 as long (0.48–0.51 s), while with no pause those took 0.53–0.58 s
+     * ({@code ColdStartCurve --run auto}, three fresh JVMs each, interleaved, 2-vCPU Zen 5).
      */
-    static final long FEW_CORES_DELAY_NANOS = 1_000_000_000L;
+    static final long FEW_CORES_DELAY_NANOS = 500_000_000L;
     /**
      * How much longer than the twin's a good round of SIMD calls may take: compiled, the two take about as
      * long on the warm-up's small inputs (per-call work, not arithmetic, dominates; single rounds differed by
