@@ -19,6 +19,17 @@ final class GemmPack {
     }
 
     /**
+     * Whether packing gathers (a {@code FloatVector} read through an index map) where a panel's floats lie
+     * a row or a column apart: on JDK 17 only. On JDK 25, C2 gave up the gather's intrinsic when it compiled
+     * the packing after the SIMD warm-up (PrintInlining: {@code VectorSupport::loadWithMap} "failed to inline
+     * (intrinsic)"), so every gather built vectors on the heap: 784-256-128-10 trained at 1.43–1.48 ms a step
+     * instead of 0.91–0.93 with the scalar loops (batch 128, one thread, {@code Kernels.get()}, two fresh JVMs
+     * each, 2-vCPU Zen 5). On JDK 17 the two were level there (0.91–0.96 ms), and the gathers packed 2–2.5×
+     * as fast on the Intel AVX-512 machine. JDKs between are not measured and take the scalar loops.
+     */
+    static final boolean GATHER = Runtime.version().feature() < 18;
+
+    /**
      * Packs rows {@code [i0, i0+mc)} and depths {@code [p0, p0+kc)} of {@code op(A)} into {@code ⌈mc/MR⌉}
      * micro-panels, panel {@code q} at {@code pa[paOff + q·MR·kc]}, element {@code (r, p)} at
      * {@code paOff + q·MR·kc + p·MR + r}; nothing outside the panels is written. {@code op(A)(i, p)} is
@@ -40,7 +51,7 @@ final class GemmPack {
             int vectorDepths = room < 0 ? 0 : Math.min(kc, room / MR + 1);
             if (!transA) {
                 int src = aOff + (i0 + ir) * lda + p0;
-                if (rows == MR && MR <= L) {
+                if (rows == MR && MR <= L && GATHER) {
                     // One gather of the MR rows' floats at each depth, stored as a whole vector: its lanes past
                     // MR (the last row again) are overwritten by the next depth's store. 2-2.5x the speed of the
                     // scalar loop below (ad hoc, the Intel AVX-512 machine, 128 x 784 in passes of 196, JDK 17
@@ -141,7 +152,7 @@ final class GemmPack {
                         }
                     }
                 }
-            } else if (cols == NR) {
+            } else if (cols == NR && GATHER) {
                 // Two gathers of L columns' floats at each depth, stored in order: 2.5x the speed of the
                 // column-by-column loop below with 16 lanes, 1.25x with 8 (ad hoc, the Intel AVX-512 machine,
                 // 784 x 256 in one pass, JDK 17 and 25), whose packing took a quarter of NT 128x784x256.
