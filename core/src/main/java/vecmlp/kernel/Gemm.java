@@ -504,8 +504,7 @@ final class Gemm {
         int ic = unit % blocks * MC;
         int kc = Math.min(kcMax, k - pc);
         int mc = Math.min(MC, job.m - ic);
-        GemmPack.packA(job.transA, job.a, job.aOff, job.lda, ic, pc, mc, kc, job.sharedA, pc * job.mPad + ic * kc,
-                ws.rowMap(job.lda));
+        GemmPack.packA(job.transA, job.a, job.aOff, job.lda, ic, pc, mc, kc, job.sharedA, pc * job.mPad + ic * kc);
     }
 
     /** Takes chunks until none is left (every thread of a parallel call runs this). */
@@ -621,8 +620,7 @@ final class Gemm {
                 // its packing and is read where it lies; only a last, partial panel is packed.
                 int packedFrom = bInPlace ? nc - nc % NR : 0;
                 if (packedFrom < nc && job.packedB == null) {
-                    GemmPack.packB(job.transB, job.b, job.bOff, job.ldb, pc, jc + packedFrom, kc, nc - packedFrom, pb,
-                            ws.columnMap(job.ldb));
+                    GemmPack.packB(job.transB, job.b, job.bOff, job.ldb, pc, jc + packedFrom, kc, nc - packedFrom, pb);
                 }
                 boolean last = pc + kc == k;
                 float beta = pc == 0 ? job.beta : 1f;
@@ -646,7 +644,7 @@ final class Gemm {
                         apo = pc * job.mPad + ic * kc;
                     } else if (fullRows < mc) {
                         GemmPack.packA(job.transA, job.a, job.aOff, job.lda, ic + fullRows, pc, mc - fullRows, kc, pa,
-                                0, ws.rowMap(job.lda));
+                                0);
                     }
                     int rs = job.transA ? 1 : job.lda;
                     int ps = job.transA ? job.lda : 1;

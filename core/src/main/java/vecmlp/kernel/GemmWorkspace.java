@@ -34,10 +34,6 @@ final class GemmWorkspace {
     /** The second row's block of sums when the few-row path takes two rows at once. */
     final float[] sums2 = new float[GemmSmall.WIDTH];
     private float[] packA = EMPTY;
-    private final int[] rowMap = new int[GemmShape.L];
-    private int rowMapLda = -1;
-    private final int[] columnMap = new int[GemmShape.L];
-    private int columnMapLdb = -1;
     private float[] packB = EMPTY;
     private float[] row = EMPTY;
     private float[] sharedA = EMPTY;
@@ -56,35 +52,6 @@ final class GemmWorkspace {
             packA = new float[MC * KC];
         }
         return packA;
-    }
-
-    /**
-     * The gather offsets of {@link GemmPack#packB} for a transposed B whose columns are {@code ldb} apart: lane
-     * {@code j} at {@code j·ldb}; refilled when {@code ldb} changes.
-     */
-    int[] columnMap(int ldb) {
-        if (columnMapLdb != ldb) {
-            for (int j = 0; j < columnMap.length; j++) {
-                columnMap[j] = j * ldb;
-            }
-            columnMapLdb = ldb;
-        }
-        return columnMap;
-    }
-
-    /**
-     * The gather offsets of {@link GemmPack#packA} for rows {@code lda} apart: lane {@code r} at
-     * {@code min(r, MR − 1)·lda} (lanes past MR repeat the last row, always in range); refilled when
-     * {@code lda} changes.
-     */
-    int[] rowMap(int lda) {
-        if (rowMapLda != lda) {
-            for (int r = 0; r < rowMap.length; r++) {
-                rowMap[r] = Math.min(r, MR - 1) * lda;
-            }
-            rowMapLda = lda;
-        }
-        return rowMap;
     }
 
     /** The packed block of B, allocated at the thread's first blocked product. */

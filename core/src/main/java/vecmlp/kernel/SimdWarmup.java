@@ -417,12 +417,12 @@ final class SimdWarmup implements WarmingKernels.Readiness {
      * after 200 calls, or 100 and 2,000 calls plus loop iterations, and with C2 after 5,000 calls, or 600 and
      * 15,000 calls plus loop iterations, counted in code that runs the Vector API's slow Java fallback; the
      * warm-up's calls loop little (small inputs), so each method needed thousands of calls. With 24 iterations a
-     * call, 600 calls make 15,000, and a method is compiled about as soon as HotSpot compiles any (its 8,192nd
-     * loop iteration that comes with 600 calls); at 40,000 iterations it would compile the loop on its own
-     * (on-stack replacement), well past that point. Compiled, the empty loop is gone. Eight fresh JVMs of
-     * {@code ColdStartCurve --run auto 784-256-128-10:128} on the 2-vCPU Zen 5, interleaved: the blocked GEMM
-     * ready after 1.2–1.8 s of warm-up instead of 2.1–2.4 s (JIT log: {@code GemmKernel.kernel12} compiled
-     * after 600–1,000 calls instead of 5,504).
+     * call, 600 calls make 15,000: C2 is asked for a method about as soon as it may be (HotSpot checks at every
+     * 8,192nd iteration and 1,024th call); at 40,000 iterations it would compile the loop alone (on-stack
+     * replacement), well past that point. Compiled, the empty loop is gone. {@code ColdStartCurve --run auto
+     * 784-256-128-10:128} on the 2-vCPU Zen 5, fresh JVMs interleaved: the blocked GEMM ready after 1.2–1.5 s of
+     * warm-up instead of 2.1–2.8 s (JDK 17; {@code -XX:+PrintTieredEvents}: {@code GemmKernel.kernel12} sent to
+     * C2 after 940 calls instead of 5,504).
      */
     static final int COUNTED_LOOP = 24;
 
@@ -463,12 +463,12 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         }
 
         private static final Transpose NO = Transpose.NO;
+        private static final Transpose YES = Transpose.YES;
         private static final int DROP_THRESHOLD = Kernels.dropoutThreshold(0.25f);
         private static final float DROP_SCALE = Kernels.dropoutScale(0.25f);
         /** {@link Kernels#adamStep}'s bias corrections at step 3 with betas 0.9 and 0.999. */
         private static final float ADAM_CORRECTION1 = (float) (1.0 - Math.pow(0.9f, 3));
         private static final float ADAM_CORRECTION2_SQRT = (float) Math.sqrt(1.0 - Math.pow(0.999f, 3));
-        private static final Transpose YES = Transpose.YES;
         private static final Activation[] ACTIVATIONS = {Activation.IDENTITY, Activation.RELU,
             Activation.leakyRelu(0.1f), Activation.SIGMOID, Activation.TANH, Activation.SOFTMAX, Activation.ELU,
             Activation.SILU, Activation.GELU_TANH, Activation.SOFTPLUS, Activation.GELU};
@@ -545,13 +545,19 @@ final class SimdWarmup implements WarmingKernels.Readiness {
          * of README's main job), while the caller loaded its data on the other core (eight interleaved pairs of
          * the main job: no difference beyond the noise).
          *
-         * <p>The blocked GEMM's calls use no sigmoid, tanh or softmax epilogue: a product with one needs the
-         * activation-forward group too ({@link WarmingKernels#gemmGroups}), and warming it with the GEMM put
-         * the exp polynomials ({@link VectorMath#map}, the largest method C2 compiles for vecmlp) and their
-         * Vector API fallback into the JIT's queue ahead of the GEMM's own methods. Those products are warmed
-         * with the activation-forward group instead, once the GEMM is compiled (784-256-128-10, six interleaved
-         * fresh JVMs of {@code ColdStartCurve --run auto}: the GEMM ready after 2.3–2.9 s of warm-up instead of
-         * 3.4–4.2 s).
+         * <p>The calls go to the kernels' hooks ({@link Kernels#sgemmK} and the like), not through the public
+         * methods that check arguments: the caller's compiled code shares those, and calls on two more classes
+         * of kernels there (the SIMD kernels and their twin, besides the caller's {@link WarmingKernels}) made
+         * HotSpot throw it away once each while the caller trained (JIT log: class-check traps in
+         * {@code Kernels.columnSums} and {@code Kernels.sumOfSquares}). The calls are valid all the same.
+         *
+         * <p>The blocked GEMM's calls use no sigmoid, tanh or softmax epilogue on whole vectors: a product with
+         * one needs the activation-forward group too ({@link WarmingKernels#gemmGroups}), and warming it with the
+         * GEMM put the exp polynomials ({@link VectorMath#map}, the largest method C2 compiles for vecmlp) and
+         * their Vector API fallback into the JIT's queue ahead of the GEMM's own methods. Those products are
+         * warmed with the activation-forward group instead, once the GEMM is compiled (784-256-128-10, six
+         * interleaved fresh JVMs of {@code ColdStartCurve --run auto}: the GEMM ready after 2.3–2.9 s of warm-up
+         * instead of 3.4–4.2 s); the driver's branches for them are taken on three columns ({@link #runShared}).
          *
          * <p>With {@code deepToo} false the GEMM's deep products (two depth passes, a few thousand loop
          * iterations in the packing per call) are left out: a round runs them in one of every eight runs of the
@@ -669,8 +675,10 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                     return;
                 case 10:
                     restore(3 * ld);
-                    k.adamStepK(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, false, ADAM_CORRECTION1, ADAM_CORRECTION2_SQRT, out, 0, in, 0, out2, 0, out2, n);
-                    k.adamStepK(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, ADAM_CORRECTION1, ADAM_CORRECTION2_SQRT, out, 0, in, 0, out2, 0, out2, n);
+                    k.adamStepK(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, false, ADAM_CORRECTION1, ADAM_CORRECTION2_SQRT,
+                            out, 0, in, 0, out2, 0, out2, n);
+                    k.adamStepK(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, ADAM_CORRECTION1, ADAM_CORRECTION2_SQRT,
+                            out, 0, in, 0, out2, 0, out2, n);
                     return;
                 case 11:
                     k.dropoutK(3, n, DROP_THRESHOLD, DROP_SCALE, keys, 0, in, 0, ld, out, 0, ld);

@@ -175,7 +175,7 @@ class GemmTest {
                     int off = 5;
                     float[] pa = new float[off + panels * mr * kc + 2 * GemmShape.L];
                     java.util.Arrays.fill(pa, Float.NaN);
-                    GemmPack.packA(transA, a, 0, lda, 0, 0, mc, kc, pa, off, ws.rowMap(lda));
+                    GemmPack.packA(transA, a, 0, lda, 0, 0, mc, kc, pa, off);
                     String where = (transA ? "T" : "N") + " mc=" + mc + " kc=" + kc;
                     for (int i = 0; i < pa.length; i++) {
                         int at = i - off;
