@@ -417,8 +417,9 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     }
 
     /**
-     * The iterations of the empty loop that opens each method on the blocked GEMM's path, so that each call
-     * counts that many loop iterations towards the method's compilation. HotSpot compiles a method with C1
+     * The iterations of the empty loop that opens each method on the blocked GEMM's path (and the SIMD Adam,
+     * derivative and reduction methods), so that each call counts that many loop iterations towards the
+     * method's compilation. HotSpot compiles a method with C1
      * after 200 calls, or 100 and 2,000 calls plus loop iterations, and with C2 after 5,000 calls, or 600 and
      * 15,000 calls plus loop iterations, counted in code that runs the Vector API's slow Java fallback; the
      * warm-up's calls loop little (small inputs), so each method needed thousands of calls. With 24 iterations a
