@@ -117,6 +117,28 @@ class WarmingKernelsTest {
                 WarmingKernels.gemmGroups(false, false, 1, 10, 128, 1f, 0f, Activation.SIGMOID));
     }
 
+    /** The groups a cold call of the derivative of {@code act} asks for. */
+    private static int derivativeGroups(Activation act) {
+        Forced never = new Forced(Integer.MAX_VALUE, 0, false);
+        Kernels k = new WarmingKernels(new SimdKernels(1), TWIN, never);
+        float[] a = {0.25f, 0.5f, 0.75f};
+        float[] delta = {1f, -1f, 0.5f};
+        k.activationBackward(act, 1, 3, a, 0, 3, delta, 0, 3);
+        return never.asked;
+    }
+
+    @Test
+    void onlyTheMappedDerivativesWaitForTheirOwnGroup() {
+        assertEquals(SimdWarmup.ACTIVATION_BACKWARD, derivativeGroups(Activation.RELU));
+        assertEquals(SimdWarmup.ACTIVATION_BACKWARD, derivativeGroups(Activation.TANH));
+        assertEquals(SimdWarmup.ACTIVATION_BACKWARD | SimdWarmup.DOT, derivativeGroups(Activation.SOFTMAX));
+        for (Activation mapped : new Activation[] {Activation.SILU, Activation.GELU_TANH, Activation.SOFTPLUS,
+            Activation.GELU}) {
+            assertEquals(SimdWarmup.ACTIVATION_BACKWARD | SimdWarmup.ACTIVATION_BACKWARD_MATH,
+                    derivativeGroups(mapped), mapped.kind().toString());
+        }
+    }
+
     @Test
     void aGroupSetAsideIsWarmedAgainAtEverLongerIntervals() {
         long s = 1_000_000_000L;
