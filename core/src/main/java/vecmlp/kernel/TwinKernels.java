@@ -194,12 +194,8 @@ final class TwinKernels extends Kernels {
             float[] t = s.transposed(m * n);
             product(!transB, !transA, n, m, k, 1f, b, bOff, ldb, a, aOff, lda, 0f, t, 0, m, null, 0,
                     GemmKernel.ACT_NONE, 0f, s);
-            for (int i = 0; i < m; i++) {
-                int cr = cOff + i * ldc;
-                for (int j = 0; j < n; j++) {
-                    c[cr + j] = GemmKernel.epilogue(t[j * m + i], beta != 0f ? c[cr + j] : 0f, alpha, beta,
-                            bias != null ? bias[biasOff + j] : 0f, bias != null, fused, slope);
-                }
+            for (int j = 0; j < n; j++) { // column j of C is row j of Cᵀ
+                epilogueColumn(t, j * m, m, c, cOff + j, ldc, alpha, beta, bias, biasOff + j, fused, slope);
             }
         } else {
             product(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
@@ -310,12 +306,12 @@ final class TwinKernels extends Kernels {
                     if (j + 1 < n) {
                         Arrays.fill(acc1, 0, w, 0f);
                         sums(kc, w, b, b0, b0 + bcs, bps, rows, acc0, acc1);
-                        epilogueColumn(acc1, w, c, cOff + i0 * ldc + j + 1, ldc, alpha, betaPass, passBias,
+                        epilogueColumn(acc1, 0, w, c, cOff + i0 * ldc + j + 1, ldc, alpha, betaPass, passBias,
                                 biasOff + j + 1, passAct, slope);
                     } else {
                         sums(kc, w, b, b0, 0, bps, rows, acc0, null);
                     }
-                    epilogueColumn(acc0, w, c, cOff + i0 * ldc + j, ldc, alpha, betaPass, passBias, biasOff + j,
+                    epilogueColumn(acc0, 0, w, c, cOff + i0 * ldc + j, ldc, alpha, betaPass, passBias, biasOff + j,
                             passAct, slope);
                 }
             }
@@ -323,14 +319,15 @@ final class TwinKernels extends Kernels {
     }
 
     /**
-     * {@code C[co + i·ldc] = epilogue(acc[i], …)} for {@code i < w}: one column of C, in pieces of
+     * {@code C[co + i·ldc] = epilogue(acc[ao + i], …)} for {@code i < w}: one column of C, in pieces of
      * {@link #PIECE} (a strided loop, never vectorized, so pieces cost nothing once compiled).
      */
-    private static void epilogueColumn(float[] acc, int w, float[] c, int co, int ldc, float alpha, float beta,
-                                       float[] bias, int bo, int act, float slope) {
+    private static void epilogueColumn(float[] acc, int ao, int w, float[] c, int co, int ldc, float alpha,
+                                       float beta, float[] bias, int bo, int act, float slope) {
         float bj = bias != null ? bias[bo] : 0f;
         for (int i = 0; i < w; i += PIECE) {
-            epilogueColumn(acc, i, Math.min(i + PIECE, w), c, co, ldc, alpha, beta, bj, bias != null, act, slope);
+            epilogueColumn(acc, ao, i, Math.min(i + PIECE, w), c, co, ldc, alpha, beta, bj, bias != null, act,
+                    slope);
         }
     }
 
@@ -346,10 +343,10 @@ final class TwinKernels extends Kernels {
     static final int PIECE = 48;
 
     /** Rows {@code [from, to)} of {@link #epilogueColumn}. */
-    private static void epilogueColumn(float[] acc, int from, int to, float[] c, int co, int ldc, float alpha,
-                                       float beta, float bj, boolean hasBias, int act, float slope) {
+    private static void epilogueColumn(float[] acc, int ao, int from, int to, float[] c, int co, int ldc,
+                                       float alpha, float beta, float bj, boolean hasBias, int act, float slope) {
         for (int i = from, o = co + from * ldc; i < to; i++, o += ldc) {
-            c[o] = GemmKernel.epilogue(acc[i], beta != 0f ? c[o] : 0f, alpha, beta, bj, hasBias, act, slope);
+            c[o] = GemmKernel.epilogue(acc[ao + i], beta != 0f ? c[o] : 0f, alpha, beta, bj, hasBias, act, slope);
         }
     }
 
