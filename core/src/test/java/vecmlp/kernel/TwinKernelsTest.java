@@ -94,6 +94,38 @@ class TwinKernelsTest {
         }
     }
 
+    /**
+     * A deep product with a bias, with and without ReLU (a hidden layer of 784 inputs): the last depth pass adds
+     * the sums to C, then the bias ({@code TwinKernels.addToPlusBias}), where the other cases' epilogues differ.
+     */
+    @ParameterizedTest(name = "{0}{1} m={2} n={3} k={4}")
+    @MethodSource("deepCases")
+    void deepProductsWithABiasHaveTheBitsOfSimd(Transpose ta, Transpose tb, int m, int n, int k) {
+        Random rnd = new Random(17L * m + n + k);
+        boolean tA = ta == Transpose.YES;
+        boolean tB = tb == Transpose.YES;
+        Mat a = Mat.poisoned(tA ? k : m, tA ? m : k).fillUniform(rnd, -1f, 1f);
+        Mat b = Mat.poisoned(tB ? n : k, tB ? k : n).fillUniform(rnd, -1f, 1f);
+        Mat c0 = Mat.poisoned(m, n).fillUniform(rnd, -1f, 1f);
+        Mat bias = KernelTestSupport.vector(rnd, n);
+        for (Activation act : new Activation[] {Activation.RELU, Activation.IDENTITY}) {
+            same("sgemmBiasActivation " + act, c0, (kernels, c) -> kernels.sgemmBiasActivation(ta, tb, m, n, k,
+                    a.a, a.off, a.ld, b.a, b.off, b.ld, bias.a, bias.off, act, c.a, c.off, c.ld));
+        }
+    }
+
+    static Stream<Arguments> deepCases() {
+        List<Arguments> list = new ArrayList<>();
+        for (Transpose ta : Transpose.values()) {
+            for (Transpose tb : Transpose.values()) {
+                list.add(Arguments.of(ta, tb, 128, 256, 784));
+                list.add(Arguments.of(ta, tb, 33, NR + 5, 2 * GemmShape.KC + 3));
+                list.add(Arguments.of(ta, tb, 7, 3, GemmShape.KC + 1));
+            }
+        }
+        return list.stream();
+    }
+
     /** Every activation forward and backward over rows with every tail, strided and (softmax) back to back. */
     @Test
     void activationsHaveTheBitsOfSimd() {
