@@ -262,12 +262,12 @@ final class TwinKernels extends Kernels {
                         Arrays.fill(acc1, 0, w, 0f);
                         sums(kc, w, a, a0, a0 + ars, aps, rows, acc0, acc1);
                         epilogueRow(acc1, w, c, cOff + (i + 1) * ldc + j0, alpha, betaPass,
-                                last ? bias : null, biasOff + j0, last ? act : GemmKernel.ACT_NONE, slope);
+                                last ? bias : null, biasOff + j0, last ? act : GemmKernel.ACT_NONE, slope, s);
                     } else {
                         sums(kc, w, a, a0, 0, aps, rows, acc0, null);
                     }
                     epilogueRow(acc0, w, c, cOff + i * ldc + j0, alpha, betaPass,
-                            last ? bias : null, biasOff + j0, last ? act : GemmKernel.ACT_NONE, slope);
+                            last ? bias : null, biasOff + j0, last ? act : GemmKernel.ACT_NONE, slope, s);
                 }
             }
         }
@@ -427,22 +427,22 @@ final class TwinKernels extends Kernels {
      * no scaling, and with beta 1 the old value is added ({@code fma(c, 1, x)} is {@code c + x} rounded once).
      */
     private static void epilogueRow(float[] acc, int w, float[] c, int co, float alpha, float beta,
-                                    float[] bias, int bo, int act, float slope) {
+                                    float[] bias, int bo, int act, float slope, TwinScratch s) {
         if (alpha == 1f && act != GemmKernel.ACT_LEAKY) {
             if (beta == 0f && bias == null && act == GemmKernel.ACT_NONE) {
                 System.arraycopy(acc, 0, c, co, w);
                 return;
             }
             if (beta == 0f && bias != null) {
-                storePlusBias(acc, w, c, co, bias, bo, act == GemmKernel.ACT_RELU);
+                storePlusBias(acc, w, c, co, bias, bo, act == GemmKernel.ACT_RELU, s.row(w));
                 return;
             }
             if (beta == 1f && bias == null && act == GemmKernel.ACT_NONE) {
-                addTo(acc, w, c, co);
+                addTo(acc, w, c, co, s.row(w));
                 return;
             }
             if (beta == 1f && bias != null) {
-                addToPlusBias(acc, w, c, co, bias, bo, act == GemmKernel.ACT_RELU);
+                addToPlusBias(acc, w, c, co, bias, bo, act == GemmKernel.ACT_RELU, s.row(w), s.col(w));
                 return;
             }
         }
@@ -456,8 +456,8 @@ final class TwinKernels extends Kernels {
      * place) do not; so every loop here reads its arrays from index 0. {@link #addTo}, the column sums and the
      * dot product's partial sums do the same.
      */
-    private static void storePlusBias(float[] acc, int w, float[] c, int co, float[] bias, int bo, boolean relu) {
-        float[] b = TwinScratch.local().row(w);
+    private static void storePlusBias(float[] acc, int w, float[] c, int co, float[] bias, int bo, boolean relu,
+                                      float[] b) {
         System.arraycopy(bias, bo, b, 0, w);
         if (relu) {
             for (int j = 0; j < w; j++) {
@@ -472,8 +472,7 @@ final class TwinKernels extends Kernels {
     }
 
     /** {@code C = C + acc}: a later depth pass (in {@code acc}, then copied; see {@link #storePlusBias}). */
-    private static void addTo(float[] acc, int w, float[] c, int co) {
-        float[] old = TwinScratch.local().row(w);
+    private static void addTo(float[] acc, int w, float[] c, int co, float[] old) {
         System.arraycopy(c, co, old, 0, w);
         for (int j = 0; j < w; j++) {
             acc[j] = old[j] + acc[j];
@@ -488,10 +487,8 @@ final class TwinKernels extends Kernels {
      * element in {@link #epilogueAny}, this case cost C2 80 ms of compiling (a standard and an on-stack
      * compilation, JIT log of the first 40 steps of 784-256-128-10) while the caller waited for the rest.
      */
-    private static void addToPlusBias(float[] acc, int w, float[] c, int co, float[] bias, int bo, boolean relu) {
-        TwinScratch s = TwinScratch.local();
-        float[] old = s.row(w);
-        float[] b = s.col(w);
+    private static void addToPlusBias(float[] acc, int w, float[] c, int co, float[] bias, int bo, boolean relu,
+                                      float[] old, float[] b) {
         System.arraycopy(c, co, old, 0, w);
         System.arraycopy(bias, bo, b, 0, w);
         if (relu) {
@@ -534,7 +531,7 @@ final class TwinKernels extends Kernels {
                     float[][] rows = s.packRows(transB, b, bOff, ldb, pc, kc, jb, w, packInPieces(transB, kc, w));
                     sums(kc, w, a, aOff + i * ars + pc * aps, 0, aps, rows, s.acc0, null);
                 }
-                epilogueRow(s.acc0, w, c, cOff + i * ldc + jb, alpha, beta, bias, biasOff + jb, act, slope);
+                epilogueRow(s.acc0, w, c, cOff + i * ldc + jb, alpha, beta, bias, biasOff + jb, act, slope, s);
             }
         }
     }
