@@ -56,11 +56,12 @@ final class TwinKernels extends Kernels {
      * updated without synchronization: a lost update only makes the pieces last a little longer), never a
      * result: a piece keeps every element's operations and their order.
      */
-    private final int[] early = new int[4];
+    private final int[] early = new int[5];
     static final int EARLY_GEMM = 0;
     static final int EARLY_PACK = 1;
     static final int EARLY_ADAM = 2;
     static final int EARLY_RELU = 3;
+    static final int EARLY_ROWS = 4;
     /**
      * Calls of a kind made in pieces: enough for HotSpot to ask C2 for the standard compilation (600 calls
      * and more, times a factor of up to about 3 while C2's queue is long) before the calls grow long.
@@ -426,23 +427,32 @@ final class TwinKernels extends Kernels {
      * has not yet optimized runs them many times faster) and compiled only when used: with alpha 1 there is
      * no scaling, and with beta 1 the old value is added ({@code fma(c, 1, x)} is {@code c + x} rounded once).
      */
-    private static void epilogueRow(float[] acc, int w, float[] c, int co, float alpha, float beta,
-                                    float[] bias, int bo, int act, float slope, TwinScratch s) {
+    private void epilogueRow(float[] acc, int w, float[] c, int co, float alpha, float beta,
+                             float[] bias, int bo, int act, float slope, TwinScratch s) {
         if (alpha == 1f && act != GemmKernel.ACT_LEAKY) {
             if (beta == 0f && bias == null && act == GemmKernel.ACT_NONE) {
                 System.arraycopy(acc, 0, c, co, w);
                 return;
             }
+            int piece = early(EARLY_ROWS, (w + PIECE - 1) / PIECE) ? PIECE : w;
             if (beta == 0f && bias != null) {
-                storePlusBias(acc, w, c, co, bias, bo, act == GemmKernel.ACT_RELU, s.row(w));
+                for (int j = 0; j < w; j += piece) {
+                    storePlusBias(acc, j, Math.min(j + piece, w), c, co, bias, bo, act == GemmKernel.ACT_RELU,
+                            s.row(w));
+                }
                 return;
             }
             if (beta == 1f && bias == null && act == GemmKernel.ACT_NONE) {
-                addTo(acc, w, c, co, s.row(w));
+                for (int j = 0; j < w; j += piece) {
+                    addTo(acc, j, Math.min(j + piece, w), c, co, s.row(w));
+                }
                 return;
             }
             if (beta == 1f && bias != null) {
-                addToPlusBias(acc, w, c, co, bias, bo, act == GemmKernel.ACT_RELU, s.row(w), s.col(w));
+                for (int j = 0; j < w; j += piece) {
+                    addToPlusBias(acc, j, Math.min(j + piece, w), c, co, bias, bo, act == GemmKernel.ACT_RELU,
+                            s.row(w), s.col(w));
+                }
                 return;
             }
         }
@@ -456,28 +466,28 @@ final class TwinKernels extends Kernels {
      * place) do not; so every loop here reads its arrays from index 0. {@link #addTo}, the column sums and the
      * dot product's partial sums do the same.
      */
-    private static void storePlusBias(float[] acc, int w, float[] c, int co, float[] bias, int bo, boolean relu,
-                                      float[] b) {
-        System.arraycopy(bias, bo, b, 0, w);
+    private static void storePlusBias(float[] acc, int from, int to, float[] c, int co, float[] bias, int bo,
+                                      boolean relu, float[] b) {
+        System.arraycopy(bias, bo + from, b, from, to - from);
         if (relu) {
-            for (int j = 0; j < w; j++) {
+            for (int j = from; j < to; j++) {
                 acc[j] = Math.max(acc[j] + b[j], 0f);
             }
         } else {
-            for (int j = 0; j < w; j++) {
+            for (int j = from; j < to; j++) {
                 acc[j] = acc[j] + b[j];
             }
         }
-        System.arraycopy(acc, 0, c, co, w);
+        System.arraycopy(acc, from, c, co + from, to - from);
     }
 
     /** {@code C = C + acc}: a later depth pass (in {@code acc}, then copied; see {@link #storePlusBias}). */
-    private static void addTo(float[] acc, int w, float[] c, int co, float[] old) {
-        System.arraycopy(c, co, old, 0, w);
-        for (int j = 0; j < w; j++) {
+    private static void addTo(float[] acc, int from, int to, float[] c, int co, float[] old) {
+        System.arraycopy(c, co + from, old, from, to - from);
+        for (int j = from; j < to; j++) {
             acc[j] = old[j] + acc[j];
         }
-        System.arraycopy(acc, 0, c, co, w);
+        System.arraycopy(acc, from, c, co + from, to - from);
     }
 
     /**
@@ -487,20 +497,20 @@ final class TwinKernels extends Kernels {
      * element in {@link #epilogueAny}, this case cost C2 80 ms of compiling (a standard and an on-stack
      * compilation, JIT log of the first 40 steps of 784-256-128-10) while the caller waited for the rest.
      */
-    private static void addToPlusBias(float[] acc, int w, float[] c, int co, float[] bias, int bo, boolean relu,
-                                      float[] old, float[] b) {
-        System.arraycopy(c, co, old, 0, w);
-        System.arraycopy(bias, bo, b, 0, w);
+    private static void addToPlusBias(float[] acc, int from, int to, float[] c, int co, float[] bias, int bo,
+                                      boolean relu, float[] old, float[] b) {
+        System.arraycopy(c, co + from, old, from, to - from);
+        System.arraycopy(bias, bo + from, b, from, to - from);
         if (relu) {
-            for (int j = 0; j < w; j++) {
+            for (int j = from; j < to; j++) {
                 acc[j] = Math.max((old[j] + acc[j]) + b[j], 0f);
             }
         } else {
-            for (int j = 0; j < w; j++) {
+            for (int j = from; j < to; j++) {
                 acc[j] = (old[j] + acc[j]) + b[j];
             }
         }
-        System.arraycopy(acc, 0, c, co, w);
+        System.arraycopy(acc, from, c, co + from, to - from);
     }
 
     /** Every other epilogue, element by element. */
@@ -855,14 +865,17 @@ final class TwinKernels extends Kernels {
             float[] row = s.row(w);
             for (int i = 0; i < m; i++) {
                 System.arraycopy(a, aOff + i * lda + j0, row, 0, w);
-                addRow(w, row, acc);
+                int piece = early(EARLY_ROWS, (w + PIECE - 1) / PIECE) ? PIECE : w;
+                for (int j = 0; j < w; j += piece) {
+                    addRow(j, Math.min(j + piece, w), row, acc);
+                }
             }
             System.arraycopy(acc, 0, sums, sOff + j0, w);
         }
     }
 
-    private static void addRow(int w, float[] row, float[] acc) {
-        for (int j = 0; j < w; j++) {
+    private static void addRow(int from, int to, float[] row, float[] acc) {
+        for (int j = from; j < to; j++) {
             acc[j] += row[j];
         }
     }
