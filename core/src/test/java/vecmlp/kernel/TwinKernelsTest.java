@@ -73,13 +73,11 @@ class TwinKernelsTest {
     @ParameterizedTest(name = "{0}{1} m={2} n={3} k={4}")
     @MethodSource("gemmCases")
     void gemmHasTheBitsOfSimd(Transpose ta, Transpose tb, int m, int n, int k) {
-        Random rnd = new Random(31L * m + 7L * n + k);
-        boolean tA = ta == Transpose.YES;
-        boolean tB = tb == Transpose.YES;
-        Mat a = Mat.poisoned(tA ? k : m, tA ? m : k).fillUniform(rnd, -1f, 1f);
-        Mat b = Mat.poisoned(tB ? n : k, tB ? k : n).fillUniform(rnd, -1f, 1f);
-        Mat c0 = Mat.poisoned(m, n).fillUniform(rnd, -1f, 1f);
-        Mat bias = KernelTestSupport.vector(rnd, n);
+        Operands o = new Operands(ta, tb, m, n, k, 31L * m + 7L * n + k);
+        Mat a = o.a;
+        Mat b = o.b;
+        Mat c0 = o.c;
+        Mat bias = o.bias;
         float[][] alphaBeta = {{1f, 0f}, {-0.5f, 0.75f}, {2f, 1f}, {0f, 2f}};
         for (float[] ab : alphaBeta) {
             same("sgemm alpha " + ab[0] + " beta " + ab[1], c0, (kernels, c) -> kernels.sgemm(ta, tb, m, n, k, ab[0], a.a, a.off, a.ld, b.a, b.off, b.ld, ab[1],
@@ -101,16 +99,28 @@ class TwinKernelsTest {
     @ParameterizedTest(name = "{0}{1} m={2} n={3} k={4}")
     @MethodSource("deepCases")
     void deepProductsWithABiasHaveTheBitsOfSimd(Transpose ta, Transpose tb, int m, int n, int k) {
-        Random rnd = new Random(17L * m + n + k);
-        boolean tA = ta == Transpose.YES;
-        boolean tB = tb == Transpose.YES;
-        Mat a = Mat.poisoned(tA ? k : m, tA ? m : k).fillUniform(rnd, -1f, 1f);
-        Mat b = Mat.poisoned(tB ? n : k, tB ? k : n).fillUniform(rnd, -1f, 1f);
-        Mat c0 = Mat.poisoned(m, n).fillUniform(rnd, -1f, 1f);
-        Mat bias = KernelTestSupport.vector(rnd, n);
+        Operands o = new Operands(ta, tb, m, n, k, 17L * m + n + k);
         for (Activation act : new Activation[] {Activation.RELU, Activation.IDENTITY}) {
-            same("sgemmBiasActivation " + act, c0, (kernels, c) -> kernels.sgemmBiasActivation(ta, tb, m, n, k,
-                    a.a, a.off, a.ld, b.a, b.off, b.ld, bias.a, bias.off, act, c.a, c.off, c.ld));
+            same("sgemmBiasActivation " + act, o.c, (kernels, c) -> kernels.sgemmBiasActivation(ta, tb, m, n, k,
+                    o.a.a, o.a.off, o.a.ld, o.b.a, o.b.off, o.b.ld, o.bias.a, o.bias.off, act, c.a, c.off, c.ld));
+        }
+    }
+
+    /** op(A) m × k, op(B) k × n, C m × n and a bias of n, uniform in [-1, 1), NaN around each. */
+    private static final class Operands {
+        final Mat a;
+        final Mat b;
+        final Mat c;
+        final Mat bias;
+
+        Operands(Transpose ta, Transpose tb, int m, int n, int k, long seed) {
+            Random rnd = new Random(seed);
+            boolean tA = ta == Transpose.YES;
+            boolean tB = tb == Transpose.YES;
+            a = Mat.poisoned(tA ? k : m, tA ? m : k).fillUniform(rnd, -1f, 1f);
+            b = Mat.poisoned(tB ? n : k, tB ? k : n).fillUniform(rnd, -1f, 1f);
+            c = Mat.poisoned(m, n).fillUniform(rnd, -1f, 1f);
+            bias = KernelTestSupport.vector(rnd, n);
         }
     }
 
