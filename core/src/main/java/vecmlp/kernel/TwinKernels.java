@@ -342,7 +342,7 @@ final class TwinKernels extends Kernels {
         }
     }
 
-    /** {@code C[co + i·ldc] = acc[ao + i]} for {@code from ≤ i < to}: the epilogue with alpha 1, beta 0, nothing else. */
+    /** {@code C[co + i·ldc] = acc[ao + i]} for {@code from ≤ i < to}: the epilogue with alpha 1 and beta 0 alone. */
     private static void columnCopy(float[] acc, int ao, int from, int to, float[] c, int co, int ldc) {
         for (int i = from, o = co + from * ldc; i < to; i++, o += ldc) {
             c[o] = acc[ao + i];
@@ -371,7 +371,8 @@ final class TwinKernels extends Kernels {
     private static void epilogueColumn(float[] acc, int ao, int from, int to, float[] c, int co, int ldc,
                                        float alpha, float beta, float bj, boolean hasBias, int act, float slope) {
         for (int i = from, o = co + from * ldc; i < to; i++, o += ldc) {
-            c[o] = GemmKernel.epilogue(acc[ao + i], beta != 0f ? c[o] : 0f, alpha, beta, bj, hasBias, act, slope);
+            c[o] = GemmKernel.epilogue(acc[ao + i], beta != 0f ? c[o] : 0f, alpha, beta, bj, hasBias, act,
+                    slope);
         }
     }
 
@@ -484,11 +485,11 @@ final class TwinKernels extends Kernels {
     }
 
     /**
-     * {@code C = acc + bias}, then ReLU if {@code relu}: computed in {@code acc} (a scratch row, consumed here)
-     * against a copy of the bias at offset 0, then copied to C. C2 (JDK 17) vectorizes a loop only when all
-     * its float accesses share one alignment, which offsets known only at run time (C's row, the bias's
-     * place) do not; so every loop here reads its arrays from index 0. {@link #addTo}, the column sums and the
-     * dot product's partial sums do the same.
+     * {@code C = acc + bias}, then ReLU if {@code relu}, over columns {@code [from, to)}: computed in {@code acc}
+     * (a scratch row, consumed here) against a copy of the bias in {@code b} at the same indexes, then copied to
+     * C. C2 (JDK 17) vectorizes a loop only when all its float accesses share one alignment, which offsets known
+     * only at run time (C's row, the bias's place) do not; so every loop here reads its arrays at one index.
+     * {@link #addTo}, the column sums and the dot product's partial sums do the same.
      */
     private static void storePlusBias(float[] acc, int from, int to, float[] c, int co, float[] bias, int bo,
                                       boolean relu, float[] b) {
@@ -505,7 +506,7 @@ final class TwinKernels extends Kernels {
         System.arraycopy(acc, from, c, co + from, to - from);
     }
 
-    /** {@code C = C + acc}: a later depth pass (in {@code acc}, then copied; see {@link #storePlusBias}). */
+    /** {@code C = C + acc} over {@code [from, to)}: a later depth pass (in {@code acc}, then copied; see storePlusBias). */
     private static void addTo(float[] acc, int from, int to, float[] c, int co, float[] old) {
         System.arraycopy(c, co + from, old, from, to - from);
         for (int j = from; j < to; j++) {
@@ -515,11 +516,12 @@ final class TwinKernels extends Kernels {
     }
 
     /**
-     * {@code C = (C + acc) + bias}, then ReLU if {@code relu}: the last depth pass of a deep product with a bias
-     * (a hidden layer of 784 inputs). {@code fma(c, 1, x)} is {@code c + x} rounded once, so these are the
-     * roundings of {@link GemmKernel#epilogue}; from copies at offset 0, as {@link #storePlusBias}. Element by
-     * element in {@link #epilogueAny}, this case cost C2 80 ms of compiling (a standard and an on-stack
-     * compilation, JIT log of the first 40 steps of 784-256-128-10) while the caller waited for the rest.
+     * {@code C = (C + acc) + bias}, then ReLU if {@code relu}, over columns {@code [from, to)}: the last depth
+     * pass of a deep product with a bias (a hidden layer of 784 inputs). {@code fma(c, 1, x)} is {@code c + x}
+     * rounded once, so these are the roundings of {@link GemmKernel#epilogue}; from copies at the same indexes,
+     * as {@link #storePlusBias}. Element by element in {@link #epilogueAny}, this case cost C2 80 ms of compiling
+     * (a standard and an on-stack compilation, JIT log of the first 40 steps of 784-256-128-10) while the caller
+     * waited for the rest.
      */
     private static void addToPlusBias(float[] acc, int from, int to, float[] c, int co, float[] bias, int bo,
                                       boolean relu, float[] old, float[] b) {
