@@ -506,7 +506,7 @@ final class TwinKernels extends Kernels {
         System.arraycopy(acc, from, c, co + from, to - from);
     }
 
-    /** {@code C = C + acc} over {@code [from, to)}: a later depth pass (in {@code acc}, then copied; see storePlusBias). */
+    /** {@code C = C + acc} over {@code [from, to)}: a later depth pass (in {@code acc}, then copied). */
     private static void addTo(float[] acc, int from, int to, float[] c, int co, float[] old) {
         System.arraycopy(c, co + from, old, from, to - from);
         for (int j = from; j < to; j++) {
