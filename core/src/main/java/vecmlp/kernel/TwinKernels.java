@@ -327,7 +327,7 @@ final class TwinKernels extends Kernels {
                                        float beta, float[] bias, int bo, int act, float slope) {
         float bj = bias != null ? bias[bo] : 0f;
         // A training step's cases (the output layer's product and its weights' gradient, computed transposed) in
-        // loops of their own: with the general epilogue per element, this method took C2 19-46 ms to compile in
+        // loops of their own: with the general epilogue per element, this method took C2 15-46 ms to compile in
         // the first 1,000 steps of 64-128-10, the two loops 5-6 ms (JIT logs).
         boolean plain = alpha == 1f && beta == 0f && act == GemmKernel.ACT_NONE;
         for (int i = 0; i < w; i += PIECE) {
@@ -519,8 +519,8 @@ final class TwinKernels extends Kernels {
      * {@code C = (C + acc) + bias}, then ReLU if {@code relu}, over columns {@code [from, to)}: the last depth
      * pass of a deep product with a bias (a hidden layer of 784 inputs). {@code fma(c, 1, x)} is {@code c + x}
      * rounded once, so these are the roundings of {@link GemmKernel#epilogue}; from copies at the same indexes,
-     * as {@link #storePlusBias}. Element by element in {@link #epilogueAny}, this case cost C2 80 ms of compiling
-     * (a standard and an on-stack compilation, JIT log of the first 40 steps of 784-256-128-10) while the caller
+     * as {@link #storePlusBias}. Element by element in {@link #epilogueAny}, this case cost C2 80-97 ms of compiling
+     * (a standard and an on-stack compilation, JIT logs of the first steps of 784-256-128-10) while the caller
      * waited for the rest.
      */
     private static void addToPlusBias(float[] acc, int from, int to, float[] c, int co, float[] bias, int bo,
