@@ -74,7 +74,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     static final int[] PRIORITY = {0, 10, 1, 3, 13, 7, 4, 2, 5, 11, 12, 6, 8, 9};
     /** How long a round runs the SIMD calls of the group being warmed, before timing them: 12 ms. */
     static final long SLICE_NANOS = 12_000_000L;
-    /** The longest wait for the twin to be compiled before the SIMD warm-up starts: 400 ms. */
+    /** On two cores or fewer, the wait for the twin to be compiled before the SIMD warm-up starts: 400 ms. */
     static final long TWIN_FIRST_NANOS = 400_000_000L;
     /**
      * With two cores or fewer, the SIMD warm-up pauses for this long from the caller's first kernel call:
@@ -215,7 +215,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
 
     private void run() {
         Workloads work = new Workloads(SimdKernels.SPECIES.length(), GemmShape.L);
-        letTheTwinCompile(work);
+        letTheTwinCompile();
         boolean checked = false;
         while (true) {
             int todo = (wanted | expected) & ~ready & ~abandoned;
@@ -297,20 +297,20 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     }
 
     /**
-     * Waits, at most {@link #TWIN_FIRST_NANOS}, until the twin's GEMM is compiled (its time on the warm-up
-     * calls has stopped falling) or the caller makes its first kernel call, calling it now and then, before any
-     * SIMD warm-up: the caller runs on the twin meanwhile, and the JIT's threads (one C1 and one C2 on two
-     * cores) then compile the twin's loops first instead of queueing them behind the Vector API's methods,
-     * which take far longer to compile.
-     * On two cores or fewer it waits the whole {@link #TWIN_FIRST_NANOS}: a caller whose first kernel call
-     * comes within it (a short job, README's main job) then keeps its cores (see
-     * {@link #FEW_CORES_DELAY_NANOS}); one that is still loading its data after it gets the warm-up at once.
+     * On two cores or fewer, waits {@link #TWIN_FIRST_NANOS} before any SIMD warm-up: the JIT's threads (one C1
+     * and one C2) then compile the twin's loops for the caller's first calls instead of queueing them behind
+     * the Vector API's methods, which take far longer to compile, and a caller whose first kernel call comes
+     * within it (a short job, README's main job) keeps its cores (see {@link #FEW_CORES_DELAY_NANOS}); one that
+     * is still loading its data after it gets the warm-up at once.
+     *
+     * <p>It no longer calls the twin meanwhile: C2 compiles the twin's loops with the profile of the calls made
+     * before, and the warm-up's small products (rows of a few dozen columns) made it compile the GEMM's loop
+     * for short rows, for good: the twin's steps of 784-256-128-10 took 3.1–3.6 ms instead of 2.4–2.5 from the
+     * 65th to the 128th ({@code TwinKernels#piece}; an ad-hoc loop of fresh JVMs, JDK 17, 2-vCPU Zen 5).
      */
-    private void letTheTwinCompile(Workloads work) {
-        long start = System.nanoTime();
-        twinFirst(work, start);
+    private void letTheTwinCompile() {
         if (Runtime.getRuntime().availableProcessors() <= 2) {
-            parkUntil(start + TWIN_FIRST_NANOS);
+            parkUntil(System.nanoTime() + TWIN_FIRST_NANOS);
         }
     }
 
@@ -344,24 +344,6 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     private static void parkUntil(long deadline) {
         for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
             LockSupport.parkNanos(left);
-        }
-    }
-
-    private void twinFirst(Workloads work, long start) {
-        long best = Long.MAX_VALUE;
-        int stable = 0;
-        // Once the caller calls kernels, its own calls compile the twin's paths it takes; these calls, which take
-        // every path, would only add compilations it does not need to the JIT's queue (ColdStartBenchmark:
-        // 64-128-10's first 1,000 steps 157 ms median instead of 165, 12 forks each; 784-256-128-10's first 100
-        // steps 398 instead of 411, 8 forks each).
-        while (stable < 3 && System.nanoTime() - start < TWIN_FIRST_NANOS && firstCall == 0) {
-            long t0 = System.nanoTime();
-            work.run(0, twin, true);
-            work.runShared(0, twin);
-            long t = System.nanoTime() - t0;
-            stable = t < best * 0.9 ? 0 : stable + 1;
-            best = Math.min(best, t);
-            LockSupport.parkNanos(10_000_000L);
         }
     }
 

@@ -105,11 +105,11 @@ final class TwinKernels extends Kernels {
     /**
      * {@code acc0[j] += Σ_p A(0, p)·rows[p][j]} for {@code j < w}, and {@code acc1} likewise for the next row
      * ({@code acc1} null: one row): {@link #accumulate2} or {@link #accumulate1}, in pieces of 4 depths and
-     * {@link #PIECE} columns while {@link #early}.
+     * {@code piece} columns ({@link #piece}) while {@link #early}.
      */
-    private void sums(int kc, int w, float[] a, int a0, int a1, int aps, float[][] rows, float[] acc0,
+    private void sums(int kc, int w, int piece, float[] a, int a0, int a1, int aps, float[][] rows, float[] acc0,
                       float[] acc1) {
-        int pieces = ((kc + 3) / 4) * ((w + PIECE - 1) / PIECE);
+        int pieces = ((kc + 3) / 4) * ((w + piece - 1) / piece);
         if (!early(EARLY_GEMM, pieces)) {
             if (acc1 != null) {
                 accumulate2(kc, 0, 0, w, a, a0, a1, aps, rows, acc0, acc1);
@@ -120,8 +120,8 @@ final class TwinKernels extends Kernels {
         }
         for (int p = 0; p < kc; p += 4) {
             int d = Math.min(4, kc - p);
-            for (int j = 0; j < w; j += PIECE) {
-                int j1 = Math.min(j + PIECE, w);
+            for (int j = 0; j < w; j += piece) {
+                int j1 = Math.min(j + piece, w);
                 if (acc1 != null) {
                     accumulate2(d, p, j, j1, a, a0 + p * aps, a1 + p * aps, aps, rows, acc0, acc1);
                 } else {
@@ -246,6 +246,7 @@ final class TwinKernels extends Kernels {
                     bias, biasOff, act, slope, s);
             return;
         }
+        int piece = piece(m, n1, k);
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
             boolean last = pc + kc == k;
@@ -261,11 +262,11 @@ final class TwinKernels extends Kernels {
                     int a0 = aOff + i * ars + pc * aps;
                     if (r == 2) {
                         Arrays.fill(acc1, 0, w, 0f);
-                        sums(kc, w, a, a0, a0 + ars, aps, rows, acc0, acc1);
+                        sums(kc, w, piece, a, a0, a0 + ars, aps, rows, acc0, acc1);
                         epilogueRow(acc1, w, c, cOff + (i + 1) * ldc + j0, alpha, betaPass,
                                 last ? bias : null, biasOff + j0, last ? act : GemmKernel.ACT_NONE, slope, s);
                     } else {
-                        sums(kc, w, a, a0, 0, aps, rows, acc0, null);
+                        sums(kc, w, piece, a, a0, 0, aps, rows, acc0, null);
                     }
                     epilogueRow(acc0, w, c, cOff + i * ldc + j0, alpha, betaPass,
                             last ? bias : null, biasOff + j0, last ? act : GemmKernel.ACT_NONE, slope, s);
@@ -289,6 +290,7 @@ final class TwinKernels extends Kernels {
                                TwinScratch s) {
         int bcs = transB ? ldb : 1; // B(p, j) = b[bOff + p·bps + j·bcs]
         int bps = transB ? 1 : ldb;
+        int piece = piece(m, n, k);
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
             boolean last = pc + kc == k;
@@ -306,11 +308,11 @@ final class TwinKernels extends Kernels {
                     int b0 = bOff + pc * bps + j * bcs;
                     if (j + 1 < n) {
                         Arrays.fill(acc1, 0, w, 0f);
-                        sums(kc, w, b, b0, b0 + bcs, bps, rows, acc0, acc1);
+                        sums(kc, w, piece, b, b0, b0 + bcs, bps, rows, acc0, acc1);
                         epilogueColumn(acc1, 0, w, c, cOff + i0 * ldc + j + 1, ldc, alpha, betaPass, passBias,
                                 biasOff + j + 1, passAct, slope);
                     } else {
-                        sums(kc, w, b, b0, 0, bps, rows, acc0, null);
+                        sums(kc, w, piece, b, b0, 0, bps, rows, acc0, null);
                     }
                     epilogueColumn(acc0, 0, w, c, cOff + i0 * ldc + j, ldc, alpha, betaPass, passBias, biasOff + j,
                             passAct, slope);
@@ -366,6 +368,26 @@ final class TwinKernels extends Kernels {
      * says it runs longer than the unrolled body.
      */
     static final int PIECE = 48;
+
+    /**
+     * The columns of a piece of the GEMM's sums ({@link #sums}) in an {@code m × n × k} product: {@link #PIECE},
+     * or {@code 4·lanes} where that is more and the product is one of at least {@link #WIDE_PIECES_MIN_WORK}
+     * multiply-adds. C2 compiles {@link #accumulate2} with the profile of its first calls, and unrolls the
+     * vectorized loop only as far as that profile's trip count allows: four vectors an iteration need pieces of
+     * at least {@code 4·lanes} columns; with 16 lanes and pieces of 48, the compiled loop did two, and the twin's
+     * step of 784-256-128-10 took 3.0–3.2 ms for good instead of 2.3–2.4 (pieces of 60: 3.0; 64, 96, 128 or
+     * 256: 2.3–2.4; an ad-hoc loop of the twin alone, JDK 17, 2-vCPU Zen 5). Pieces that long make HotSpot
+     * compile the method on stack first ({@link #PIECE}), which slowed the first 1,000 steps of 64-128-10
+     * (163 ms against 144, 20 forks each); a product this large makes all the early calls by itself, and its
+     * later calls (thousands of iterations each) had the method compiled on stack in most runs anyway. C2's
+     * vectors are as wide as the preferred species, {@code lanes}.
+     */
+    private int piece(int m, int n, int k) {
+        return (long) m * n * k >= WIDE_PIECES_MIN_WORK ? Math.max(PIECE, 4 * lanes) : PIECE;
+    }
+
+    /** The multiply-adds of a product whose pieces alone number {@link #EARLY_CALLS} or more. */
+    static final long WIDE_PIECES_MIN_WORK = (long) EARLY_CALLS * 4 * PIECE * 2;
 
     /** Rows {@code [from, to)} of {@link #epilogueColumn}. */
     private static void epilogueColumn(float[] acc, int ao, int from, int to, float[] c, int co, int ldc,
@@ -558,6 +580,7 @@ final class TwinKernels extends Kernels {
                                    boolean transB, float[] b, int bOff, int ldb, float alpha, float beta,
                                    float[] c, int cOff, int ldc, float[] bias, int biasOff, int act, float slope,
                                    TwinScratch s) {
+        int piece = piece(m, j1 - j0, k);
         for (int jb = j0; jb < j1; jb += NB) {
             int w = Math.min(NB, j1 - jb);
             for (int i = 0; i < m; i++) {
@@ -565,7 +588,7 @@ final class TwinKernels extends Kernels {
                 for (int pc = 0; pc < k; pc += KC) {
                     int kc = Math.min(KC, k - pc);
                     float[][] rows = s.packRows(transB, b, bOff, ldb, pc, kc, jb, w, packInPieces(transB, kc, w));
-                    sums(kc, w, a, aOff + i * ars + pc * aps, 0, aps, rows, s.acc0, null);
+                    sums(kc, w, piece, a, aOff + i * ars + pc * aps, 0, aps, rows, s.acc0, null);
                 }
                 epilogueRow(s.acc0, w, c, cOff + i * ldc + jb, alpha, beta, bias, biasOff + jb, act, slope, s);
             }
