@@ -436,7 +436,7 @@ final class Gemm {
             job.units = (m + MR - 1) / MR;
         }
         long work = (long) m * n * job.k;
-        int parts = threads <= 1 || work < PARALLEL_MIN_WORK ? 1 : Math.min(threads, job.units);
+        int parts = threads <= 1 || work < job.kernels.parallelMinWork ? 1 : Math.min(threads, job.units);
         if (parts == 1) {
             job.chunks = 1;
             return 1;

@@ -39,12 +39,37 @@ final class SimdKernels extends Kernels {
     }
 
     private final int threads;
+    /**
+     * Elements (1-D passes), elements (activation derivatives) and multiply-adds (products) from which a call on
+     * more than one thread is split: {@link ParallelElementwise#PARALLEL_MIN}, {@link
+     * ParallelElementwise#PARALLEL_MIN_2D} and {@link Gemm#PARALLEL_MIN_WORK}, or 0 in the warm-up's
+     * {@link #splittingAlways} kernels.
+     */
+    final int parallelMin;
+    final int parallelMin2d;
+    final long parallelMinWork;
 
     SimdKernels(int threads) {
+        this(threads, false);
+    }
+
+    private SimdKernels(int threads, boolean always) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1: " + threads);
         }
         this.threads = threads;
+        this.parallelMin = always ? 0 : ParallelElementwise.PARALLEL_MIN;
+        this.parallelMin2d = always ? 0 : ParallelElementwise.PARALLEL_MIN_2D;
+        this.parallelMinWork = always ? 0 : Gemm.PARALLEL_MIN_WORK;
+    }
+
+    /**
+     * These kernels on {@code threads} threads that split every call they can, however small: the warm-up's
+     * small calls then take the branches of the split that a caller's large calls take ({@link SimdWarmup}).
+     * The same bits as any other thread count.
+     */
+    static SimdKernels splittingAlways(int threads) {
+        return new SimdKernels(threads, true);
     }
 
     @Override
@@ -228,7 +253,7 @@ final class SimdKernels extends Kernels {
         if (act.kind() == Activation.Kind.IDENTITY) {
             return;
         }
-        if (threads > 1 && m > 1 && (long) m * n >= ParallelElementwise.PARALLEL_MIN_2D) {
+        if (threads > 1 && m > 1 && (long) m * n >= parallelMin2d) {
             ParallelElementwise.activationBackward(this, threads, act, m, n, a, aOff, lda, delta, dOff, ldd);
         } else {
             activationBackwardRows(act, m, n, a, aOff, lda, delta, dOff, ldd);
@@ -476,7 +501,7 @@ final class SimdKernels extends Kernels {
         if (n <= ParallelElementwise.BLOCK) {
             return dotK(n, x, xOff, x, xOff);
         }
-        if (threads > 1 && n >= ParallelElementwise.PARALLEL_MIN) {
+        if (threads > 1 && n >= parallelMin) {
             return ParallelElementwise.sumOfSquares(this, threads, n, x, xOff);
         }
         float sum = 0f;
@@ -494,7 +519,7 @@ final class SimdKernels extends Kernels {
 
     @Override
     protected void sgdStepK(int n, float lr, float weightDecay, float[] param, int pOff, float[] grad, int gOff) {
-        if (threads > 1 && n >= ParallelElementwise.PARALLEL_MIN) {
+        if (threads > 1 && n >= parallelMin) {
             ParallelElementwise.sgd(this, threads, n, lr, weightDecay, param, pOff, grad, gOff);
         } else {
             sgdRange(n, lr, weightDecay, param, pOff, grad, gOff);
@@ -521,7 +546,7 @@ final class SimdKernels extends Kernels {
     @Override
     protected void momentumStepK(int n, float lr, float momentum, float weightDecay, boolean nesterov,
                                  float[] param, int pOff, float[] grad, int gOff, float[] velocity, int vOff) {
-        if (threads > 1 && n >= ParallelElementwise.PARALLEL_MIN) {
+        if (threads > 1 && n >= parallelMin) {
             ParallelElementwise.momentum(this, threads, n, lr, momentum, weightDecay, nesterov, param, pOff,
                     grad, gOff, velocity, vOff);
         } else {
@@ -561,7 +586,7 @@ final class SimdKernels extends Kernels {
                              float[] m, int mOff, float[] v, int vOff) {
         for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
         }
-        if (threads > 1 && n >= ParallelElementwise.PARALLEL_MIN) {
+        if (threads > 1 && n >= parallelMin) {
             ParallelElementwise.adam(this, threads, n, lr, beta1, beta2, eps, weightDecay, decoupled,
                     biasCorrection1, biasCorrection2Sqrt, param, pOff, grad, gOff, m, mOff, v, vOff);
         } else {

@@ -137,6 +137,11 @@ final class SimdWarmup implements WarmingKernels.Readiness {
     private volatile int wanted;
     private volatile int expected;
     private volatile int abandoned;
+    /** The most threads the caller's calls are split over ({@link #splitsOver}); 1 until it says more. */
+    private volatile int splitThreads = 1;
+    /** The SIMD kernels on {@link #splitThreads} threads, as a caller gets them and splitting always (warm-up thread). */
+    private SimdKernels simdSplit;
+    private SimdKernels simdSplitAlways;
     /** When the caller first asked whether a group is ready (its first kernel call), or 0. */
     private volatile long firstCall;
     private Thread thread;
@@ -164,6 +169,13 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             firstCall = now == 0 ? 1 : now;
         }
         return (ready & groups) == groups;
+    }
+
+    @Override
+    public void splitsOver(int threads) {
+        if (threads > splitThreads) {
+            splitThreads = threads;
+        }
     }
 
     @Override
@@ -369,6 +381,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             // calls made before, and these small ones would have it compiled for short rows (TwinKernels#piece).
             boolean twinToo = firstCall != 0;
             work.runShared(g, simd);
+            splitToo(g, work);
             if (twinToo) {
                 work.runShared(g, twin);
             }
@@ -406,6 +419,27 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         } catch (RuntimeException | Error e) {
             abandon(g, "its warm-up failed: " + e);
         }
+    }
+
+    /**
+     * Once a round, where the caller's calls are split over several threads: group {@code g}'s split calls on
+     * the SIMD kernels with that many threads, as the caller has them (small calls, not split) and splitting
+     * always. The warm-up's other calls run on one thread, and its compiled code met the caller's first split
+     * product after the switch with traps: HotSpot threw away {@code Gemm.sgemm}, {@code partition},
+     * {@code runChunk} and {@code blocked} and compiled them again (361 ms of C2 in one JIT log), and later the
+     * split optimizer updates' methods (bench/README.md, "Split calls in the warm-up").
+     */
+    private void splitToo(int g, Workloads work) {
+        int threads = splitThreads;
+        if (threads <= 1) {
+            return;
+        }
+        if (simdSplit == null || simdSplit.threads() != threads) {
+            simdSplit = new SimdKernels(threads);
+            simdSplitAlways = SimdKernels.splittingAlways(threads);
+        }
+        work.runSplit(g, simdSplit);
+        work.runSplit(g, simdSplitAlways);
     }
 
     /**
@@ -475,10 +509,10 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             Activation.SOFTPLUS, Activation.GELU};
 
         final Load[] loads = new Load[GROUPS];
-        private final float[] in = new float[16384];
-        private final float[] pristine = new float[16384];
-        final float[] out = new float[8192];
-        final float[] out2 = new float[8192];
+        private final float[] in = new float[BUFFER];
+        private final float[] pristine = new float[BUFFER];
+        final float[] out = new float[BUFFER];
+        final float[] out2 = new float[BUFFER];
         private final int[] keys = {0x12345678, -7, 99};
         /** A packed B ({@link PackedMatrix}): the blocked path's branch that reads its panels. */
         private final PackedMatrix packedB;
@@ -495,6 +529,10 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         private final int n;
         private final int ld;
         private final int n5;
+        /** A 1-D pass of two blocks of {@link ParallelElementwise#BLOCK} elements ({@link #runSplit}). */
+        private final int big;
+        /** The buffers' length: two passes of {@link #big} elements (Adam's two moments). */
+        static final int BUFFER = 2 * ParallelElementwise.BLOCK + 1024;
 
         Workloads(int lanes, int gemmLanes) {
             Random rnd = new Random(1);
@@ -514,6 +552,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             n = 2 * lanes + 3;
             ld = n + 1;
             n5 = 5 * lanes + 3;
+            big = ParallelElementwise.BLOCK + n;
             float[] w = Arrays.copyOfRange(in, 5, 5 + 2 * nPacked);
             packedB = new PackedMatrix(2, nPacked, w, GemmPack.packWhole(2, nPacked, w));
             loads[0] = new Load(19, gemmOps(l, 2 * 7 * n3 * 3 + 50 * n4 * 2 + 2 * 13 * nPacked * 2 + 7 * n4 * 3
@@ -715,6 +754,60 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                 k.sgemmBiasActivationK(NO, NO, 7, 3, 3, in, 1, 3, in, 2, 3, in, 3, Activation.SIGMOID, out, 0, 3);
                 k.sgemmBiasActivationK(NO, NO, 7, 3, 3, in, 1, 3, in, 2, 3, in, 3, Activation.SOFTMAX, out, 0, 3);
                 k.sgemmBiasActivationK(NO, NO, 2, 3, 3, in, 1, 3, in, 2, 3, in, 3, Activation.SIGMOID, out, 0, 3);
+            } else if (g == 7) {
+                // More than a block: the blocks' sums added in order (the input check of a batch of 128 × 784).
+                out2[1] = k.sumOfSquaresK(big, in, 1);
+            }
+        }
+
+        /**
+         * Group {@code g}'s calls that the SIMD kernels split when they run on several threads ({@link
+         * #splitToo}): products that are split by columns, with row groups and a shared packed A, by rows, and
+         * on the few-row path; optimizer updates, a sum of squares and activation derivatives over more than a
+         * block of {@link ParallelElementwise#BLOCK} elements. On one thread or small enough not to be split,
+         * they are valid calls all the same (the twin's too).
+         */
+        void runSplit(int g, Kernels k) {
+            int nr = 2 * l;
+            switch (g) {
+                case 0:
+                    k.sgemmK(NO, NO, 96, 4 * nr, 2, 1f, in, 0, 2, in, 5, 4 * nr, 0f, out, 0, 4 * nr);
+                    k.sgemmK(NO, YES, 60, 20, 3, 1f, in, 0, 3, in, 1, 3, 0f, out, 0, 20);
+                    k.sgemmK(YES, NO, 13, nPacked, 2, 1f, in, 0, 128, in, 5, nPacked, 0f, out, 0, nPacked);
+                    return;
+                case 1:
+                    k.sgemmK(NO, NO, 2, 4 * l, 5, 1f, in, 0, 5, in, 1, 4 * l, 0f, out, 0, 4 * l);
+                    k.sgemmK(NO, YES, 2, 4 * l, 5, 1f, in, 0, 5, in, 1, 5, 0f, out, 0, 4 * l);
+                    return;
+                case 3:
+                case 13: {
+                    int rows = ParallelElementwise.BLOCK / n + 2; // two blocks of rows
+                    restore(rows * ld);
+                    k.activationBackwardK(g == 3 ? Activation.RELU : Activation.SILU, rows, n, pristine, 0, ld, out, 0,
+                            ld);
+                    return;
+                }
+                case 7:
+                    out2[0] = k.sumOfSquaresK(big, in, 1);
+                    return;
+                case 8:
+                    restore(big);
+                    k.sgdStepK(big, 0.01f, 0.001f, out, 0, in, 0);
+                    return;
+                case 9:
+                    restore(big);
+                    k.momentumStepK(big, 0.01f, 0.9f, 0.001f, false, out, 0, in, 0, out2, 0);
+                    k.momentumStepK(big, 0.01f, 0.9f, 0.001f, true, out, 0, in, 0, out2, 0);
+                    return;
+                case 10:
+                    restore(2 * big);
+                    k.adamStepK(big, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, false, ADAM_CORRECTION1, ADAM_CORRECTION2_SQRT,
+                            out, 0, in, 0, out2, 0, out2, big);
+                    k.adamStepK(big, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, ADAM_CORRECTION1, ADAM_CORRECTION2_SQRT,
+                            out, 0, in, 0, out2, 0, out2, big);
+                    return;
+                default:
+                    return; // nothing of this group is split
             }
         }
 

@@ -26,6 +26,13 @@ final class WarmingKernels extends Kernels {
 
         /** Asks for the groups in {@code groups} to be brought to compiled SIMD code (cheap when already asked). */
         void want(int groups);
+
+        /**
+         * Says that the caller's calls are split over {@code threads} threads, so that the warm-up takes the
+         * branches of the split too (cheap when already said).
+         */
+        default void splitsOver(int threads) {
+        }
     }
 
     /** Never ready: the twin runs every call (a JVM that does not compile the Vector API to vector code). */
@@ -71,12 +78,18 @@ final class WarmingKernels extends Kernels {
         return true;
     }
 
-    /** The SIMD kernels if {@code groups} are ready, else the twin (and {@code groups} are asked for). */
+    /**
+     * The SIMD kernels if {@code groups} are ready, else the twin (and {@code groups} are asked for, with the
+     * thread count they will run on).
+     */
     private Kernels pick(int groups) {
         if (readiness.ready(groups)) {
             return simd;
         }
         readiness.want(groups);
+        if (simd.threads() > 1) {
+            readiness.splitsOver(simd.threads());
+        }
         return twin;
     }
 

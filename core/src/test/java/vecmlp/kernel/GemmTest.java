@@ -370,6 +370,7 @@ class GemmTest {
     void columnChunksOfAWideProductShareOnePackedA() {
         // TwinKernelsTest compares the bits of such products on three threads with the twin's.
         Gemm.Job job = new Gemm.Job();
+        job.kernels = new SimdKernels(2);
         job.m = 128;
         job.n = Gemm.PACK_A_MIN_PANELS * GemmShape.NR; // one thread packs A
         job.k = 4096;
@@ -390,6 +391,7 @@ class GemmTest {
     @Test
     void partitionSplitsOnlyWholeBlocks() {
         Gemm.Job job = new Gemm.Job();
+        job.kernels = new SimdKernels(2);
         job.m = 401;
         job.n = GemmShape.NR + 1;
         job.k = (int) (Gemm.PARALLEL_MIN_WORK / (job.m * job.n) + 1);

@@ -29,6 +29,28 @@ class SimdWarmupWorkloadsTest {
         }
     }
 
+    /**
+     * The calls the warm-up makes where the caller's calls are split over threads: the same bits on the twin,
+     * on the SIMD kernels on three threads (small calls, not split) and on three threads splitting always.
+     */
+    @Test
+    void theSplitCallsHaveTheSameBitsOnEveryThreadCount() {
+        Kernels twin = new TwinKernels(SimdKernels.SPECIES.length(), GemmShape.L);
+        Kernels[] simds = {Kernels.simd().withThreads(3), SimdKernels.splittingAlways(3)};
+        for (int g = 0; g < SimdWarmup.GROUPS; g++) {
+            SimdWarmup.Workloads onTwin = new SimdWarmup.Workloads(SimdKernels.SPECIES.length(), GemmShape.L);
+            onTwin.runSplit(g, twin);
+            for (Kernels simd : simds) {
+                SimdWarmup.Workloads onSimd = new SimdWarmup.Workloads(SimdKernels.SPECIES.length(), GemmShape.L);
+                onSimd.runSplit(g, simd);
+                String group = SimdWarmup.NAMES[g] + ", split calls on " + simd.threads() + " threads"
+                        + (simd instanceof SimdKernels && ((SimdKernels) simd).parallelMin == 0 ? ", splitting always" : "");
+                assertSameBits(onTwin.out, onSimd.out, group + ", out");
+                assertSameBits(onTwin.out2, onSimd.out2, group + ", out2");
+            }
+        }
+    }
+
     private static void assertSameBits(float[] expected, float[] actual, String what) {
         for (int i = 0; i < expected.length; i++) {
             assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]),
