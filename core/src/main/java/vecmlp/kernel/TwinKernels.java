@@ -50,6 +50,11 @@ final class TwinKernels extends Kernels {
     /** Columns of the GEMM's register block, {@link GemmShape#NR}. */
     private final int nr;
     /**
+     * Rows of sums at least this long go through {@link #accumulate2Wide}: {@code 4·lanes} (four of C2's vectors,
+     * as wide as the preferred species), at least {@link #PIECE}.
+     */
+    private final int wideColumns;
+    /**
      * Calls made so far in short pieces, per kind ({@link #EARLY_GEMM}…): a fresh JVM's first calls of the
      * hot loops are cut into pieces of at most {@link #PIECE} iterations (see there), so that C2 compiles each
      * of those methods once, not first on stack. Only the time depends on these counts (shared by the threads,
@@ -79,6 +84,7 @@ final class TwinKernels extends Kernels {
         this.lanes = lanes;
         this.gemmLanes = gemmLanes;
         this.nr = 2 * gemmLanes;
+        this.wideColumns = Math.max(PIECE, 4 * lanes);
     }
 
     /** These kernels with their first calls already made: no more pieces (tests of the other path). */
@@ -104,14 +110,20 @@ final class TwinKernels extends Kernels {
 
     /**
      * {@code acc0[j] += Σ_p A(0, p)·rows[p][j]} for {@code j < w}, and {@code acc1} likewise for the next row
-     * ({@code acc1} null: one row): {@link #accumulate2} or {@link #accumulate1}, in pieces of 4 depths and
-     * {@code piece} columns ({@link #piece}) while {@link #early}.
+     * ({@code acc1} null: one row): {@link #accumulate2Wide} for rows of at least {@link #wideColumns} in a
+     * {@code large} product ({@link #large}), {@link #accumulate2} for the others, {@link #accumulate1} for one
+     * row; while {@link #early}, in pieces of 4 depths and {@link #PIECE} columns, or for the wide rows equal
+     * pieces of {@code wideColumns} to {@code 2·wideColumns − 1}.
      */
-    private void sums(int kc, int w, int piece, float[] a, int a0, int a1, int aps, float[][] rows, float[] acc0,
-                      float[] acc1) {
+    private void sums(int kc, int w, boolean large, float[] a, int a0, int a1, int aps, float[][] rows,
+                      float[] acc0, float[] acc1) {
+        boolean wide = large && acc1 != null && w >= wideColumns;
+        int piece = wide ? (w + w / wideColumns - 1) / (w / wideColumns) : PIECE;
         int pieces = ((kc + 3) / 4) * ((w + piece - 1) / piece);
         if (!early(EARLY_GEMM, pieces)) {
-            if (acc1 != null) {
+            if (wide) {
+                accumulate2Wide(kc, 0, 0, w, a, a0, a1, aps, rows, acc0, acc1);
+            } else if (acc1 != null) {
                 accumulate2(kc, 0, 0, w, a, a0, a1, aps, rows, acc0, acc1);
             } else {
                 accumulate1(kc, 0, 0, w, a, a0, aps, rows, acc0);
@@ -122,7 +134,9 @@ final class TwinKernels extends Kernels {
             int d = Math.min(4, kc - p);
             for (int j = 0; j < w; j += piece) {
                 int j1 = Math.min(j + piece, w);
-                if (acc1 != null) {
+                if (wide) {
+                    accumulate2Wide(d, p, j, j1, a, a0 + p * aps, a1 + p * aps, aps, rows, acc0, acc1);
+                } else if (acc1 != null) {
                     accumulate2(d, p, j, j1, a, a0 + p * aps, a1 + p * aps, aps, rows, acc0, acc1);
                 } else {
                     accumulate1(d, p, j, j1, a, a0 + p * aps, aps, rows, acc0);
@@ -246,7 +260,7 @@ final class TwinKernels extends Kernels {
                     bias, biasOff, act, slope, s);
             return;
         }
-        int piece = piece(m, n1, k);
+        boolean large = large(m, n1, k);
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
             boolean last = pc + kc == k;
@@ -262,11 +276,11 @@ final class TwinKernels extends Kernels {
                     int a0 = aOff + i * ars + pc * aps;
                     if (r == 2) {
                         Arrays.fill(acc1, 0, w, 0f);
-                        sums(kc, w, piece, a, a0, a0 + ars, aps, rows, acc0, acc1);
+                        sums(kc, w, large, a, a0, a0 + ars, aps, rows, acc0, acc1);
                         epilogueRow(acc1, w, c, cOff + (i + 1) * ldc + j0, alpha, betaPass,
                                 last ? bias : null, biasOff + j0, last ? act : GemmKernel.ACT_NONE, slope, s);
                     } else {
-                        sums(kc, w, piece, a, a0, 0, aps, rows, acc0, null);
+                        sums(kc, w, large, a, a0, 0, aps, rows, acc0, null);
                     }
                     epilogueRow(acc0, w, c, cOff + i * ldc + j0, alpha, betaPass,
                             last ? bias : null, biasOff + j0, last ? act : GemmKernel.ACT_NONE, slope, s);
@@ -290,7 +304,7 @@ final class TwinKernels extends Kernels {
                                TwinScratch s) {
         int bcs = transB ? ldb : 1; // B(p, j) = b[bOff + p·bps + j·bcs]
         int bps = transB ? 1 : ldb;
-        int piece = piece(m, n, k);
+        boolean large = large(m, n, k);
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
             boolean last = pc + kc == k;
@@ -308,11 +322,11 @@ final class TwinKernels extends Kernels {
                     int b0 = bOff + pc * bps + j * bcs;
                     if (j + 1 < n) {
                         Arrays.fill(acc1, 0, w, 0f);
-                        sums(kc, w, piece, b, b0, b0 + bcs, bps, rows, acc0, acc1);
+                        sums(kc, w, large, b, b0, b0 + bcs, bps, rows, acc0, acc1);
                         epilogueColumn(acc1, 0, w, c, cOff + i0 * ldc + j + 1, ldc, alpha, betaPass, passBias,
                                 biasOff + j + 1, passAct, slope);
                     } else {
-                        sums(kc, w, piece, b, b0, 0, bps, rows, acc0, null);
+                        sums(kc, w, large, b, b0, 0, bps, rows, acc0, null);
                     }
                     epilogueColumn(acc0, 0, w, c, cOff + i0 * ldc + j, ldc, alpha, betaPass, passBias, biasOff + j,
                             passAct, slope);
@@ -370,24 +384,19 @@ final class TwinKernels extends Kernels {
     static final int PIECE = 48;
 
     /**
-     * The columns of a piece of the GEMM's sums ({@link #sums}) in an {@code m × n × k} product: {@link #PIECE},
-     * or {@code 4·lanes} where that is more and the product is one of at least {@link #WIDE_PIECES_MIN_WORK}
-     * multiply-adds. C2 compiles {@link #accumulate2} with the profile of its first calls, and unrolls the
-     * vectorized loop only as far as that profile's trip count allows: four vectors an iteration need pieces of
-     * at least {@code 4·lanes} columns; with 16 lanes and pieces of 48, the compiled loop did two, and the twin's
-     * step of 784-256-128-10 took 3.0–3.2 ms for good instead of 2.3–2.4 (pieces of 60: 3.0; 64, 96, 128 or
-     * 256: 2.3–2.4; an ad-hoc loop of the twin alone, JDK 17, 2-vCPU Zen 5). Pieces that long make HotSpot
-     * compile the method on stack first ({@link #PIECE}), which slowed the first 1,000 steps of 64-128-10
-     * (163 ms against 144, 20 forks each); a product this large makes all the early calls by itself, and its
-     * later calls (thousands of iterations each) had the method compiled on stack in most runs anyway. C2's
-     * vectors are as wide as the preferred species, {@code lanes}.
+     * True for a product of at least {@link #LARGE_PRODUCT} multiply-adds, whose long rows of sums go through
+     * {@link #accumulate2Wide} in pieces of at least {@link #wideColumns} columns. Pieces that long make HotSpot
+     * compile the loop on stack first ({@link #PIECE}), which cost the first 1,000 steps of 64-128-10 about 20 ms
+     * (163 ms against 144, 20 forks each; README's main job 0.25 s against 0.22); a product this large makes
+     * all the early calls by itself, and its later calls (thousands of iterations each) had the loop compiled
+     * on stack in most runs anyway. Only the time depends on this.
      */
-    private int piece(int m, int n, int k) {
-        return (long) m * n * k >= WIDE_PIECES_MIN_WORK ? Math.max(PIECE, 4 * lanes) : PIECE;
+    private static boolean large(int m, int n, int k) {
+        return (long) m * n * k >= LARGE_PRODUCT;
     }
 
     /** The multiply-adds of a product whose pieces alone number {@link #EARLY_CALLS} or more. */
-    static final long WIDE_PIECES_MIN_WORK = (long) EARLY_CALLS * 4 * PIECE * 2;
+    static final long LARGE_PRODUCT = (long) EARLY_CALLS * 4 * PIECE * 2;
 
     /** Rows {@code [from, to)} of {@link #epilogueColumn}. */
     private static void epilogueColumn(float[] acc, int ao, int from, int to, float[] c, int co, int ldc,
@@ -414,6 +423,45 @@ final class TwinKernels extends Kernels {
         for (int p = 0; p < kc; p += 4) {
             int q = p * aps;
             int m1 = (p + 1 - kc) >> 31; // all ones if depth p + 1 exists
+            int m2 = (p + 2 - kc) >> 31;
+            int m3 = (p + 3 - kc) >> 31;
+            float x0 = a[a0 + q];
+            float x1 = depth(a, a0 + q, aps, m1);
+            float x2 = depth(a, a0 + q, 2 * aps, m2);
+            float x3 = depth(a, a0 + q, 3 * aps, m3);
+            float y0 = a[a1 + q];
+            float y1 = depth(a, a1 + q, aps, m1);
+            float y2 = depth(a, a1 + q, 2 * aps, m2);
+            float y3 = depth(a, a1 + q, 3 * aps, m3);
+            float[] b0 = rows[p0 + p];
+            float[] b1 = rows[p0 + p + 1];
+            float[] b2 = rows[p0 + p + 2];
+            float[] b3 = rows[p0 + p + 3];
+            for (int j = j0; j < j1; j++) {
+                float e0 = b0[j];
+                float e1 = b1[j];
+                float e2 = b2[j];
+                float e3 = b3[j];
+                acc0[j] = Math.fma(x3, e3, Math.fma(x2, e2, Math.fma(x1, e1, Math.fma(x0, e0, acc0[j]))));
+                acc1[j] = Math.fma(y3, e3, Math.fma(y2, e2, Math.fma(y1, e1, Math.fma(y0, e0, acc1[j]))));
+            }
+        }
+    }
+
+    /**
+     * {@link #accumulate2} for rows of at least {@link #wideColumns}, the same loop in a method of its own: C2
+     * compiles a method with the profile of the calls made before, and unrolls a vectorized loop only as far as
+     * that profile's trip count allows (HotSpot's {@code IdealLoopTree::policy_unroll}). Four 16-lane vectors
+     * an iteration need a trip count of 64; the short rows of other calls (a 10-class output layer computed
+     * transposed, the warm-up's products of a few dozen columns, pieces of 48 columns) brought one shared
+     * loop's below that, for good: the twin's step of 784-256-128-10 took 3.0–3.2 ms instead of 2.3–2.4 (an
+     * ad-hoc loop of the twin alone, JDK 17, 2-vCPU Zen 5; pieces of 60 columns 3.0, of 64 and more 2.3–2.4).
+     */
+    private static void accumulate2Wide(int kc, int p0, int j0, int j1, float[] a, int a0, int a1, int aps,
+                                        float[][] rows, float[] acc0, float[] acc1) {
+        for (int p = 0; p < kc; p += 4) {
+            int q = p * aps;
+            int m1 = (p + 1 - kc) >> 31;
             int m2 = (p + 2 - kc) >> 31;
             int m3 = (p + 3 - kc) >> 31;
             float x0 = a[a0 + q];
@@ -580,7 +628,6 @@ final class TwinKernels extends Kernels {
                                    boolean transB, float[] b, int bOff, int ldb, float alpha, float beta,
                                    float[] c, int cOff, int ldc, float[] bias, int biasOff, int act, float slope,
                                    TwinScratch s) {
-        int piece = piece(m, j1 - j0, k);
         for (int jb = j0; jb < j1; jb += NB) {
             int w = Math.min(NB, j1 - jb);
             for (int i = 0; i < m; i++) {
@@ -588,7 +635,7 @@ final class TwinKernels extends Kernels {
                 for (int pc = 0; pc < k; pc += KC) {
                     int kc = Math.min(KC, k - pc);
                     float[][] rows = s.packRows(transB, b, bOff, ldb, pc, kc, jb, w, packInPieces(transB, kc, w));
-                    sums(kc, w, piece, a, aOff + i * ars + pc * aps, 0, aps, rows, s.acc0, null);
+                    sums(kc, w, false, a, aOff + i * ars + pc * aps, 0, aps, rows, s.acc0, null);
                 }
                 epilogueRow(s.acc0, w, c, cOff + i * ldc + jb, alpha, beta, bias, biasOff + jb, act, slope, s);
             }

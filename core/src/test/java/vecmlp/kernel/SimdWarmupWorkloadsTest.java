@@ -29,6 +29,17 @@ class SimdWarmupWorkloadsTest {
         }
     }
 
+    /** The calls that compile the twin before the caller's first call: the same bits on the SIMD kernels. */
+    @Test
+    void theTwinsFirstCallsHaveTheBitsOfSimd() {
+        SimdWarmup.Workloads onSimd = new SimdWarmup.Workloads(SimdKernels.SPECIES.length(), GemmShape.L);
+        SimdWarmup.Workloads onTwin = new SimdWarmup.Workloads(SimdKernels.SPECIES.length(), GemmShape.L);
+        onSimd.runTwinFirst(Kernels.simd().withThreads(1));
+        onTwin.runTwinFirst(new TwinKernels(SimdKernels.SPECIES.length(), GemmShape.L));
+        assertSameBits(onTwin.out, onSimd.out, "the twin's first calls, out");
+        assertSameBits(onTwin.out2, onSimd.out2, "the twin's first calls, out2");
+    }
+
     /**
      * The calls the warm-up makes where the caller's calls are split over threads: the same bits on the twin,
      * on the SIMD kernels on three threads (small calls, not split) and on three threads splitting always.
