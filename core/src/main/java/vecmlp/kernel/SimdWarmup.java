@@ -316,8 +316,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
      * which take far longer to compile. The calls are a small MLP's training step ({@link Workloads#runTwinFirst}):
      * C2 compiles the twin's loops with the profile of the calls made before, and the warm-up's GEMM calls,
      * which take every branch of the SIMD GEMM on rows of a few dozen columns, had it compile more than a
-     * caller needs (ColdStartBenchmark, 15 forks each: 784-256-128-10's first 100 steps 358 ms against 349, the
-     * first 1,000 of 64-128-10 level; README's main job level).
+     * caller needs (ColdStartBenchmark, 15 forks each: 784-256-128-10's first 100 steps 349 ms against 358 with
+     * the GEMM group's calls; README's main job level).
      * On two cores or fewer it waits the whole {@link #TWIN_FIRST_NANOS}: a caller whose first kernel call
      * comes within it (a short job, README's main job) then keeps its cores (see
      * {@link #FEW_CORES_DELAY_NANOS}); one that is still loading its data after it gets the warm-up at once.
@@ -399,7 +399,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             long end = now + slice;
             int n = 0;
             // The twin only once the caller has called: C2 compiles the twin's loops with the profile of the
-            // calls made before, and these small ones would have it compiled for short rows (TwinKernels#piece).
+            // calls made before, and these small ones would have it compiled for short rows
+            // (TwinKernels#accumulate2Wide).
             boolean twinToo = firstCall != 0;
             work.runShared(g, simd);
             splitToo(g, work);

@@ -387,7 +387,7 @@ final class TwinKernels extends Kernels {
      * True for a product of at least {@link #LARGE_PRODUCT} multiply-adds, whose long rows of sums go through
      * {@link #accumulate2Wide} in pieces of at least {@link #wideColumns} columns. Pieces that long make HotSpot
      * compile the loop on stack first ({@link #PIECE}), which cost the first 1,000 steps of 64-128-10 about 20 ms
-     * (163 ms against 144, 20 forks each; README's main job 0.25 s against 0.22); a product this large makes
+     * (163 ms against 144, 20 forks each); a product this large makes
      * all the early calls by itself, and its later calls (thousands of iterations each) had the loop compiled
      * on stack in most runs anyway. Only the time depends on this.
      */
