@@ -380,10 +380,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         }
     }
 
-    /**
-     * One round for group {@code g}: warm calls, then the timed SIMD and twin calls and the decision; before the
-     * caller's first kernel call, the SIMD calls alone, and no round counts as good.
-     */
+    /** One round for group {@code g}: warm calls, then the timed SIMD and twin calls and the decision. */
     private void round(int g, Workloads work, long slice) {
         int bit = 1 << g;
         long now = System.nanoTime();
@@ -398,15 +395,9 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             // Compilation counts calls and loop iterations: many cheap calls in a slice of time.
             long end = now + slice;
             int n = 0;
-            // The twin only once the caller has called: C2 compiles the twin's loops with the profile of the
-            // calls made before, and these small ones would have it compiled for short rows
-            // (TwinKernels#accumulate2Wide).
-            boolean twinToo = firstCall != 0;
             work.runShared(g, simd);
             splitToo(g, work);
-            if (twinToo) {
-                work.runShared(g, twin);
-            }
+            work.runShared(g, twin);
             do {
                 work.run(g, simd, (n++ & 7) == 0);
             } while (System.nanoTime() < end);
@@ -416,19 +407,17 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                 long t0 = System.nanoTime();
                 work.run(g, simd, true);
                 long t1 = System.nanoTime();
-                if (twinToo) {
-                    work.run(g, twin, true);
-                }
+                work.run(g, twin, true);
                 long t2 = System.nanoTime();
                 s = Math.min(s, t1 - t0);
-                t = twinToo ? Math.min(t, t2 - t1) : t;
+                t = Math.min(t, t2 - t1);
             }
             long budget = load.calls * NANOS_PER_CALL + (long) (load.vectorOps * NANOS_PER_VECTOR_OP);
-            good[g] = twinToo && compiled(s, t, budget) ? good[g] + 1 : 0;
+            good[g] = compiled(s, t, budget) ? good[g] + 1 : 0;
             long simdNanos = s;
-            String twinNanos = twinToo ? t + " ns" : "not run before the caller's first call";
+            long twinNanos = t;
             KernelLog.get().log(Level.TRACE, () -> String.format(
-                    "vecmlp warm-up %.0f ms %s: simd %d ns, twin %s, budget %d ns",
+                    "vecmlp warm-up %.0f ms %s: simd %d ns, twin %d ns, budget %d ns",
                     (now - since[g]) / 1e6, NAMES[g], simdNanos, twinNanos, budget));
             if (good[g] >= CONFIRMATIONS) {
                 readyAfter[g] = System.nanoTime() - since[g];
