@@ -387,15 +387,15 @@ final class TwinKernels extends Kernels {
      * True for a product of at least {@link #LARGE_PRODUCT} multiply-adds, whose long rows of sums go through
      * {@link #accumulate2Wide} in pieces of at least {@link #wideColumns} columns. Pieces that long make HotSpot
      * compile the loop on stack first ({@link #PIECE}), which cost the first 1,000 steps of 64-128-10 about 20 ms
-     * (163 ms against 144, 20 forks each); a product this large makes
-     * all the early calls by itself, and its later calls (thousands of iterations each) had the loop compiled
-     * on stack in most runs anyway. Only the time depends on this.
+     * (163 ms against 144, 20 forks each); a product this large makes thousands of the early calls by itself, and
+     * its later calls (thousands of iterations each) had the loop compiled on stack in most runs anyway. Only
+     * the time depends on this.
      */
     private static boolean large(int m, int n, int k) {
         return (long) m * n * k >= LARGE_PRODUCT;
     }
 
-    /** The multiply-adds of a product whose pieces alone number {@link #EARLY_CALLS} or more. */
+    /** The multiply-adds of a product whose pieces of 48 columns alone would number {@link #EARLY_CALLS}. */
     static final long LARGE_PRODUCT = (long) EARLY_CALLS * 4 * PIECE * 2;
 
     /** Rows {@code [from, to)} of {@link #epilogueColumn}. */
@@ -452,9 +452,8 @@ final class TwinKernels extends Kernels {
      * {@link #accumulate2} for rows of at least {@link #wideColumns}, the same loop in a method of its own: C2
      * compiles a method with the profile of the calls made before, and unrolls a vectorized loop only as far as
      * that profile's trip count allows (HotSpot's {@code IdealLoopTree::policy_unroll}). Four 16-lane vectors
-     * an iteration need a trip count of 64; the short rows of other calls (a 10-class output layer computed
-     * transposed, the warm-up's products of a few dozen columns, pieces of 48 columns) brought one shared
-     * loop's below that, for good: the twin's step of 784-256-128-10 took 3.0–3.2 ms instead of 2.3–2.4 (an
+     * an iteration need a trip count of 64; the short rows of other calls (the warm-up's products of a few dozen
+     * columns, pieces of 48 columns) brought one shared loop's below that, for good: the twin's step of 784-256-128-10 took 3.0–3.2 ms instead of 2.3–2.4 (an
      * ad-hoc loop of the twin alone, JDK 17, 2-vCPU Zen 5; pieces of 60 columns 3.0, of 64 and more 2.3–2.4).
      */
     private static void accumulate2Wide(int kc, int p0, int j0, int j1, float[] a, int a0, int a1, int aps,
