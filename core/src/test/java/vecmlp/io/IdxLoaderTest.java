@@ -136,6 +136,39 @@ class IdxLoaderTest {
     }
 
     @Test
+    void valuesSpanningSeveralChunksAreReadRawGzipAndFromAStream() throws IOException {
+        int n = IdxLoader.CHUNK / 8 * 3 + 5; // doubles: three chunks and part of a fourth
+        ByteBuffer b = ByteBuffer.allocate(8 + 8 * n);
+        b.put(new byte[] {0, 0, 0x0E, 1}).putInt(n);
+        float[] expected = new float[n];
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < n; i++) {
+            double v = r.nextGaussian() * 1e3;
+            b.putDouble(v);
+            expected[i] = (float) v;
+        }
+        byte[] raw = b.array();
+        assertArrayEquals(expected, IdxLoader.read(write("many", raw)).values());
+        assertArrayEquals(expected, IdxLoader.read(write("many.gz", gzip(raw))).values());
+        assertArrayEquals(expected, IdxLoader.read(new java.io.ByteArrayInputStream(raw), "s").values());
+    }
+
+    @Test
+    void sizesLargerThanTheFileAreAnErrorBeforeAnyArrayIsMade() throws IOException {
+        // 2,000,000,000 values would be an 8 GB array: the length is checked first, raw, gzip or stream.
+        byte[] b = ByteBuffer.allocate(9).put(new byte[] {0, 0, 8, 1}).putInt(2_000_000_000).put((byte) 1).array();
+        String want = "byte offset 9: expected 2000000008 bytes (8 header + 2000000000 values of 1 bytes for sizes "
+                + "[2000000000]), found 9 (truncated)";
+        assertTrue(bad("claims", b).getMessage().contains(want));
+        Path gz = write("claims.gz", gzip(b));
+        MalformedDataException e = assertThrows(MalformedDataException.class, () -> IdxLoader.read(gz));
+        assertTrue(e.getMessage().contains(want), e.getMessage());
+        e = assertThrows(MalformedDataException.class,
+                () -> IdxLoader.read(new java.io.ByteArrayInputStream(b), "s"));
+        assertTrue(e.getMessage().contains(want), e.getMessage());
+    }
+
+    @Test
     void truncatedGzipNamesTheFile() throws IOException {
         byte[] big = idxUbyte(new int[] {100, 10, 10}, new java.util.Random(1).ints(10000, 0, 256).toArray());
         byte[] gz = gzip(big);
