@@ -164,7 +164,7 @@ class GemmTest {
         GemmWorkspace ws = new GemmWorkspace();
         for (boolean transA : new boolean[] {false, true}) {
             for (int mc : new int[] {mr, 2 * mr, 2 * mr + 1, 3 * mr - 1}) {
-                for (int kc : new int[] {1, 2, 7}) {
+                for (int kc : new int[] {1, 2, 7, 15, 16, 17, 31, 32, 33, 48, 50}) {
                     int lda = (transA ? mc : kc) + 3;
                     int rowsOfA = transA ? kc : mc;
                     float[] a = new float[rowsOfA * lda]; // exactly: the last vector reads end at a's end
