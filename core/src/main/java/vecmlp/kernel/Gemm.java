@@ -504,7 +504,8 @@ final class Gemm {
         int ic = unit % blocks * MC;
         int kc = Math.min(kcMax, k - pc);
         int mc = Math.min(MC, job.m - ic);
-        GemmPack.packA(job.transA, job.a, job.aOff, job.lda, ic, pc, mc, kc, job.sharedA, pc * job.mPad + ic * kc);
+        GemmPack.packA(job.transA, job.a, job.aOff, job.lda, ic, pc, mc, kc, job.sharedA, pc * job.mPad + ic * kc,
+                GemmPack.transposes);
     }
 
     /** Takes chunks until none is left (every thread of a parallel call runs this). */
@@ -644,7 +645,7 @@ final class Gemm {
                         apo = pc * job.mPad + ic * kc;
                     } else if (fullRows < mc) {
                         GemmPack.packA(job.transA, job.a, job.aOff, job.lda, ic + fullRows, pc, mc - fullRows, kc, pa,
-                                0);
+                                0, GemmPack.transposes);
                     }
                     int rs = job.transA ? 1 : job.lda;
                     int ps = job.transA ? job.lda : 1;

@@ -7,6 +7,8 @@ import static vecmlp.kernel.GemmShape.NR;
 import static vecmlp.kernel.GemmShape.SPECIES;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Packing of GEMM operands into the panel layouts the micro-kernel reads contiguously (BLIS
@@ -19,13 +21,25 @@ final class GemmPack {
     }
 
     /**
+     * Whether {@link Gemm} packs full panels of a row-major A with {@link #transposeRows} (16 lanes, 12 rows)
+     * instead of float by float: true, unless a {@link SimdWarmup} is bringing the SIMD kernels to compiled
+     * code and has not yet found the transposes compiled (its last group, {@link SimdWarmup#PACKING}). Both
+     * ways write the same floats, so this changes the time of a product, never a bit. The transposes are a
+     * method of their own, warmed last, because written into {@link #packA} they made each of its C2
+     * compilations take 120-370 ms instead of 17-38, and the blocked GEMM ready 0.3-0.5 s later
+     * (bench/README.md, "Recompilations of the packing in the warm-up").
+     */
+    static volatile boolean transposes = true;
+
+    /**
      * Packs rows {@code [i0, i0+mc)} and depths {@code [p0, p0+kc)} of {@code op(A)} into {@code ⌈mc/MR⌉}
      * micro-panels, panel {@code q} at {@code pa[paOff + q·MR·kc]}, element {@code (r, p)} at
      * {@code paOff + q·MR·kc + p·MR + r}; nothing outside the panels is written. {@code op(A)(i, p)} is
-     * {@code a[aOff + i·lda + p]}, or {@code a[aOff + p·lda + i]} when {@code transA}.
+     * {@code a[aOff + i·lda + p]}, or {@code a[aOff + p·lda + i]} when {@code transA}. With {@code transpose},
+     * full panels of a row-major A go through {@link #transposeRows} where it applies (the same floats).
      */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int p0, int mc, int kc, float[] pa,
-                      int paOff) {
+                      int paOff, boolean transpose) {
         for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
         }
         int total = (mc + MR - 1) / MR * MR * kc;
@@ -35,12 +49,17 @@ final class GemmPack {
             if (!transA) {
                 int src = aOff + (i0 + ir) * lda + p0;
                 if (rows == MR) {
+                    // The transposes' whole-vector stores run 4 floats past a depth's MR: into the next depth
+                    // or panel, which its own store overwrites after, but never past the last panel.
+                    int p = transpose && MR == 12 && L == 16
+                            ? transposeRows(a, src, lda, Math.min(kc, (total - ir * kc - L) / MR + 1), pa, base)
+                            : 0;
                     // MR row streams in, one sequential stream out (the row loop has a constant trip
                     // count: unrolled by C2). Gathers of the MR rows' floats (FloatVector.fromArray with an
                     // index map) packed 2-2.5x as fast on an Intel AVX-512 machine and as fast on the Zen 5,
                     // but C2 often gave their intrinsic up after the SIMD warm-up, and every gather then built
                     // its vector on the heap (bench/README.md, "Gathers given up").
-                    for (int p = 0; p < kc; p++) {
+                    for (; p < kc; p++) {
                         int d = base + p * MR;
                         for (int r = 0, s = src + p; r < MR; r++, s += lda) {
                             pa[d + r] = a[s];
@@ -105,6 +124,130 @@ final class GemmPack {
                 }
             }
         }
+    }
+
+    /** The lane moves of {@link #transposeRows}, for blocks of 8, 4, 2 and 1 lanes (16 lanes only). */
+    private static final VectorShuffle<Float> DOWN8 = rotation(-8);
+    private static final VectorShuffle<Float> UP8 = rotation(8);
+    private static final VectorMask<Float> ODD8 = oddBlocks(8);
+    private static final VectorShuffle<Float> DOWN4 = rotation(-4);
+    private static final VectorShuffle<Float> UP4 = rotation(4);
+    private static final VectorMask<Float> ODD4 = oddBlocks(4);
+    private static final VectorShuffle<Float> DOWN2 = rotation(-2);
+    private static final VectorShuffle<Float> UP2 = rotation(2);
+    private static final VectorMask<Float> ODD2 = oddBlocks(2);
+    private static final VectorShuffle<Float> DOWN1 = rotation(-1);
+    private static final VectorShuffle<Float> UP1 = rotation(1);
+    private static final VectorMask<Float> ODD1 = oddBlocks(1);
+
+    /** Lane {@code j} takes lane {@code (j + by) mod L}. (An array, not a lambda: see {@link KernelProvider}'s.) */
+    private static VectorShuffle<Float> rotation(int by) {
+        int[] from = new int[L];
+        for (int j = 0; j < L; j++) {
+            from[j] = Math.floorMod(j + by, L);
+        }
+        return VectorShuffle.fromArray(SPECIES, from, 0);
+    }
+
+    /** The lanes {@code j} with {@code j / block} odd. */
+    private static VectorMask<Float> oddBlocks(int block) {
+        boolean[] odd = new boolean[L];
+        for (int j = 0; j < L; j++) {
+            odd[j] = (j / block) % 2 == 1;
+        }
+        return VectorMask.fromArray(SPECIES, odd, 0);
+    }
+
+    /**
+     * Packs depths {@code [0, 16·⌊depths/16⌋)} of a full panel of a row-major A (12 rows from {@code a[src]},
+     * {@code lda} apart; 16 lanes) at {@code pa[base + p·MR + r]} and returns that count, the rest left to the
+     * caller: each block of 16 depths is 12 loads of 16 floats (and 4 vectors of zeros), transposed in four
+     * steps that exchange blocks of 8, 4, 2 and 1 lanes between pairs of vectors (a rotation and a blend per
+     * vector), then stored depth by depth as whole vectors MR floats apart, each store's 4 lanes past MR
+     * overwritten by the next one's ({@code depths} must leave room for the last block's). A copy: every
+     * float's bits are kept. Ad hoc, {@link #packA} of a 120 × 784 A in passes of 196 depths: 0.29 ns a float
+     * against 0.54 float by float on JDK 17, 0.16 against 0.55 on JDK 25.
+     */
+    static int transposeRows(float[] a, int src, int lda, int depths, float[] pa, int base) {
+        for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
+        }
+        int p = 0;
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (; p + 16 <= depths; p += 16) {
+            int s = src + p;
+            int d = base + p * MR;
+            FloatVector v0 = FloatVector.fromArray(SPECIES, a, s);
+            FloatVector v1 = FloatVector.fromArray(SPECIES, a, s + lda);
+            FloatVector v2 = FloatVector.fromArray(SPECIES, a, s + 2 * lda);
+            FloatVector v3 = FloatVector.fromArray(SPECIES, a, s + 3 * lda);
+            FloatVector v4 = FloatVector.fromArray(SPECIES, a, s + 4 * lda);
+            FloatVector v5 = FloatVector.fromArray(SPECIES, a, s + 5 * lda);
+            FloatVector v6 = FloatVector.fromArray(SPECIES, a, s + 6 * lda);
+            FloatVector v7 = FloatVector.fromArray(SPECIES, a, s + 7 * lda);
+            FloatVector v8 = FloatVector.fromArray(SPECIES, a, s + 8 * lda);
+            FloatVector v9 = FloatVector.fromArray(SPECIES, a, s + 9 * lda);
+            FloatVector v10 = FloatVector.fromArray(SPECIES, a, s + 10 * lda);
+            FloatVector v11 = FloatVector.fromArray(SPECIES, a, s + 11 * lda);
+            FloatVector v12 = zero;
+            FloatVector v13 = zero;
+            FloatVector v14 = zero;
+            FloatVector v15 = zero;
+            FloatVector x;
+            // Pairs 8 apart, blocks of 8 lanes: v_i keeps its even blocks and takes its partner's
+            // even blocks into its odd ones; the partner takes v_i's odd blocks into its even ones.
+            x = v0; v0 = x.blend(v8.rearrange(DOWN8), ODD8); v8 = x.rearrange(UP8).blend(v8, ODD8);
+            x = v1; v1 = x.blend(v9.rearrange(DOWN8), ODD8); v9 = x.rearrange(UP8).blend(v9, ODD8);
+            x = v2; v2 = x.blend(v10.rearrange(DOWN8), ODD8); v10 = x.rearrange(UP8).blend(v10, ODD8);
+            x = v3; v3 = x.blend(v11.rearrange(DOWN8), ODD8); v11 = x.rearrange(UP8).blend(v11, ODD8);
+            x = v4; v4 = x.blend(v12.rearrange(DOWN8), ODD8); v12 = x.rearrange(UP8).blend(v12, ODD8);
+            x = v5; v5 = x.blend(v13.rearrange(DOWN8), ODD8); v13 = x.rearrange(UP8).blend(v13, ODD8);
+            x = v6; v6 = x.blend(v14.rearrange(DOWN8), ODD8); v14 = x.rearrange(UP8).blend(v14, ODD8);
+            x = v7; v7 = x.blend(v15.rearrange(DOWN8), ODD8); v15 = x.rearrange(UP8).blend(v15, ODD8);
+            // Pairs 4 apart, blocks of 4.
+            x = v0; v0 = x.blend(v4.rearrange(DOWN4), ODD4); v4 = x.rearrange(UP4).blend(v4, ODD4);
+            x = v1; v1 = x.blend(v5.rearrange(DOWN4), ODD4); v5 = x.rearrange(UP4).blend(v5, ODD4);
+            x = v2; v2 = x.blend(v6.rearrange(DOWN4), ODD4); v6 = x.rearrange(UP4).blend(v6, ODD4);
+            x = v3; v3 = x.blend(v7.rearrange(DOWN4), ODD4); v7 = x.rearrange(UP4).blend(v7, ODD4);
+            x = v8; v8 = x.blend(v12.rearrange(DOWN4), ODD4); v12 = x.rearrange(UP4).blend(v12, ODD4);
+            x = v9; v9 = x.blend(v13.rearrange(DOWN4), ODD4); v13 = x.rearrange(UP4).blend(v13, ODD4);
+            x = v10; v10 = x.blend(v14.rearrange(DOWN4), ODD4); v14 = x.rearrange(UP4).blend(v14, ODD4);
+            x = v11; v11 = x.blend(v15.rearrange(DOWN4), ODD4); v15 = x.rearrange(UP4).blend(v15, ODD4);
+            // Pairs 2 apart, blocks of 2.
+            x = v0; v0 = x.blend(v2.rearrange(DOWN2), ODD2); v2 = x.rearrange(UP2).blend(v2, ODD2);
+            x = v1; v1 = x.blend(v3.rearrange(DOWN2), ODD2); v3 = x.rearrange(UP2).blend(v3, ODD2);
+            x = v4; v4 = x.blend(v6.rearrange(DOWN2), ODD2); v6 = x.rearrange(UP2).blend(v6, ODD2);
+            x = v5; v5 = x.blend(v7.rearrange(DOWN2), ODD2); v7 = x.rearrange(UP2).blend(v7, ODD2);
+            x = v8; v8 = x.blend(v10.rearrange(DOWN2), ODD2); v10 = x.rearrange(UP2).blend(v10, ODD2);
+            x = v9; v9 = x.blend(v11.rearrange(DOWN2), ODD2); v11 = x.rearrange(UP2).blend(v11, ODD2);
+            x = v12; v12 = x.blend(v14.rearrange(DOWN2), ODD2); v14 = x.rearrange(UP2).blend(v14, ODD2);
+            x = v13; v13 = x.blend(v15.rearrange(DOWN2), ODD2); v15 = x.rearrange(UP2).blend(v15, ODD2);
+            // Neighbours, single lanes: v_q now holds depth p + q of the 16 rows.
+            x = v0; v0 = x.blend(v1.rearrange(DOWN1), ODD1); v1 = x.rearrange(UP1).blend(v1, ODD1);
+            x = v2; v2 = x.blend(v3.rearrange(DOWN1), ODD1); v3 = x.rearrange(UP1).blend(v3, ODD1);
+            x = v4; v4 = x.blend(v5.rearrange(DOWN1), ODD1); v5 = x.rearrange(UP1).blend(v5, ODD1);
+            x = v6; v6 = x.blend(v7.rearrange(DOWN1), ODD1); v7 = x.rearrange(UP1).blend(v7, ODD1);
+            x = v8; v8 = x.blend(v9.rearrange(DOWN1), ODD1); v9 = x.rearrange(UP1).blend(v9, ODD1);
+            x = v10; v10 = x.blend(v11.rearrange(DOWN1), ODD1); v11 = x.rearrange(UP1).blend(v11, ODD1);
+            x = v12; v12 = x.blend(v13.rearrange(DOWN1), ODD1); v13 = x.rearrange(UP1).blend(v13, ODD1);
+            x = v14; v14 = x.blend(v15.rearrange(DOWN1), ODD1); v15 = x.rearrange(UP1).blend(v15, ODD1);
+            v0.intoArray(pa, d);
+            v1.intoArray(pa, d + MR);
+            v2.intoArray(pa, d + 2 * MR);
+            v3.intoArray(pa, d + 3 * MR);
+            v4.intoArray(pa, d + 4 * MR);
+            v5.intoArray(pa, d + 5 * MR);
+            v6.intoArray(pa, d + 6 * MR);
+            v7.intoArray(pa, d + 7 * MR);
+            v8.intoArray(pa, d + 8 * MR);
+            v9.intoArray(pa, d + 9 * MR);
+            v10.intoArray(pa, d + 10 * MR);
+            v11.intoArray(pa, d + 11 * MR);
+            v12.intoArray(pa, d + 12 * MR);
+            v13.intoArray(pa, d + 13 * MR);
+            v14.intoArray(pa, d + 14 * MR);
+            v15.intoArray(pa, d + 15 * MR);
+        }
+        return p;
     }
 
     /**

@@ -285,7 +285,7 @@ final class KernelProvider {
             // What every network runs, asked for at once, so that warming overlaps the caller's own start-up
             // (loading data, building the network); the optimizers' kernels are asked for at their first call.
             WARMUP.expect(SimdWarmup.GEMM_BLOCKED | SimdWarmup.GEMM_SMALL | SimdWarmup.ACTIVATION_FORWARD
-                    | SimdWarmup.ACTIVATION_BACKWARD | SimdWarmup.COLUMN_SUMS | SimdWarmup.DOT);
+                    | SimdWarmup.ACTIVATION_BACKWARD | SimdWarmup.COLUMN_SUMS | SimdWarmup.DOT | SimdWarmup.PACKING);
         }
     }
 

@@ -56,9 +56,15 @@ final class SimdWarmup implements WarmingKernels.Readiness {
      * wait for the largest method C2 compiles for vecmlp.
      */
     static final int ACTIVATION_BACKWARD_MATH = 1 << 13;
+    /**
+     * The packing's register transposes ({@link GemmPack#transposeRows}), which the blocked GEMM uses only once
+     * this group is ready ({@link GemmPack#transposes}): warmed last, since their compilation would otherwise
+     * hold the blocked GEMM back, and only the time of a product depends on them.
+     */
+    static final int PACKING = 1 << 14;
     static final String[] NAMES = {"gemm-blocked", "gemm-small", "activation-forward", "activation-backward",
         "column-sums", "axpy", "scale", "dot", "sgd", "momentum", "adam", "dropout", "batch-norm",
-        "activation-backward-math"};
+        "activation-backward-math", "packing"};
     static final int GROUPS = NAMES.length;
 
     /**
@@ -71,7 +77,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
      * gets its few-row GEMM (third here: a training step with more than four rows calls it only for narrow
      * last columns of deep products) before the training step's groups.
      */
-    static final int[] PRIORITY = {0, 10, 1, 3, 13, 7, 4, 2, 5, 11, 12, 6, 8, 9};
+    static final int[] PRIORITY = {0, 10, 1, 3, 13, 7, 4, 2, 5, 11, 12, 6, 8, 9, 14};
     /** How long a round runs the SIMD calls of the group being warmed, before timing them: 12 ms. */
     static final long SLICE_NANOS = 12_000_000L;
     /** The longest wait for the twin to be compiled before the SIMD warm-up starts: 400 ms. */
@@ -227,6 +233,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
 
     private void run() {
         Workloads work = new Workloads(SimdKernels.SPECIES.length(), GemmShape.L);
+        GemmPack.transposes = false; // until the PACKING group is ready
         letTheTwinCompile(work);
         boolean checked = false;
         while (true) {
@@ -422,6 +429,9 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             if (good[g] >= CONFIRMATIONS) {
                 readyAfter[g] = System.nanoTime() - since[g];
                 ready |= bit;
+                if (bit == PACKING) {
+                    GemmPack.transposes = true;
+                }
                 KernelLog.get().log(Level.DEBUG, () -> "vecmlp: SIMD " + NAMES[g] + " compiled after "
                         + readyAfter[g] / 1_000_000 + " ms of warm-up");
             } else if (now - since[g] > GIVE_UP_NANOS) {
@@ -585,6 +595,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             loads[11] = new Load(1, (long) (3 * n * 4) / lanes);
             loads[12] = new Load(3, (long) (3 * n * 12) / lanes);
             loads[13] = new Load(MAPPED_DERIVATIVES.length, (long) (3 * n * 12) / lanes);
+            loads[14] = new Load(1, 4 * 160); // four blocks of transposes: 16 loads, 128 lane moves, 16 stores
         }
 
         /**
@@ -745,6 +756,11 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                         k.activationBackwardK(act, 3, n, pristine, 0, ld, out, 0, ld);
                     }
                     return;
+                case 14:
+                    // A full panel of 64 depths (four blocks of transposes) and a partial one; the twin's side
+                    // copies the same floats one by one, the time the transposes must beat.
+                    GemmPack.packA(false, in, 0, 64, 0, 0, 13, 64, out, 0, !(k instanceof TwinKernels));
+                    return;
                 default:
                     throw new IllegalArgumentException("group " + g + " is not in [0, " + GROUPS + ")");
             }
@@ -765,6 +781,11 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                 k.sgemmBiasActivationK(NO, NO, 7, 3, 3, in, 1, 3, in, 2, 3, in, 3, Activation.SIGMOID, out, 0, 3);
                 k.sgemmBiasActivationK(NO, NO, 7, 3, 3, in, 1, 3, in, 2, 3, in, 3, Activation.SOFTMAX, out, 0, 3);
                 k.sgemmBiasActivationK(NO, NO, 2, 3, 3, in, 1, 3, in, 2, 3, in, 3, Activation.SIGMOID, out, 0, 3);
+                // The packing's call of its register transposes (one block), so that packA's compiled code has
+                // it for when the PACKING group, warmed last, turns them on (GemmPack.transposes); once a round,
+                // so that the transposes themselves are not brought to C2 meanwhile (one took 207 ms of C2's time
+                // in the GEMM's warm-up when called in every deep run). The twin's side copies the same floats.
+                GemmPack.packA(false, in, 0, 16, 0, 0, 13, 16, out2, 0, !(k instanceof TwinKernels));
             } else if (g == 7) {
                 // More than a block: the blocks' sums added in order (the input check of a batch of 128 × 784).
                 out2[1] = k.sumOfSquaresK(big, in, 1);

@@ -154,43 +154,78 @@ class GemmTest {
     }
 
     /**
-     * A transposed A whose last row panel ends a few floats before the end of its array (no padding after it):
-     * the packing reads whole vectors along A's rows where they fit and the last depths of that panel float by
-     * float. TT with few depths (not swapped), B packed, A packed whole.
+     * {@link GemmPack#packA} against its definition, element by element: both transposes of A, with and without
+     * the register transposes of full panels (whose whole-vector stores must stop short of the last panel's
+     * end), depths around multiples of 16, A ending exactly at its array's end (the transposed A's vector copies
+     * too), NaN poison around the panels.
      */
     @Test
     void packingAWritesItsPanelsAndNothingElse() {
         int mr = GemmShape.MR;
         GemmWorkspace ws = new GemmWorkspace();
         for (boolean transA : new boolean[] {false, true}) {
-            for (int mc : new int[] {mr, 2 * mr, 2 * mr + 1, 3 * mr - 1}) {
-                for (int kc : new int[] {1, 2, 7, 15, 16, 17, 31, 32, 33, 48, 50}) {
-                    int lda = (transA ? mc : kc) + 3;
-                    int rowsOfA = transA ? kc : mc;
-                    float[] a = new float[rowsOfA * lda]; // exactly: the last vector reads end at a's end
-                    for (int i = 0; i < a.length; i++) {
-                        a[i] = i + 1;
-                    }
-                    int panels = (mc + mr - 1) / mr;
-                    int off = 5;
-                    float[] pa = new float[off + panels * mr * kc + 2 * GemmShape.L];
-                    java.util.Arrays.fill(pa, Float.NaN);
-                    GemmPack.packA(transA, a, 0, lda, 0, 0, mc, kc, pa, off);
-                    String where = (transA ? "T" : "N") + " mc=" + mc + " kc=" + kc;
-                    for (int i = 0; i < pa.length; i++) {
-                        int at = i - off;
-                        if (at < 0 || at >= panels * mr * kc) {
-                            assertTrue(Float.isNaN(pa[i]), where + ": written outside the panels at " + i);
-                            continue;
+            for (boolean transpose : new boolean[] {false, true}) {
+                for (int mc : new int[] {mr, 2 * mr, 2 * mr + 1, 3 * mr - 1}) {
+                    for (int kc : new int[] {1, 2, 7, 15, 16, 17, 31, 32, 33, 48, 50}) {
+                        int lda = (transA ? mc : kc) + 3;
+                        int rowsOfA = transA ? kc : mc;
+                        float[] a = new float[rowsOfA * lda]; // exactly: the last vector reads end at a's end
+                        for (int i = 0; i < a.length; i++) {
+                            a[i] = i + 1;
                         }
-                        int q = at / (mr * kc);
-                        int p = at % (mr * kc) / mr;
-                        int r = q * mr + at % mr;
-                        float expected = r >= mc ? 0f : a[transA ? p * lda + r : r * lda + p];
-                        assertEquals(expected, pa[i], where + ": row " + r + ", depth " + p);
+                        int panels = (mc + mr - 1) / mr;
+                        int off = 5;
+                        float[] pa = new float[off + panels * mr * kc + 2 * GemmShape.L];
+                        java.util.Arrays.fill(pa, Float.NaN);
+                        GemmPack.packA(transA, a, 0, lda, 0, 0, mc, kc, pa, off, transpose);
+                        String where = (transA ? "T" : "N") + (transpose ? " transposes" : "") + " mc=" + mc + " kc="
+                                + kc;
+                        for (int i = 0; i < pa.length; i++) {
+                            int at = i - off;
+                            if (at < 0 || at >= panels * mr * kc) {
+                                assertTrue(Float.isNaN(pa[i]), where + ": written outside the panels at " + i);
+                                continue;
+                            }
+                            int q = at / (mr * kc);
+                            int p = at % (mr * kc) / mr;
+                            int r = q * mr + at % mr;
+                            float expected = r >= mc ? 0f : a[transA ? p * lda + r : r * lda + p];
+                            assertEquals(expected, pa[i], where + ": row " + r + ", depth " + p);
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Products whose A is packed whole (more than {@link Gemm#B_IN_PLACE_MAX_M} rows, at least
+     * {@link Gemm#PACK_A_MIN_PANELS} column panels), A row-major: the same bits with the packing's register
+     * transposes ({@link GemmPack#transposes}) and without, and the float64 reference's, on one thread and three.
+     */
+    @Test
+    void theRegisterTransposesOfThePackingChangeNoBit() {
+        int nr = GemmShape.NR;
+        boolean before = GemmPack.transposes;
+        try {
+            for (Transpose tb : Transpose.values()) {
+                for (int[] s : new int[][] {{Gemm.B_IN_PLACE_MAX_M + 1, Gemm.PACK_A_MIN_PANELS * nr + 3, 40},
+                    {128, Gemm.PACK_A_MIN_PANELS * nr, 2 * GemmShape.KC + 17}, {GemmShape.MC + 13, 5 * nr, 16}}) {
+                    Case c = new Case(Transpose.NO, tb, s[0], s[1], s[2], 0.75f, -1.5f);
+                    for (int threads : new int[] {1, 3}) {
+                        GemmPack.transposes = true;
+                        Mat with = check(Kernels.simd().withThreads(threads), c, 21);
+                        GemmPack.transposes = false;
+                        Mat without = check(Kernels.simd().withThreads(threads), c, 21);
+                        for (int i = 0; i < with.a.length; i++) {
+                            assertEquals(Float.floatToRawIntBits(without.a[i]), Float.floatToRawIntBits(with.a[i]),
+                                    c + " on " + threads + " threads, C's array index " + i);
+                        }
+                    }
+                }
+            }
+        } finally {
+            GemmPack.transposes = before;
         }
     }
 
@@ -236,6 +271,11 @@ class GemmTest {
         }
     }
 
+    /**
+     * A transposed A whose last row panel ends a few floats before the end of its array (no padding after it):
+     * the packing reads whole vectors along A's rows where they fit and the last depths of that panel float by
+     * float. TT with few depths (not swapped), B packed, A packed whole.
+     */
     @Test
     void aTransposedAThatEndsItsArrayIsPackedExactly() {
         int m = 5 * GemmShape.MR;
