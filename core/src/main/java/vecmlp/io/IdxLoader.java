@@ -22,10 +22,10 @@ import vecmlp.train.Dataset;
  * <p>An IDX file is a big-endian header, {@code 0x00 0x00 type ndim}, then {@code ndim} 32-bit sizes,
  * then the values row-major. Types: {@code 0x08} unsigned byte, {@code 0x09} signed byte, {@code 0x0B}
  * 16-bit, {@code 0x0C} 32-bit integer, {@code 0x0D} float, {@code 0x0E} double (all big-endian). The magic
- * bytes, the type code and every size are checked before a value is read, the total length
- * ({@code header + Π sizes · bytes per value}) while the values are read, in chunks, with no copy of the
- * file held; a violation is a {@link MalformedDataException} naming the file, the byte offset and what was
- * expected there.
+ * bytes, the type code, every size and the total length ({@code header + Π sizes · bytes per value}) are
+ * checked before the values' array is made (a raw file's length is its size; a stream or a gzip file is read
+ * into memory first), then the values are converted chunk by chunk; a violation is a
+ * {@link MalformedDataException} naming the file, the byte offset and what was expected there.
  *
  * <p>Stateless and thread-safe. Values are returned as they are stored (MNIST pixels 0..255); scale them
  * with {@link Normalizer}.
@@ -212,8 +212,8 @@ public final class IdxLoader {
     static final int CHUNK = 1 << 16;
 
     /**
-     * Reads and checks one IDX stream (already decompressed) of {@code length} bytes to its end, converting the
-     * values chunk by chunk into their array.
+     * Reads and checks one IDX stream (already decompressed) of {@code length} bytes, converting the values chunk
+     * by chunk into their array once the header and the length agree.
      */
     static IdxArray parse(InputStream in, String name, long length) throws IOException {
         byte[] head = new byte[4];
