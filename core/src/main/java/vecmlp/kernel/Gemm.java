@@ -621,7 +621,8 @@ final class Gemm {
                 // its packing and is read where it lies; only a last, partial panel is packed.
                 int packedFrom = bInPlace ? nc - nc % NR : 0;
                 if (packedFrom < nc && job.packedB == null) {
-                    GemmPack.packB(job.transB, job.b, job.bOff, job.ldb, pc, jc + packedFrom, kc, nc - packedFrom, pb);
+                    GemmPack.packB(job.transB, job.b, job.bOff, job.ldb, pc, jc + packedFrom, kc, nc - packedFrom, pb,
+                            GemmPack.transposes);
                 }
                 boolean last = pc + kc == k;
                 float beta = pc == 0 ? job.beta : 1f;

@@ -57,7 +57,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
      */
     static final int ACTIVATION_BACKWARD_MATH = 1 << 13;
     /**
-     * The packing's register transposes ({@link GemmPack#transposeRows}), which the blocked GEMM uses only once
+     * The packing's register transposes ({@link GemmPack#transposeRows}, {@link GemmPack#transposeColumns}), which
+     * the blocked GEMM uses only once
      * this group is ready ({@link GemmPack#transposes}): warmed last, since their compilation would otherwise
      * hold the blocked GEMM back, and only the time of a product depends on them.
      */
@@ -595,7 +596,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             loads[11] = new Load(1, (long) (3 * n * 4) / lanes);
             loads[12] = new Load(3, (long) (3 * n * 12) / lanes);
             loads[13] = new Load(MAPPED_DERIVATIVES.length, (long) (3 * n * 12) / lanes);
-            loads[14] = new Load(1, 4 * 160); // four blocks of transposes: 16 loads, 128 lane moves, 16 stores
+            loads[14] = new Load(2, 12 * 160); // twelve blocks of transposes: 16 loads, 128 lane moves, 16 stores
         }
 
         /**
@@ -757,9 +758,11 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                     }
                     return;
                 case 14:
-                    // A full panel of 64 depths (four blocks of transposes) and a partial one; the twin's side
-                    // copies the same floats one by one, the time the transposes must beat.
+                    // A full panel of 64 depths (four blocks of transposes) and a partial one, of A and of a
+                    // transposed B; the twin's side copies the same floats one by one, the time the transposes
+                    // must beat.
                     GemmPack.packA(false, in, 0, 64, 0, 0, 13, 64, out, 0, !(k instanceof TwinKernels));
+                    GemmPack.packB(true, in, 0, 64, 0, 0, 64, 2 * l + 1, out2, !(k instanceof TwinKernels));
                     return;
                 default:
                     throw new IllegalArgumentException("group " + g + " is not in [0, " + GROUPS + ")");
@@ -786,6 +789,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                 // so that the transposes themselves are not brought to C2 meanwhile (one took 207 ms of C2's time
                 // in the GEMM's warm-up when called in every deep run). The twin's side copies the same floats.
                 GemmPack.packA(false, in, 0, 16, 0, 0, 13, 16, out2, 0, !(k instanceof TwinKernels));
+                GemmPack.packB(true, in, 0, 16, 0, 0, 16, 2 * l, out2, !(k instanceof TwinKernels));
             } else if (g == 7) {
                 // More than a block: the blocks' sums added in order (the input check of a batch of 128 × 784).
                 out2[1] = k.sumOfSquaresK(big, in, 1);

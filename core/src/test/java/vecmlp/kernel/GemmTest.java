@@ -230,41 +230,45 @@ class GemmTest {
     }
 
     /**
-     * {@link GemmPack#packB} against its definition, element by element: both transposes, depths around
-     * multiples of 16, column counts around a panel, an offset and a leading dimension longer than a row, B
+     * {@link GemmPack#packB} against its definition, element by element: both transposes, with and without the
+     * register transposes of a transposed B's full panels, depths around multiples of 16, column counts around a
+     * panel, an offset and a leading dimension longer than a row, B
      * ending exactly at its array's end, NaN poison past the panels.
      */
     @Test
     void packingBWritesItsPanelsAndNothingElse() {
         int nr = GemmShape.NR;
         for (boolean transB : new boolean[] {false, true}) {
-            for (int nc : new int[] {1, nr - 1, nr, nr + 1, 2 * nr, 3 * nr - 5}) {
-                for (int kc : new int[] {1, 15, 16, 17, 33, 48, 50}) {
-                    int p0 = 2;
-                    int j0 = 3;
-                    int bOff = 7;
-                    int ldb = (transB ? p0 + kc : j0 + nc) + 5;
-                    int rowsOfB = transB ? j0 + nc : p0 + kc;
-                    float[] b = new float[bOff + (rowsOfB - 1) * ldb + (transB ? p0 + kc : j0 + nc)];
-                    for (int i = 0; i < b.length; i++) {
-                        b[i] = i + 1;
-                    }
-                    int panels = (nc + nr - 1) / nr;
-                    float[] pb = new float[panels * nr * kc + 3 * GemmShape.L];
-                    java.util.Arrays.fill(pb, Float.NaN);
-                    GemmPack.packB(transB, b, bOff, ldb, p0, j0, kc, nc, pb);
-                    String where = (transB ? "T" : "N") + " nc=" + nc + " kc=" + kc;
-                    for (int i = 0; i < pb.length; i++) {
-                        if (i >= panels * nr * kc) {
-                            assertTrue(Float.isNaN(pb[i]), where + ": written outside the panels at " + i);
-                            continue;
+            for (boolean transpose : new boolean[] {false, true}) {
+                for (int nc : new int[] {1, nr - 1, nr, nr + 1, 2 * nr, 3 * nr - 5}) {
+                    for (int kc : new int[] {1, 15, 16, 17, 33, 48, 50}) {
+                        int p0 = 2;
+                        int j0 = 3;
+                        int bOff = 7;
+                        int ldb = (transB ? p0 + kc : j0 + nc) + 5;
+                        int rowsOfB = transB ? j0 + nc : p0 + kc;
+                        float[] b = new float[bOff + (rowsOfB - 1) * ldb + (transB ? p0 + kc : j0 + nc)];
+                        for (int i = 0; i < b.length; i++) {
+                            b[i] = i + 1;
                         }
-                        int q = i / (nr * kc);
-                        int p = i % (nr * kc) / nr;
-                        int j = q * nr + i % nr;
-                        float expected = j >= nc ? 0f
-                                : b[bOff + (transB ? (j0 + j) * ldb + p0 + p : (p0 + p) * ldb + j0 + j)];
-                        assertEquals(expected, pb[i], where + ": depth " + p + ", column " + j);
+                        int panels = (nc + nr - 1) / nr;
+                        float[] pb = new float[panels * nr * kc + 3 * GemmShape.L];
+                        java.util.Arrays.fill(pb, Float.NaN);
+                        GemmPack.packB(transB, b, bOff, ldb, p0, j0, kc, nc, pb, transpose);
+                        String where = (transB ? "T" : "N") + (transpose ? " transposes" : "") + " nc=" + nc + " kc="
+                                + kc;
+                        for (int i = 0; i < pb.length; i++) {
+                            if (i >= panels * nr * kc) {
+                                assertTrue(Float.isNaN(pb[i]), where + ": written outside the panels at " + i);
+                                continue;
+                            }
+                            int q = i / (nr * kc);
+                            int p = i % (nr * kc) / nr;
+                            int j = q * nr + i % nr;
+                            float expected = j >= nc ? 0f
+                                    : b[bOff + (transB ? (j0 + j) * ldb + p0 + p : (p0 + p) * ldb + j0 + j)];
+                            assertEquals(expected, pb[i], where + ": depth " + p + ", column " + j);
+                        }
                     }
                 }
             }
