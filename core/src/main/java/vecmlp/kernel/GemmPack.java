@@ -7,6 +7,8 @@ import static vecmlp.kernel.GemmShape.NR;
 import static vecmlp.kernel.GemmShape.SPECIES;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 
@@ -127,25 +129,25 @@ final class GemmPack {
         }
     }
 
-    /** The lane moves of {@link #transposeRows}, for blocks of 8, 4, 2 and 1 lanes (16 lanes only). */
-    private static final VectorShuffle<Float> DOWN8 = rotation(-8);
-    private static final VectorShuffle<Float> UP8 = rotation(8);
+    /**
+     * The lane moves of {@link #transposeRows} and {@link #transposeColumns} (16 lanes only): {@code SWAPn}
+     * exchanges neighbouring blocks of n lanes, {@code ODDn} selects the odd blocks, and {@code LOW} and
+     * {@code HIGH} keep the even and the odd float of each 64-bit lane.
+     */
+    private static final VectorShuffle<Float> SWAP8 = swap(8);
+    private static final VectorShuffle<Float> SWAP4 = swap(4);
+    private static final VectorShuffle<Float> SWAP2 = swap(2);
     private static final VectorMask<Float> ODD8 = oddBlocks(8);
-    private static final VectorShuffle<Float> DOWN4 = rotation(-4);
-    private static final VectorShuffle<Float> UP4 = rotation(4);
     private static final VectorMask<Float> ODD4 = oddBlocks(4);
-    private static final VectorShuffle<Float> DOWN2 = rotation(-2);
-    private static final VectorShuffle<Float> UP2 = rotation(2);
     private static final VectorMask<Float> ODD2 = oddBlocks(2);
-    private static final VectorShuffle<Float> DOWN1 = rotation(-1);
-    private static final VectorShuffle<Float> UP1 = rotation(1);
-    private static final VectorMask<Float> ODD1 = oddBlocks(1);
+    private static final long LOW = 0xFFFF_FFFFL;
+    private static final long HIGH = 0xFFFF_FFFF_0000_0000L;
 
-    /** Lane {@code j} takes lane {@code (j + by) mod L}. (An array, not a lambda: see {@link KernelProvider}'s.) */
-    private static VectorShuffle<Float> rotation(int by) {
+    /** Lane {@code j} takes lane {@code j xor block}. (An array, not a lambda: see {@link KernelProvider}'s.) */
+    private static VectorShuffle<Float> swap(int block) {
         int[] from = new int[L];
         for (int j = 0; j < L; j++) {
-            from[j] = Math.floorMod(j + by, L);
+            from[j] = j ^ block;
         }
         return VectorShuffle.fromArray(SPECIES, from, 0);
     }
@@ -163,11 +165,13 @@ final class GemmPack {
      * Packs depths {@code [0, 16·⌊depths/16⌋)} of a full panel of a row-major A (12 rows from {@code a[src]},
      * {@code lda} apart; 16 lanes) at {@code pa[base + p·MR + r]} and returns that count, the rest left to the
      * caller: each block of 16 depths is 12 loads of 16 floats (and 4 vectors of zeros), transposed in four
-     * steps that exchange blocks of 8, 4, 2 and 1 lanes between pairs of vectors (a rotation and a blend per
-     * vector), then stored depth by depth as whole vectors MR floats apart, each store's 4 lanes past MR
-     * overwritten by the next one's ({@code depths} must leave room for the last block's). A copy: every
-     * float's bits are kept. Ad hoc, {@link #packA} of a 120 × 784 A in passes of 196 depths: 0.29 ns a float
-     * against 0.54 float by float on JDK 17, 0.16 against 0.55 on JDK 25.
+     * steps that exchange blocks of 8, 4, 2 and 1 lanes between pairs of vectors (one rearrange and three blends
+     * a pair for the first three, shifts of 64-bit lanes for the last), then stored depth by depth as whole
+     * vectors MR floats apart, each store's 4 lanes past MR overwritten by the next one's ({@code depths} must
+     * leave room for the last block's). A copy: every float's bits are kept. On JDK 17 each rearrange also
+     * checks its shuffle in the loop, and two rearranges a pair spilled registers: ad hoc, {@link #packA} of a
+     * 120 × 784 A in passes of 196 depths took 0.27 ns a float so against 0.44 with two rearranges a pair (0.56
+     * float by float); on JDK 25 0.12–0.15 either way.
      */
     static int transposeRows(float[] a, int src, int lda, int depths, float[] pa, int base) {
         for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
@@ -193,60 +197,72 @@ final class GemmPack {
             FloatVector v13 = zero;
             FloatVector v14 = zero;
             FloatVector v15 = zero;
-            FloatVector x;
-            // Pairs 8 apart, blocks of 8 lanes: v_i keeps its even blocks and takes its partner's
-            // even blocks into its odd ones; the partner takes v_i's odd blocks into its even ones.
-            x = v0; v0 = x.blend(v8.rearrange(DOWN8), ODD8); v8 = x.rearrange(UP8).blend(v8, ODD8);
-            x = v1; v1 = x.blend(v9.rearrange(DOWN8), ODD8); v9 = x.rearrange(UP8).blend(v9, ODD8);
-            x = v2; v2 = x.blend(v10.rearrange(DOWN8), ODD8); v10 = x.rearrange(UP8).blend(v10, ODD8);
-            x = v3; v3 = x.blend(v11.rearrange(DOWN8), ODD8); v11 = x.rearrange(UP8).blend(v11, ODD8);
-            x = v4; v4 = x.blend(v12.rearrange(DOWN8), ODD8); v12 = x.rearrange(UP8).blend(v12, ODD8);
-            x = v5; v5 = x.blend(v13.rearrange(DOWN8), ODD8); v13 = x.rearrange(UP8).blend(v13, ODD8);
-            x = v6; v6 = x.blend(v14.rearrange(DOWN8), ODD8); v14 = x.rearrange(UP8).blend(v14, ODD8);
-            x = v7; v7 = x.blend(v15.rearrange(DOWN8), ODD8); v15 = x.rearrange(UP8).blend(v15, ODD8);
+            LongVector x;
+            LongVector z;
+            FloatVector y;
+            // Pairs 8 apart, blocks of 8 lanes: v_i keeps its even blocks and takes its partner's even blocks
+            // into its odd ones; the partner takes v_i's odd blocks into its even ones. One rearrange a pair:
+            // y has v_i's odd blocks at the even places and the partner's even blocks at the odd ones.
+            y = v8.blend(v0, ODD8).rearrange(SWAP8); v0 = v0.blend(y, ODD8); v8 = y.blend(v8, ODD8);
+            y = v9.blend(v1, ODD8).rearrange(SWAP8); v1 = v1.blend(y, ODD8); v9 = y.blend(v9, ODD8);
+            y = v10.blend(v2, ODD8).rearrange(SWAP8); v2 = v2.blend(y, ODD8); v10 = y.blend(v10, ODD8);
+            y = v11.blend(v3, ODD8).rearrange(SWAP8); v3 = v3.blend(y, ODD8); v11 = y.blend(v11, ODD8);
+            y = v12.blend(v4, ODD8).rearrange(SWAP8); v4 = v4.blend(y, ODD8); v12 = y.blend(v12, ODD8);
+            y = v13.blend(v5, ODD8).rearrange(SWAP8); v5 = v5.blend(y, ODD8); v13 = y.blend(v13, ODD8);
+            y = v14.blend(v6, ODD8).rearrange(SWAP8); v6 = v6.blend(y, ODD8); v14 = y.blend(v14, ODD8);
+            y = v15.blend(v7, ODD8).rearrange(SWAP8); v7 = v7.blend(y, ODD8); v15 = y.blend(v15, ODD8);
             // Pairs 4 apart, blocks of 4.
-            x = v0; v0 = x.blend(v4.rearrange(DOWN4), ODD4); v4 = x.rearrange(UP4).blend(v4, ODD4);
-            x = v1; v1 = x.blend(v5.rearrange(DOWN4), ODD4); v5 = x.rearrange(UP4).blend(v5, ODD4);
-            x = v2; v2 = x.blend(v6.rearrange(DOWN4), ODD4); v6 = x.rearrange(UP4).blend(v6, ODD4);
-            x = v3; v3 = x.blend(v7.rearrange(DOWN4), ODD4); v7 = x.rearrange(UP4).blend(v7, ODD4);
-            x = v8; v8 = x.blend(v12.rearrange(DOWN4), ODD4); v12 = x.rearrange(UP4).blend(v12, ODD4);
-            x = v9; v9 = x.blend(v13.rearrange(DOWN4), ODD4); v13 = x.rearrange(UP4).blend(v13, ODD4);
-            x = v10; v10 = x.blend(v14.rearrange(DOWN4), ODD4); v14 = x.rearrange(UP4).blend(v14, ODD4);
-            x = v11; v11 = x.blend(v15.rearrange(DOWN4), ODD4); v15 = x.rearrange(UP4).blend(v15, ODD4);
+            y = v4.blend(v0, ODD4).rearrange(SWAP4); v0 = v0.blend(y, ODD4); v4 = y.blend(v4, ODD4);
+            y = v5.blend(v1, ODD4).rearrange(SWAP4); v1 = v1.blend(y, ODD4); v5 = y.blend(v5, ODD4);
+            y = v6.blend(v2, ODD4).rearrange(SWAP4); v2 = v2.blend(y, ODD4); v6 = y.blend(v6, ODD4);
+            y = v7.blend(v3, ODD4).rearrange(SWAP4); v3 = v3.blend(y, ODD4); v7 = y.blend(v7, ODD4);
+            y = v12.blend(v8, ODD4).rearrange(SWAP4); v8 = v8.blend(y, ODD4); v12 = y.blend(v12, ODD4);
+            y = v13.blend(v9, ODD4).rearrange(SWAP4); v9 = v9.blend(y, ODD4); v13 = y.blend(v13, ODD4);
+            y = v14.blend(v10, ODD4).rearrange(SWAP4); v10 = v10.blend(y, ODD4); v14 = y.blend(v14, ODD4);
+            y = v15.blend(v11, ODD4).rearrange(SWAP4); v11 = v11.blend(y, ODD4); v15 = y.blend(v15, ODD4);
             // Pairs 2 apart, blocks of 2.
-            x = v0; v0 = x.blend(v2.rearrange(DOWN2), ODD2); v2 = x.rearrange(UP2).blend(v2, ODD2);
-            x = v1; v1 = x.blend(v3.rearrange(DOWN2), ODD2); v3 = x.rearrange(UP2).blend(v3, ODD2);
-            x = v4; v4 = x.blend(v6.rearrange(DOWN2), ODD2); v6 = x.rearrange(UP2).blend(v6, ODD2);
-            x = v5; v5 = x.blend(v7.rearrange(DOWN2), ODD2); v7 = x.rearrange(UP2).blend(v7, ODD2);
-            x = v8; v8 = x.blend(v10.rearrange(DOWN2), ODD2); v10 = x.rearrange(UP2).blend(v10, ODD2);
-            x = v9; v9 = x.blend(v11.rearrange(DOWN2), ODD2); v11 = x.rearrange(UP2).blend(v11, ODD2);
-            x = v12; v12 = x.blend(v14.rearrange(DOWN2), ODD2); v14 = x.rearrange(UP2).blend(v14, ODD2);
-            x = v13; v13 = x.blend(v15.rearrange(DOWN2), ODD2); v15 = x.rearrange(UP2).blend(v15, ODD2);
-            // Neighbours, single lanes: v_q now holds depth p + q of the 16 rows.
-            x = v0; v0 = x.blend(v1.rearrange(DOWN1), ODD1); v1 = x.rearrange(UP1).blend(v1, ODD1);
-            x = v2; v2 = x.blend(v3.rearrange(DOWN1), ODD1); v3 = x.rearrange(UP1).blend(v3, ODD1);
-            x = v4; v4 = x.blend(v5.rearrange(DOWN1), ODD1); v5 = x.rearrange(UP1).blend(v5, ODD1);
-            x = v6; v6 = x.blend(v7.rearrange(DOWN1), ODD1); v7 = x.rearrange(UP1).blend(v7, ODD1);
-            x = v8; v8 = x.blend(v9.rearrange(DOWN1), ODD1); v9 = x.rearrange(UP1).blend(v9, ODD1);
-            x = v10; v10 = x.blend(v11.rearrange(DOWN1), ODD1); v11 = x.rearrange(UP1).blend(v11, ODD1);
-            x = v12; v12 = x.blend(v13.rearrange(DOWN1), ODD1); v13 = x.rearrange(UP1).blend(v13, ODD1);
-            x = v14; v14 = x.blend(v15.rearrange(DOWN1), ODD1); v15 = x.rearrange(UP1).blend(v15, ODD1);
-            v0.intoArray(pa, d);
-            v1.intoArray(pa, d + MR);
-            v2.intoArray(pa, d + 2 * MR);
-            v3.intoArray(pa, d + 3 * MR);
-            v4.intoArray(pa, d + 4 * MR);
-            v5.intoArray(pa, d + 5 * MR);
-            v6.intoArray(pa, d + 6 * MR);
-            v7.intoArray(pa, d + 7 * MR);
-            v8.intoArray(pa, d + 8 * MR);
-            v9.intoArray(pa, d + 9 * MR);
-            v10.intoArray(pa, d + 10 * MR);
-            v11.intoArray(pa, d + 11 * MR);
-            v12.intoArray(pa, d + 12 * MR);
-            v13.intoArray(pa, d + 13 * MR);
-            v14.intoArray(pa, d + 14 * MR);
-            v15.intoArray(pa, d + 15 * MR);
+            y = v2.blend(v0, ODD2).rearrange(SWAP2); v0 = v0.blend(y, ODD2); v2 = y.blend(v2, ODD2);
+            y = v3.blend(v1, ODD2).rearrange(SWAP2); v1 = v1.blend(y, ODD2); v3 = y.blend(v3, ODD2);
+            y = v6.blend(v4, ODD2).rearrange(SWAP2); v4 = v4.blend(y, ODD2); v6 = y.blend(v6, ODD2);
+            y = v7.blend(v5, ODD2).rearrange(SWAP2); v5 = v5.blend(y, ODD2); v7 = y.blend(v7, ODD2);
+            y = v10.blend(v8, ODD2).rearrange(SWAP2); v8 = v8.blend(y, ODD2); v10 = y.blend(v10, ODD2);
+            y = v11.blend(v9, ODD2).rearrange(SWAP2); v9 = v9.blend(y, ODD2); v11 = y.blend(v11, ODD2);
+            y = v14.blend(v12, ODD2).rearrange(SWAP2); v12 = v12.blend(y, ODD2); v14 = y.blend(v14, ODD2);
+            y = v15.blend(v13, ODD2).rearrange(SWAP2); v13 = v13.blend(y, ODD2); v15 = y.blend(v15, ODD2);
+            // Neighbours, single lanes, as 64-bit lanes: the even float of each from v_2i, the odd from
+            // v_2i+1, by shifts (no shuffle); then v_q holds depth p + q, stored in order.
+            x = v0.reinterpretAsLongs();
+            z = v1.reinterpretAsLongs();
+            x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pa, d);
+            x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pa, d + MR);
+            x = v2.reinterpretAsLongs();
+            z = v3.reinterpretAsLongs();
+            x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pa, d + 2 * MR);
+            x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pa, d + 3 * MR);
+            x = v4.reinterpretAsLongs();
+            z = v5.reinterpretAsLongs();
+            x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pa, d + 4 * MR);
+            x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pa, d + 5 * MR);
+            x = v6.reinterpretAsLongs();
+            z = v7.reinterpretAsLongs();
+            x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pa, d + 6 * MR);
+            x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pa, d + 7 * MR);
+            x = v8.reinterpretAsLongs();
+            z = v9.reinterpretAsLongs();
+            x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pa, d + 8 * MR);
+            x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pa, d + 9 * MR);
+            x = v10.reinterpretAsLongs();
+            z = v11.reinterpretAsLongs();
+            x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pa, d + 10 * MR);
+            x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pa, d + 11 * MR);
+            x = v12.reinterpretAsLongs();
+            z = v13.reinterpretAsLongs();
+            x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pa, d + 12 * MR);
+            x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pa, d + 13 * MR);
+            x = v14.reinterpretAsLongs();
+            z = v15.reinterpretAsLongs();
+            x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pa, d + 14 * MR);
+            x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pa, d + 15 * MR);
         }
         return p;
     }
@@ -314,8 +330,7 @@ final class GemmPack {
      * Packs depths {@code [0, 16·⌊kc/16⌋)} of a full panel of a transposed B ({@code op(B)(p, j) = b[src + j·ldb
      * + p]}, {@code j < NR}; 16 lanes) at {@code pb[base + p·NR + j]} and returns that count, the rest left to
      * the caller: each block of 16 depths and 16 columns is transposed in registers as in {@link #transposeRows}
-     * and stored as 16 whole vectors, half a panel's row each. A copy: every float's bits are kept. Ad hoc, NT
-     * 128 × 784 × 256: 158–163 GFLOP/s float by float, 165–173 so (JDK 17).
+     * and stored as 16 whole vectors, half a panel's row each. A copy: every float's bits are kept.
      */
     static int transposeColumns(float[] b, int src, int ldb, int kc, float[] pb, int base) {
         for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
@@ -341,60 +356,72 @@ final class GemmPack {
                 FloatVector v13 = FloatVector.fromArray(SPECIES, b, s + 13 * ldb);
                 FloatVector v14 = FloatVector.fromArray(SPECIES, b, s + 14 * ldb);
                 FloatVector v15 = FloatVector.fromArray(SPECIES, b, s + 15 * ldb);
-                FloatVector x;
-                // Pairs 8 apart, blocks of 8 lanes: v_i keeps its even blocks and takes its partner's
-                // even blocks into its odd ones; the partner takes v_i's odd blocks into its even ones.
-                x = v0; v0 = x.blend(v8.rearrange(DOWN8), ODD8); v8 = x.rearrange(UP8).blend(v8, ODD8);
-                x = v1; v1 = x.blend(v9.rearrange(DOWN8), ODD8); v9 = x.rearrange(UP8).blend(v9, ODD8);
-                x = v2; v2 = x.blend(v10.rearrange(DOWN8), ODD8); v10 = x.rearrange(UP8).blend(v10, ODD8);
-                x = v3; v3 = x.blend(v11.rearrange(DOWN8), ODD8); v11 = x.rearrange(UP8).blend(v11, ODD8);
-                x = v4; v4 = x.blend(v12.rearrange(DOWN8), ODD8); v12 = x.rearrange(UP8).blend(v12, ODD8);
-                x = v5; v5 = x.blend(v13.rearrange(DOWN8), ODD8); v13 = x.rearrange(UP8).blend(v13, ODD8);
-                x = v6; v6 = x.blend(v14.rearrange(DOWN8), ODD8); v14 = x.rearrange(UP8).blend(v14, ODD8);
-                x = v7; v7 = x.blend(v15.rearrange(DOWN8), ODD8); v15 = x.rearrange(UP8).blend(v15, ODD8);
+                LongVector x;
+                LongVector z;
+                FloatVector y;
+                // Pairs 8 apart, blocks of 8 lanes: v_i keeps its even blocks and takes its partner's even blocks
+                // into its odd ones; the partner takes v_i's odd blocks into its even ones. One rearrange a pair:
+                // y has v_i's odd blocks at the even places and the partner's even blocks at the odd ones.
+                y = v8.blend(v0, ODD8).rearrange(SWAP8); v0 = v0.blend(y, ODD8); v8 = y.blend(v8, ODD8);
+                y = v9.blend(v1, ODD8).rearrange(SWAP8); v1 = v1.blend(y, ODD8); v9 = y.blend(v9, ODD8);
+                y = v10.blend(v2, ODD8).rearrange(SWAP8); v2 = v2.blend(y, ODD8); v10 = y.blend(v10, ODD8);
+                y = v11.blend(v3, ODD8).rearrange(SWAP8); v3 = v3.blend(y, ODD8); v11 = y.blend(v11, ODD8);
+                y = v12.blend(v4, ODD8).rearrange(SWAP8); v4 = v4.blend(y, ODD8); v12 = y.blend(v12, ODD8);
+                y = v13.blend(v5, ODD8).rearrange(SWAP8); v5 = v5.blend(y, ODD8); v13 = y.blend(v13, ODD8);
+                y = v14.blend(v6, ODD8).rearrange(SWAP8); v6 = v6.blend(y, ODD8); v14 = y.blend(v14, ODD8);
+                y = v15.blend(v7, ODD8).rearrange(SWAP8); v7 = v7.blend(y, ODD8); v15 = y.blend(v15, ODD8);
                 // Pairs 4 apart, blocks of 4.
-                x = v0; v0 = x.blend(v4.rearrange(DOWN4), ODD4); v4 = x.rearrange(UP4).blend(v4, ODD4);
-                x = v1; v1 = x.blend(v5.rearrange(DOWN4), ODD4); v5 = x.rearrange(UP4).blend(v5, ODD4);
-                x = v2; v2 = x.blend(v6.rearrange(DOWN4), ODD4); v6 = x.rearrange(UP4).blend(v6, ODD4);
-                x = v3; v3 = x.blend(v7.rearrange(DOWN4), ODD4); v7 = x.rearrange(UP4).blend(v7, ODD4);
-                x = v8; v8 = x.blend(v12.rearrange(DOWN4), ODD4); v12 = x.rearrange(UP4).blend(v12, ODD4);
-                x = v9; v9 = x.blend(v13.rearrange(DOWN4), ODD4); v13 = x.rearrange(UP4).blend(v13, ODD4);
-                x = v10; v10 = x.blend(v14.rearrange(DOWN4), ODD4); v14 = x.rearrange(UP4).blend(v14, ODD4);
-                x = v11; v11 = x.blend(v15.rearrange(DOWN4), ODD4); v15 = x.rearrange(UP4).blend(v15, ODD4);
+                y = v4.blend(v0, ODD4).rearrange(SWAP4); v0 = v0.blend(y, ODD4); v4 = y.blend(v4, ODD4);
+                y = v5.blend(v1, ODD4).rearrange(SWAP4); v1 = v1.blend(y, ODD4); v5 = y.blend(v5, ODD4);
+                y = v6.blend(v2, ODD4).rearrange(SWAP4); v2 = v2.blend(y, ODD4); v6 = y.blend(v6, ODD4);
+                y = v7.blend(v3, ODD4).rearrange(SWAP4); v3 = v3.blend(y, ODD4); v7 = y.blend(v7, ODD4);
+                y = v12.blend(v8, ODD4).rearrange(SWAP4); v8 = v8.blend(y, ODD4); v12 = y.blend(v12, ODD4);
+                y = v13.blend(v9, ODD4).rearrange(SWAP4); v9 = v9.blend(y, ODD4); v13 = y.blend(v13, ODD4);
+                y = v14.blend(v10, ODD4).rearrange(SWAP4); v10 = v10.blend(y, ODD4); v14 = y.blend(v14, ODD4);
+                y = v15.blend(v11, ODD4).rearrange(SWAP4); v11 = v11.blend(y, ODD4); v15 = y.blend(v15, ODD4);
                 // Pairs 2 apart, blocks of 2.
-                x = v0; v0 = x.blend(v2.rearrange(DOWN2), ODD2); v2 = x.rearrange(UP2).blend(v2, ODD2);
-                x = v1; v1 = x.blend(v3.rearrange(DOWN2), ODD2); v3 = x.rearrange(UP2).blend(v3, ODD2);
-                x = v4; v4 = x.blend(v6.rearrange(DOWN2), ODD2); v6 = x.rearrange(UP2).blend(v6, ODD2);
-                x = v5; v5 = x.blend(v7.rearrange(DOWN2), ODD2); v7 = x.rearrange(UP2).blend(v7, ODD2);
-                x = v8; v8 = x.blend(v10.rearrange(DOWN2), ODD2); v10 = x.rearrange(UP2).blend(v10, ODD2);
-                x = v9; v9 = x.blend(v11.rearrange(DOWN2), ODD2); v11 = x.rearrange(UP2).blend(v11, ODD2);
-                x = v12; v12 = x.blend(v14.rearrange(DOWN2), ODD2); v14 = x.rearrange(UP2).blend(v14, ODD2);
-                x = v13; v13 = x.blend(v15.rearrange(DOWN2), ODD2); v15 = x.rearrange(UP2).blend(v15, ODD2);
-                // Neighbours, single lanes: v_q now holds depth p + q of the 16 rows.
-                x = v0; v0 = x.blend(v1.rearrange(DOWN1), ODD1); v1 = x.rearrange(UP1).blend(v1, ODD1);
-                x = v2; v2 = x.blend(v3.rearrange(DOWN1), ODD1); v3 = x.rearrange(UP1).blend(v3, ODD1);
-                x = v4; v4 = x.blend(v5.rearrange(DOWN1), ODD1); v5 = x.rearrange(UP1).blend(v5, ODD1);
-                x = v6; v6 = x.blend(v7.rearrange(DOWN1), ODD1); v7 = x.rearrange(UP1).blend(v7, ODD1);
-                x = v8; v8 = x.blend(v9.rearrange(DOWN1), ODD1); v9 = x.rearrange(UP1).blend(v9, ODD1);
-                x = v10; v10 = x.blend(v11.rearrange(DOWN1), ODD1); v11 = x.rearrange(UP1).blend(v11, ODD1);
-                x = v12; v12 = x.blend(v13.rearrange(DOWN1), ODD1); v13 = x.rearrange(UP1).blend(v13, ODD1);
-                x = v14; v14 = x.blend(v15.rearrange(DOWN1), ODD1); v15 = x.rearrange(UP1).blend(v15, ODD1);
-                v0.intoArray(pb, d);
-                v1.intoArray(pb, d + NR);
-                v2.intoArray(pb, d + 2 * NR);
-                v3.intoArray(pb, d + 3 * NR);
-                v4.intoArray(pb, d + 4 * NR);
-                v5.intoArray(pb, d + 5 * NR);
-                v6.intoArray(pb, d + 6 * NR);
-                v7.intoArray(pb, d + 7 * NR);
-                v8.intoArray(pb, d + 8 * NR);
-                v9.intoArray(pb, d + 9 * NR);
-                v10.intoArray(pb, d + 10 * NR);
-                v11.intoArray(pb, d + 11 * NR);
-                v12.intoArray(pb, d + 12 * NR);
-                v13.intoArray(pb, d + 13 * NR);
-                v14.intoArray(pb, d + 14 * NR);
-                v15.intoArray(pb, d + 15 * NR);
+                y = v2.blend(v0, ODD2).rearrange(SWAP2); v0 = v0.blend(y, ODD2); v2 = y.blend(v2, ODD2);
+                y = v3.blend(v1, ODD2).rearrange(SWAP2); v1 = v1.blend(y, ODD2); v3 = y.blend(v3, ODD2);
+                y = v6.blend(v4, ODD2).rearrange(SWAP2); v4 = v4.blend(y, ODD2); v6 = y.blend(v6, ODD2);
+                y = v7.blend(v5, ODD2).rearrange(SWAP2); v5 = v5.blend(y, ODD2); v7 = y.blend(v7, ODD2);
+                y = v10.blend(v8, ODD2).rearrange(SWAP2); v8 = v8.blend(y, ODD2); v10 = y.blend(v10, ODD2);
+                y = v11.blend(v9, ODD2).rearrange(SWAP2); v9 = v9.blend(y, ODD2); v11 = y.blend(v11, ODD2);
+                y = v14.blend(v12, ODD2).rearrange(SWAP2); v12 = v12.blend(y, ODD2); v14 = y.blend(v14, ODD2);
+                y = v15.blend(v13, ODD2).rearrange(SWAP2); v13 = v13.blend(y, ODD2); v15 = y.blend(v15, ODD2);
+                // Neighbours, single lanes, as 64-bit lanes: the even float of each from v_2i, the odd from
+                // v_2i+1, by shifts (no shuffle); then v_q holds depth p + q, stored in order.
+                x = v0.reinterpretAsLongs();
+                z = v1.reinterpretAsLongs();
+                x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pb, d);
+                x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pb, d + NR);
+                x = v2.reinterpretAsLongs();
+                z = v3.reinterpretAsLongs();
+                x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pb, d + 2 * NR);
+                x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pb, d + 3 * NR);
+                x = v4.reinterpretAsLongs();
+                z = v5.reinterpretAsLongs();
+                x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pb, d + 4 * NR);
+                x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pb, d + 5 * NR);
+                x = v6.reinterpretAsLongs();
+                z = v7.reinterpretAsLongs();
+                x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pb, d + 6 * NR);
+                x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pb, d + 7 * NR);
+                x = v8.reinterpretAsLongs();
+                z = v9.reinterpretAsLongs();
+                x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pb, d + 8 * NR);
+                x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pb, d + 9 * NR);
+                x = v10.reinterpretAsLongs();
+                z = v11.reinterpretAsLongs();
+                x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pb, d + 10 * NR);
+                x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pb, d + 11 * NR);
+                x = v12.reinterpretAsLongs();
+                z = v13.reinterpretAsLongs();
+                x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pb, d + 12 * NR);
+                x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pb, d + 13 * NR);
+                x = v14.reinterpretAsLongs();
+                z = v15.reinterpretAsLongs();
+                x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pb, d + 14 * NR);
+                x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pb, d + 15 * NR);
             }
         }
         return p;
