@@ -689,20 +689,20 @@ final class Gemm {
                                 ars = 1;
                                 aps = MR;
                             }
-                            if (MR == 12 && rows <= 6) {
+                            if (MR == 8 && rows <= 6) {
                                 // A last panel of at most 6 rows: the 6-row kernels, half the FMAs.
                                 if (cols <= GemmShape.L) {
                                     GemmKernel.kernelNarrow(kc, av, ao, ars, aps, bv, pbo, bs, tile);
                                 } else {
                                     GemmKernel.kernel(kc, av, ao, ars, aps, bv, pbo, bs, tile);
                                 }
-                            } else if (MR == 12) {
+                            } else if (MR == 8) {
                                 if (cols <= GemmShape.L) {
-                                    GemmKernel.kernelNarrow12(kc, av, ao, ars, aps, bv, pbo, bs, tile);
+                                    GemmKernel.kernelNarrow8(kc, av, ao, ars, aps, bv, pbo, bs, tile);
                                 } else if (ars == 1 && aps == MR && bs == NR) {
-                                    GemmKernel.kernelPacked12(kc, av, ao, bv, pbo, tile);
+                                    GemmKernel.kernelPacked8(kc, av, ao, bv, pbo, tile);
                                 } else {
-                                    GemmKernel.kernel12(kc, av, ao, ars, aps, bv, pbo, bs, tile);
+                                    GemmKernel.kernel8(kc, av, ao, ars, aps, bv, pbo, bs, tile);
                                 }
                             } else if (cols <= GemmShape.L) {
                                 GemmKernel.kernelNarrow(kc, av, ao, ars, aps, bv, pbo, bs, tile);

@@ -10,13 +10,13 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * The register-blocked micro-kernels of the GEMM and their epilogue: an {@code MR × NR} block of
- * {@code C} (6 or 12 rows × 2 vectors, {@link GemmShape#MR}) accumulated over an {@code MR × kc} panel of A
+ * {@code C} (6 or 8 rows × 2 vectors, {@link GemmShape#MR}) accumulated over an {@code MR × kc} panel of A
  * and a {@code kc × NR} panel of B (Goto and van de Geijn; BLIS {@code gemm_ukr}) and stored to an
  * {@code MR × NR} accumulator tile that stays in L1; {@link #store} then writes
  * {@code C = act(alpha·acc + beta·C + bias)} from it (2·MR vector loads against {@code 2·MR·kc} FMAs).
- * Each height has three variants: any strides ({@link #kernel}, {@link #kernel12}), both panels packed
- * ({@link #kernelPacked}, {@link #kernelPacked12}: constant strides, no range check in the loop), and one
- * vector wide for narrow panels ({@link #kernelNarrow}, {@link #kernelNarrow12}). Every variant computes an
+ * Each height has three variants: any strides ({@link #kernel}, {@link #kernel8}), both panels packed
+ * ({@link #kernelPacked}, {@link #kernelPacked8}: constant strides, no range check in the loop), and one
+ * vector wide for narrow panels ({@link #kernelNarrow}, {@link #kernelNarrow8}). Every variant computes an
  * element of C as the same sequence of FMAs over the depth, so which one ran never changes a bit.
  *
  * <p>Panels are packed by {@link GemmPack}: A as {@code pa[p·MR + r]}, B as {@code pb[p·NR + j]}, both
@@ -195,11 +195,13 @@ final class GemmKernel {
     }
 
     /**
-     * The 12-row micro-kernel ({@code MR = 12}, 24 vector accumulators: for 32 vector registers) over a
+     * The 8-row micro-kernel ({@code MR = 8}, 16 vector accumulators: for 32 vector registers) over a
      * packed panel of A and a packed panel of B: per element the FMA sequence of {@link #kernel}, so the
-     * same bits.
+     * same bits. On the Zen 5 it runs as fast per FMA as a 12-row block of 24 accumulators (ad hoc, panels in
+     * L1 and L2: 207–215 against 196–213 GFLOP/s), and batches of 8k rows fill it, where 12 rows left a
+     * third of the last panel of 128 rows idle (bench/README.md, "Eight rows").
      */
-    static void kernelPacked12(int kc, float[] pa, int pao, float[] pb, int pbo, float[] acc) {
+    static void kernelPacked8(int kc, float[] pa, int pao, float[] pb, int pbo, float[] acc) {
         for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
         }
         FloatVector c00a = FloatVector.zero(SPECIES);
@@ -218,16 +220,8 @@ final class GemmKernel {
         FloatVector c06b = FloatVector.zero(SPECIES);
         FloatVector c07a = FloatVector.zero(SPECIES);
         FloatVector c07b = FloatVector.zero(SPECIES);
-        FloatVector c08a = FloatVector.zero(SPECIES);
-        FloatVector c08b = FloatVector.zero(SPECIES);
-        FloatVector c09a = FloatVector.zero(SPECIES);
-        FloatVector c09b = FloatVector.zero(SPECIES);
-        FloatVector c10a = FloatVector.zero(SPECIES);
-        FloatVector c10b = FloatVector.zero(SPECIES);
-        FloatVector c11a = FloatVector.zero(SPECIES);
-        FloatVector c11b = FloatVector.zero(SPECIES);
         for (int p = 0; p < kc; p++) {
-            int ia = pao + p * 12;
+            int ia = pao + p * 8;
             int ib = pbo + p * NR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, pb, ib);
             FloatVector b1 = FloatVector.fromArray(SPECIES, pb, ib + L);
@@ -255,18 +249,6 @@ final class GemmKernel {
             a = FloatVector.broadcast(SPECIES, pa[ia + 7]);
             c07a = a.fma(b0, c07a);
             c07b = a.fma(b1, c07b);
-            a = FloatVector.broadcast(SPECIES, pa[ia + 8]);
-            c08a = a.fma(b0, c08a);
-            c08b = a.fma(b1, c08b);
-            a = FloatVector.broadcast(SPECIES, pa[ia + 9]);
-            c09a = a.fma(b0, c09a);
-            c09b = a.fma(b1, c09b);
-            a = FloatVector.broadcast(SPECIES, pa[ia + 10]);
-            c10a = a.fma(b0, c10a);
-            c10b = a.fma(b1, c10b);
-            a = FloatVector.broadcast(SPECIES, pa[ia + 11]);
-            c11a = a.fma(b0, c11a);
-            c11b = a.fma(b1, c11b);
         }
         c00a.intoArray(acc, 0);
         c00b.intoArray(acc, L);
@@ -284,18 +266,10 @@ final class GemmKernel {
         c06b.intoArray(acc, 6 * NR + L);
         c07a.intoArray(acc, 7 * NR);
         c07b.intoArray(acc, 7 * NR + L);
-        c08a.intoArray(acc, 8 * NR);
-        c08b.intoArray(acc, 8 * NR + L);
-        c09a.intoArray(acc, 9 * NR);
-        c09b.intoArray(acc, 9 * NR + L);
-        c10a.intoArray(acc, 10 * NR);
-        c10b.intoArray(acc, 10 * NR + L);
-        c11a.intoArray(acc, 11 * NR);
-        c11b.intoArray(acc, 11 * NR + L);
     }
 
-    /** {@link #kernel} for 12 rows: A and B read with any strides. */
-    static void kernel12(int kc, float[] pa, int pao, int rs, int ps, float[] pb, int pbo, int bs, float[] acc) {
+    /** {@link #kernel} for 8 rows: A and B read with any strides. */
+    static void kernel8(int kc, float[] pa, int pao, int rs, int ps, float[] pb, int pbo, int bs, float[] acc) {
         for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
         }
         FloatVector c00a = FloatVector.zero(SPECIES);
@@ -314,14 +288,6 @@ final class GemmKernel {
         FloatVector c06b = FloatVector.zero(SPECIES);
         FloatVector c07a = FloatVector.zero(SPECIES);
         FloatVector c07b = FloatVector.zero(SPECIES);
-        FloatVector c08a = FloatVector.zero(SPECIES);
-        FloatVector c08b = FloatVector.zero(SPECIES);
-        FloatVector c09a = FloatVector.zero(SPECIES);
-        FloatVector c09b = FloatVector.zero(SPECIES);
-        FloatVector c10a = FloatVector.zero(SPECIES);
-        FloatVector c10b = FloatVector.zero(SPECIES);
-        FloatVector c11a = FloatVector.zero(SPECIES);
-        FloatVector c11b = FloatVector.zero(SPECIES);
         for (int p = 0; p < kc; p++) {
             int ia = pao + p * ps;
             int ib = pbo + p * bs;
@@ -351,18 +317,6 @@ final class GemmKernel {
             a = FloatVector.broadcast(SPECIES, pa[ia + 7 * rs]);
             c07a = a.fma(b0, c07a);
             c07b = a.fma(b1, c07b);
-            a = FloatVector.broadcast(SPECIES, pa[ia + 8 * rs]);
-            c08a = a.fma(b0, c08a);
-            c08b = a.fma(b1, c08b);
-            a = FloatVector.broadcast(SPECIES, pa[ia + 9 * rs]);
-            c09a = a.fma(b0, c09a);
-            c09b = a.fma(b1, c09b);
-            a = FloatVector.broadcast(SPECIES, pa[ia + 10 * rs]);
-            c10a = a.fma(b0, c10a);
-            c10b = a.fma(b1, c10b);
-            a = FloatVector.broadcast(SPECIES, pa[ia + 11 * rs]);
-            c11a = a.fma(b0, c11a);
-            c11b = a.fma(b1, c11b);
         }
         c00a.intoArray(acc, 0);
         c00b.intoArray(acc, L);
@@ -380,18 +334,10 @@ final class GemmKernel {
         c06b.intoArray(acc, 6 * NR + L);
         c07a.intoArray(acc, 7 * NR);
         c07b.intoArray(acc, 7 * NR + L);
-        c08a.intoArray(acc, 8 * NR);
-        c08b.intoArray(acc, 8 * NR + L);
-        c09a.intoArray(acc, 9 * NR);
-        c09b.intoArray(acc, 9 * NR + L);
-        c10a.intoArray(acc, 10 * NR);
-        c10b.intoArray(acc, 10 * NR + L);
-        c11a.intoArray(acc, 11 * NR);
-        c11b.intoArray(acc, 11 * NR + L);
     }
 
-    /** {@link #kernelNarrow} for 12 rows. */
-    static void kernelNarrow12(int kc, float[] pa, int pao, int rs, int ps, float[] pb, int pbo, int bs, float[] acc) {
+    /** {@link #kernelNarrow} for 8 rows. */
+    static void kernelNarrow8(int kc, float[] pa, int pao, int rs, int ps, float[] pb, int pbo, int bs, float[] acc) {
         for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
         }
         FloatVector c00 = FloatVector.zero(SPECIES);
@@ -402,10 +348,6 @@ final class GemmKernel {
         FloatVector c05 = FloatVector.zero(SPECIES);
         FloatVector c06 = FloatVector.zero(SPECIES);
         FloatVector c07 = FloatVector.zero(SPECIES);
-        FloatVector c08 = FloatVector.zero(SPECIES);
-        FloatVector c09 = FloatVector.zero(SPECIES);
-        FloatVector c10 = FloatVector.zero(SPECIES);
-        FloatVector c11 = FloatVector.zero(SPECIES);
         for (int p = 0; p < kc; p++) {
             int ia = pao + p * ps;
             FloatVector b0 = FloatVector.fromArray(SPECIES, pb, pbo + p * bs);
@@ -417,10 +359,6 @@ final class GemmKernel {
             c05 = FloatVector.broadcast(SPECIES, pa[ia + 5 * rs]).fma(b0, c05);
             c06 = FloatVector.broadcast(SPECIES, pa[ia + 6 * rs]).fma(b0, c06);
             c07 = FloatVector.broadcast(SPECIES, pa[ia + 7 * rs]).fma(b0, c07);
-            c08 = FloatVector.broadcast(SPECIES, pa[ia + 8 * rs]).fma(b0, c08);
-            c09 = FloatVector.broadcast(SPECIES, pa[ia + 9 * rs]).fma(b0, c09);
-            c10 = FloatVector.broadcast(SPECIES, pa[ia + 10 * rs]).fma(b0, c10);
-            c11 = FloatVector.broadcast(SPECIES, pa[ia + 11 * rs]).fma(b0, c11);
         }
         c00.intoArray(acc, 0);
         c01.intoArray(acc, NR);
@@ -430,10 +368,6 @@ final class GemmKernel {
         c05.intoArray(acc, 5 * NR);
         c06.intoArray(acc, 6 * NR);
         c07.intoArray(acc, 7 * NR);
-        c08.intoArray(acc, 8 * NR);
-        c09.intoArray(acc, 9 * NR);
-        c10.intoArray(acc, 10 * NR);
-        c11.intoArray(acc, 11 * NR);
     }
 
     /**

@@ -23,7 +23,7 @@ final class GemmPack {
     }
 
     /**
-     * Whether {@link Gemm} packs full panels of a row-major A with {@link #transposeRows} (16 lanes, 12 rows) and
+     * Whether {@link Gemm} packs full panels of a row-major A with {@link #transposeRows} (16 lanes, 8 rows) and
      * of a transposed B with {@link #transposeColumns} instead of float by float: true, unless a
      * {@link SimdWarmup} is bringing the SIMD kernels to compiled
      * code and has not yet found the transposes compiled (its last group, {@link SimdWarmup#PACKING}). Both
@@ -52,11 +52,7 @@ final class GemmPack {
             if (!transA) {
                 int src = aOff + (i0 + ir) * lda + p0;
                 if (rows == MR) {
-                    // The transposes' whole-vector stores run 4 floats past a depth's MR: into the next depth
-                    // or panel, which its own store overwrites after, but never past the last panel.
-                    int p = transpose && MR == 12 && L == 16
-                            ? transposeRows(a, src, lda, Math.min(kc, (total - ir * kc - L) / MR + 1), pa, base)
-                            : 0;
+                    int p = transpose && MR == 8 && L == 16 ? transposeRows(a, src, lda, kc, pa, base) : 0;
                     // MR row streams in, one sequential stream out (the row loop has a constant trip
                     // count: unrolled by C2). Gathers of the MR rows' floats (FloatVector.fromArray with an
                     // index map) packed 2-2.5x as fast on an Intel AVX-512 machine and as fast on the Zen 5,
@@ -162,25 +158,23 @@ final class GemmPack {
     }
 
     /**
-     * Packs depths {@code [0, 16·⌊depths/16⌋)} of a full panel of a row-major A (12 rows from {@code a[src]},
-     * {@code lda} apart; 16 lanes) at {@code pa[base + p·MR + r]} and returns that count, the rest left to the
-     * caller: each block of 16 depths is 12 loads of 16 floats (and 4 vectors of zeros), transposed in four
-     * steps that exchange blocks of 8, 4, 2 and 1 lanes between pairs of vectors (one rearrange and three blends
-     * a pair for the first three, shifts of 64-bit lanes for the last), then stored depth by depth as whole
-     * vectors MR floats apart, each store's 4 lanes past MR overwritten by the next one's ({@code depths} must
-     * leave room for the last block's). A copy: every float's bits are kept. On JDK 17 each rearrange also
-     * checks its shuffle in the loop, and two rearranges a pair spilled registers: ad hoc, {@link #packA} of a
-     * 120 × 784 A in passes of 196 depths took 0.27 ns a float so against 0.44 with two rearranges a pair (0.56
-     * float by float); on JDK 25 0.12–0.15 either way.
+     * Packs depths {@code [0, 16·⌊kc/16⌋)} of a full panel of a row-major A (8 rows from {@code a[src]},
+     * {@code lda} apart; 16 lanes) at {@code pa[base + p·8 + r]} and returns that count, the rest left to the
+     * caller. A block of 16 depths is 8 loads of 16 floats, one row each, and 8 stores of two depths each: a
+     * vector's lanes are (depth bit 0, row bits 2..0) where they were the 4 depth bits. Four steps each
+     * exchange one bit of the vectors' index with one of the lanes' (depth bit 0 with row bit 0 by shifts of
+     * 64-bit lanes; then blocks of 8, 2 and 4 lanes by one rearrange and three blends a pair), which leaves the
+     * vectors indexed by depth bits (2, 1, 3): stored in that order. A copy: every float's bits are kept. Ad
+     * hoc, {@link #packA} of a 120 × 784 A in passes of 196 depths: 0.17 ns a float against 0.25 for 12 rows
+     * transposed as 16 × 16 (0.39 and 0.60 float by float) on JDK 17, 0.115 against 0.125 on JDK 25.
      */
-    static int transposeRows(float[] a, int src, int lda, int depths, float[] pa, int base) {
+    static int transposeRows(float[] a, int src, int lda, int kc, float[] pa, int base) {
         for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
         }
         int p = 0;
-        FloatVector zero = FloatVector.zero(SPECIES);
-        for (; p + 16 <= depths; p += 16) {
+        for (; p + 16 <= kc; p += 16) {
             int s = src + p;
-            int d = base + p * MR;
+            int d = base + p * 8;
             FloatVector v0 = FloatVector.fromArray(SPECIES, a, s);
             FloatVector v1 = FloatVector.fromArray(SPECIES, a, s + lda);
             FloatVector v2 = FloatVector.fromArray(SPECIES, a, s + 2 * lda);
@@ -189,80 +183,53 @@ final class GemmPack {
             FloatVector v5 = FloatVector.fromArray(SPECIES, a, s + 5 * lda);
             FloatVector v6 = FloatVector.fromArray(SPECIES, a, s + 6 * lda);
             FloatVector v7 = FloatVector.fromArray(SPECIES, a, s + 7 * lda);
-            FloatVector v8 = FloatVector.fromArray(SPECIES, a, s + 8 * lda);
-            FloatVector v9 = FloatVector.fromArray(SPECIES, a, s + 9 * lda);
-            FloatVector v10 = FloatVector.fromArray(SPECIES, a, s + 10 * lda);
-            FloatVector v11 = FloatVector.fromArray(SPECIES, a, s + 11 * lda);
-            FloatVector v12 = zero;
-            FloatVector v13 = zero;
-            FloatVector v14 = zero;
-            FloatVector v15 = zero;
             LongVector x;
             LongVector z;
             FloatVector y;
-            // Pairs 8 apart, blocks of 8 lanes: v_i keeps its even blocks and takes its partner's even blocks
-            // into its odd ones; the partner takes v_i's odd blocks into its even ones. One rearrange a pair:
-            // y has v_i's odd blocks at the even places and the partner's even blocks at the odd ones.
-            y = v8.blend(v0, ODD8).rearrange(SWAP8); v0 = v0.blend(y, ODD8); v8 = y.blend(v8, ODD8);
-            y = v9.blend(v1, ODD8).rearrange(SWAP8); v1 = v1.blend(y, ODD8); v9 = y.blend(v9, ODD8);
-            y = v10.blend(v2, ODD8).rearrange(SWAP8); v2 = v2.blend(y, ODD8); v10 = y.blend(v10, ODD8);
-            y = v11.blend(v3, ODD8).rearrange(SWAP8); v3 = v3.blend(y, ODD8); v11 = y.blend(v11, ODD8);
-            y = v12.blend(v4, ODD8).rearrange(SWAP8); v4 = v4.blend(y, ODD8); v12 = y.blend(v12, ODD8);
-            y = v13.blend(v5, ODD8).rearrange(SWAP8); v5 = v5.blend(y, ODD8); v13 = y.blend(v13, ODD8);
-            y = v14.blend(v6, ODD8).rearrange(SWAP8); v6 = v6.blend(y, ODD8); v14 = y.blend(v14, ODD8);
-            y = v15.blend(v7, ODD8).rearrange(SWAP8); v7 = v7.blend(y, ODD8); v15 = y.blend(v15, ODD8);
-            // Pairs 4 apart, blocks of 4.
-            y = v4.blend(v0, ODD4).rearrange(SWAP4); v0 = v0.blend(y, ODD4); v4 = y.blend(v4, ODD4);
-            y = v5.blend(v1, ODD4).rearrange(SWAP4); v1 = v1.blend(y, ODD4); v5 = y.blend(v5, ODD4);
-            y = v6.blend(v2, ODD4).rearrange(SWAP4); v2 = v2.blend(y, ODD4); v6 = y.blend(v6, ODD4);
-            y = v7.blend(v3, ODD4).rearrange(SWAP4); v3 = v3.blend(y, ODD4); v7 = y.blend(v7, ODD4);
-            y = v12.blend(v8, ODD4).rearrange(SWAP4); v8 = v8.blend(y, ODD4); v12 = y.blend(v12, ODD4);
-            y = v13.blend(v9, ODD4).rearrange(SWAP4); v9 = v9.blend(y, ODD4); v13 = y.blend(v13, ODD4);
-            y = v14.blend(v10, ODD4).rearrange(SWAP4); v10 = v10.blend(y, ODD4); v14 = y.blend(v14, ODD4);
-            y = v15.blend(v11, ODD4).rearrange(SWAP4); v11 = v11.blend(y, ODD4); v15 = y.blend(v15, ODD4);
-            // Pairs 2 apart, blocks of 2.
+            // Row bit 0 with depth bit 0: the even floats of each pair's 64-bit lanes from its first vector,
+            // the odd ones from its second.
+            x = v0.reinterpretAsLongs();
+            z = v1.reinterpretAsLongs();
+            v0 = x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats();
+            v1 = x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats();
+            x = v2.reinterpretAsLongs();
+            z = v3.reinterpretAsLongs();
+            v2 = x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats();
+            v3 = x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats();
+            x = v4.reinterpretAsLongs();
+            z = v5.reinterpretAsLongs();
+            v4 = x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats();
+            v5 = x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats();
+            x = v6.reinterpretAsLongs();
+            z = v7.reinterpretAsLongs();
+            v6 = x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats();
+            v7 = x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats();
+            // The vectors' bit 0 (now depth bit 0) with blocks of 8 lanes (depth bit 3): v_i keeps its even
+            // blocks and takes its partner's even blocks into its odd ones, the partner takes v_i's odd blocks
+            // into its even ones; y holds v_i's odd blocks at the even places, the partner's even at the odd.
+            y = v1.blend(v0, ODD8).rearrange(SWAP8); v0 = v0.blend(y, ODD8); v1 = y.blend(v1, ODD8);
+            y = v3.blend(v2, ODD8).rearrange(SWAP8); v2 = v2.blend(y, ODD8); v3 = y.blend(v3, ODD8);
+            y = v5.blend(v4, ODD8).rearrange(SWAP8); v4 = v4.blend(y, ODD8); v5 = y.blend(v5, ODD8);
+            y = v7.blend(v6, ODD8).rearrange(SWAP8); v6 = v6.blend(y, ODD8); v7 = y.blend(v7, ODD8);
+            // Row bit 1 with blocks of 2 lanes (depth bit 1).
             y = v2.blend(v0, ODD2).rearrange(SWAP2); v0 = v0.blend(y, ODD2); v2 = y.blend(v2, ODD2);
             y = v3.blend(v1, ODD2).rearrange(SWAP2); v1 = v1.blend(y, ODD2); v3 = y.blend(v3, ODD2);
             y = v6.blend(v4, ODD2).rearrange(SWAP2); v4 = v4.blend(y, ODD2); v6 = y.blend(v6, ODD2);
             y = v7.blend(v5, ODD2).rearrange(SWAP2); v5 = v5.blend(y, ODD2); v7 = y.blend(v7, ODD2);
-            y = v10.blend(v8, ODD2).rearrange(SWAP2); v8 = v8.blend(y, ODD2); v10 = y.blend(v10, ODD2);
-            y = v11.blend(v9, ODD2).rearrange(SWAP2); v9 = v9.blend(y, ODD2); v11 = y.blend(v11, ODD2);
-            y = v14.blend(v12, ODD2).rearrange(SWAP2); v12 = v12.blend(y, ODD2); v14 = y.blend(v14, ODD2);
-            y = v15.blend(v13, ODD2).rearrange(SWAP2); v13 = v13.blend(y, ODD2); v15 = y.blend(v15, ODD2);
-            // Neighbours, single lanes, as 64-bit lanes: the even float of each from v_2i, the odd from
-            // v_2i+1, by shifts (no shuffle); then v_q holds depth p + q, stored in order.
-            x = v0.reinterpretAsLongs();
-            z = v1.reinterpretAsLongs();
-            x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pa, d);
-            x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pa, d + MR);
-            x = v2.reinterpretAsLongs();
-            z = v3.reinterpretAsLongs();
-            x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pa, d + 2 * MR);
-            x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pa, d + 3 * MR);
-            x = v4.reinterpretAsLongs();
-            z = v5.reinterpretAsLongs();
-            x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pa, d + 4 * MR);
-            x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pa, d + 5 * MR);
-            x = v6.reinterpretAsLongs();
-            z = v7.reinterpretAsLongs();
-            x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pa, d + 6 * MR);
-            x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pa, d + 7 * MR);
-            x = v8.reinterpretAsLongs();
-            z = v9.reinterpretAsLongs();
-            x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pa, d + 8 * MR);
-            x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pa, d + 9 * MR);
-            x = v10.reinterpretAsLongs();
-            z = v11.reinterpretAsLongs();
-            x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pa, d + 10 * MR);
-            x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pa, d + 11 * MR);
-            x = v12.reinterpretAsLongs();
-            z = v13.reinterpretAsLongs();
-            x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pa, d + 12 * MR);
-            x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pa, d + 13 * MR);
-            x = v14.reinterpretAsLongs();
-            z = v15.reinterpretAsLongs();
-            x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pa, d + 14 * MR);
-            x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pa, d + 15 * MR);
+            // Row bit 2 with blocks of 4 lanes (depth bit 2).
+            y = v4.blend(v0, ODD4).rearrange(SWAP4); v0 = v0.blend(y, ODD4); v4 = y.blend(v4, ODD4);
+            y = v5.blend(v1, ODD4).rearrange(SWAP4); v1 = v1.blend(y, ODD4); v5 = y.blend(v5, ODD4);
+            y = v6.blend(v2, ODD4).rearrange(SWAP4); v2 = v2.blend(y, ODD4); v6 = y.blend(v6, ODD4);
+            y = v7.blend(v3, ODD4).rearrange(SWAP4); v3 = v3.blend(y, ODD4); v7 = y.blend(v7, ODD4);
+            // v_i, i = (depth bits 2, 1, 3), holds depths p + 2q and p + 2q + 1, q = (bits 3, 2, 1).
+            v0.intoArray(pa, d);
+            v2.intoArray(pa, d + 16);
+            v4.intoArray(pa, d + 32);
+            v6.intoArray(pa, d + 48);
+            v1.intoArray(pa, d + 64);
+            v3.intoArray(pa, d + 80);
+            v5.intoArray(pa, d + 96);
+            v7.intoArray(pa, d + 112);
         }
         return p;
     }
@@ -329,8 +296,12 @@ final class GemmPack {
     /**
      * Packs depths {@code [0, 16·⌊kc/16⌋)} of a full panel of a transposed B ({@code op(B)(p, j) = b[src + j·ldb
      * + p]}, {@code j < NR}; 16 lanes) at {@code pb[base + p·NR + j]} and returns that count, the rest left to
-     * the caller: each block of 16 depths and 16 columns is transposed in registers as in {@link #transposeRows}
-     * and stored as 16 whole vectors, half a panel's row each. A copy: every float's bits are kept.
+     * the caller: each block of 16 depths and 16 columns is 16 loads, transposed in registers in four steps that
+     * exchange blocks of 8, 4, 2 and 1 lanes between pairs of vectors (one rearrange and three blends a pair;
+     * the last step by shifts of 64-bit lanes), and stored as 16 whole vectors, half a panel's row each. A
+     * copy: every float's bits are kept. On JDK 17 each rearrange also checks its shuffle in the loop, and two
+     * rearranges a pair spilled registers: the first version of {@link #transposeRows} (12 rows as 16 × 16)
+     * packed at 0.27 ns a float so against 0.44 with two; JDK 25 0.12–0.15 either way.
      */
     static int transposeColumns(float[] b, int src, int ldb, int kc, float[] pb, int base) {
         for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP

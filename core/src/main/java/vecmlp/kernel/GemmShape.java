@@ -17,16 +17,19 @@ import jdk.incubator.vector.VectorSpecies;
  * development machine, whose cores have a 48 KiB L1D and a 1 MiB L2:
  * <ul>
  * <li>{@code MR × NR = 6 × 2L} register block: 12 vector accumulators, 2 vectors of B and one broadcast
- *     of A, 15 of the 16 AVX2 registers. With 512-bit vectors (AVX-512 has 32 registers) {@code 12 × 2L}:
- *     24 accumulators, 27 registers, half the loads of B and half the loop overhead per FMA (BLIS's
- *     AVX-512 kernels keep 24 too). The system property {@value #ROWS_PROPERTY} ({@code 6} or {@code 12})
- *     overrides the choice; the tests use it to run both on any machine.</li>
+ *     of A, 15 of the 16 AVX2 registers. With 512-bit vectors (AVX-512 has 32 registers) {@code 8 × 2L}:
+ *     16 accumulators, 19 registers. A 12-row block (24 accumulators, as BLIS's AVX-512 kernels) was
+ *     faster than 6 rows on an Intel AVX-512 core; on the Zen 5, 8 rows run as fast per FMA as 12, batches
+ *     of 8k rows fill whole panels (128 rows were 10 panels of 12 and one of 8 computed as 12), and their
+ *     packing transposes 8 rows at a time without spilling registers: the MLP's products 3–11% faster
+ *     (bench/README.md, "Eight rows"). The system property {@value #ROWS_PROPERTY} ({@code 6} or
+ *     {@code 8}) overrides the choice; the tests use it to run both on any machine.</li>
  * <li>{@code KC = 256} at most, and equal depth passes ({@code k = 784} is 4 × 196): a {@code KC × NR}
  *     panel of B is {@code 256 · 2L · 4} B = 16 KiB at L = 8 (half a 32 KiB L1D) and 32 KiB at L = 16 (two
  *     thirds of a 48 KiB L1D), so it stays in L1D while the MR-row panels of A ({@code MR · 256 · 4} B =
- *     6 or 12 KiB) stream past it. A larger KC would not fit at L = 16 (two passes of 392 for k = 784 make
+ *     6 or 8 KiB) stream past it. A larger KC would not fit at L = 16 (two passes of 392 for k = 784 make
  *     a 49 KiB panel).</li>
- * <li>{@code MC = 144} (a multiple of 6 and of 12): an {@code MC × KC} block of A is
+ * <li>{@code MC = 144} (a multiple of 6 and of 8): an {@code MC × KC} block of A is
  *     {@code 144 · 256 · 4} B = 144 KiB, inside the L2 (a quarter of 512 KiB, a seventh of 1 MiB) with the
  *     B panels streaming through.</li>
  * <li>{@code NC = 2048}: the packed {@code KC × NC} block of B is {@code 256 · 2048 · 4} B = 2 MiB, a
@@ -41,7 +44,7 @@ final class GemmShape {
     static final VectorSpecies<Float> SPECIES = species(System.getProperty(BITS_PROPERTY));
     /** Float lanes per vector. */
     static final int L = SPECIES.length();
-    /** Rows of the register block: 12 with 512-bit vectors (32 vector registers), else 6. */
+    /** Rows of the register block: 8 with 512-bit vectors (32 vector registers), else 6. */
     static final int MR = rows(System.getProperty(ROWS_PROPERTY), L);
     /** Columns of the register block: two vectors. */
     static final int NR = 2 * L;
@@ -57,15 +60,15 @@ final class GemmShape {
 
     static int rows(String rows, int lanes) {
         if (rows == null || rows.isBlank()) {
-            return lanes >= 16 ? 12 : 6;
+            return lanes >= 16 ? 8 : 6;
         }
         switch (rows.trim()) {
             case "6":
                 return 6;
-            case "12":
-                return 12;
+            case "8":
+                return 8;
             default:
-                throw new IllegalStateException("-D" + ROWS_PROPERTY + " must be 6 or 12: '" + rows + "'");
+                throw new IllegalStateException("-D" + ROWS_PROPERTY + " must be 6 or 8: '" + rows + "'");
         }
     }
 

@@ -475,8 +475,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
      * 8,192nd iteration and 1,024th call); at 40,000 iterations it would compile the loop alone (on-stack
      * replacement), well past that point. Compiled, the empty loop is gone. {@code ColdStartCurve --run auto
      * 784-256-128-10:128} on the 2-vCPU Zen 5, fresh JVMs interleaved: the blocked GEMM ready after 1.2–1.5 s of
-     * warm-up instead of 2.1–2.8 s (JDK 17; {@code -XX:+PrintTieredEvents}: {@code GemmKernel.kernel12} sent to
-     * C2 after 940 calls instead of 5,504).
+     * warm-up instead of 2.1–2.8 s (JDK 17; {@code -XX:+PrintTieredEvents}: {@code GemmKernel.kernel12}, the
+     * 12-row kernel of the time, sent to C2 after 940 calls instead of 5,504).
      */
     static final int COUNTED_LOOP = 24;
 
@@ -596,7 +596,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             loads[11] = new Load(1, (long) (3 * n * 4) / lanes);
             loads[12] = new Load(3, (long) (3 * n * 12) / lanes);
             loads[13] = new Load(MAPPED_DERIVATIVES.length, (long) (3 * n * 12) / lanes);
-            loads[14] = new Load(2, 12 * 160); // twelve blocks of transposes: 16 loads, 128 lane moves, 16 stores
+            loads[14] = new Load(2, 4 * 80 + 8 * 160); // transposes: 4 blocks of 8 rows, 8 of 16 × 16
         }
 
         /**
@@ -758,9 +758,9 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                     }
                     return;
                 case 14:
-                    // A full panel of 64 depths (four blocks of transposes) and a partial one, of A and of a
-                    // transposed B; the twin's side copies the same floats one by one, the time the transposes
-                    // must beat.
+                    // A full panel of 64 depths (four blocks of transposes each) and a partial one, of A and
+                    // of a transposed B; the twin's side copies the same floats one by one, the time the
+                    // transposes must beat.
                     GemmPack.packA(false, in, 0, 64, 0, 0, 13, 64, out, 0, !(k instanceof TwinKernels));
                     GemmPack.packB(true, in, 0, 64, 0, 0, 64, 2 * l + 1, out2, !(k instanceof TwinKernels));
                     return;
