@@ -690,7 +690,7 @@ final class Gemm {
                                 aps = MR;
                             }
                             if (MR == 8 && rows <= 6) {
-                                // A last panel of at most 6 rows: the 6-row kernels, half the FMAs.
+                                // A last panel of at most 6 rows: the 6-row kernels, fewer FMAs.
                                 if (cols <= GemmShape.L) {
                                     GemmKernel.kernelNarrow(kc, av, ao, ars, aps, bv, pbo, bs, tile);
                                 } else {
