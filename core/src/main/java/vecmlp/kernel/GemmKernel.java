@@ -198,8 +198,8 @@ final class GemmKernel {
      * The 8-row micro-kernel ({@code MR = 8}, 16 vector accumulators: for 32 vector registers) over a
      * packed panel of A and a packed panel of B: per element the FMA sequence of {@link #kernel}, so the
      * same bits. On the Zen 5 it runs as fast per FMA as a 12-row block of 24 accumulators (ad hoc, panels in
-     * L1 and L2: 207–215 against 196–213 GFLOP/s), and batches of 8k rows fill it, where 12 rows left a
-     * third of the last panel of 128 rows idle (bench/README.md, "Eight rows").
+     * L1 and L2: 207–210 against 196 GFLOP/s on JDK 17, 214 against 213 on JDK 25), and batches of 8k rows
+     * fill it, where 12 rows left a third of the last panel of 128 rows idle (bench/README.md, "Eight rows").
      */
     static void kernelPacked8(int kc, float[] pa, int pao, float[] pb, int pbo, float[] acc) {
         for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP

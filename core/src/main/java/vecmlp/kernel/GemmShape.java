@@ -21,9 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  *     16 accumulators, 19 registers. A 12-row block (24 accumulators, as BLIS's AVX-512 kernels) was
  *     faster than 6 rows on an Intel AVX-512 core; on the Zen 5, 8 rows run as fast per FMA as 12, batches
  *     of 8k rows fill whole panels (128 rows were 10 panels of 12 and one of 8 computed as 12), and their
- *     packing transposes 8 rows at a time without spilling registers: the MLP's products 3–11% faster
- *     (bench/README.md, "Eight rows"). The system property {@value #ROWS_PROPERTY} ({@code 6} or
- *     {@code 8}) overrides the choice; the tests use it to run both on any machine.</li>
+ *     packing transposes 8 rows at a time without spilling registers: NN products of 128 rows 5–11%
+ *     faster, of 32 and 64 rows 14–17%, TN 784×256×128 2–3% slower (bench/README.md, "Eight rows"). The
+ *     system property {@value #ROWS_PROPERTY} ({@code 6} or {@code 8}) overrides the choice; the tests use it
+ *     to run both on any machine.</li>
  * <li>{@code KC = 256} at most, and equal depth passes ({@code k = 784} is 4 × 196): a {@code KC × NR}
  *     panel of B is {@code 256 · 2L · 4} B = 16 KiB at L = 8 (half a 32 KiB L1D) and 32 KiB at L = 16 (two
  *     thirds of a 48 KiB L1D), so it stays in L1D while the MR-row panels of A ({@code MR · 256 · 4} B =
