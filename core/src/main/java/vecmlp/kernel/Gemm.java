@@ -620,7 +620,12 @@ final class Gemm {
                 // B is packed, except for few rows of C: then a full panel is used too few times to repay
                 // its packing and is read where it lies; only a last, partial panel is packed.
                 int packedFrom = bInPlace ? nc - nc % NR : 0;
-                if (packedFrom < nc && job.packedB == null) {
+                // With one block of rows, each panel of B is packed just before the micro-kernel calls that
+                // read it, into the same L1-resident place, instead of all of them first (NT 128×784×256:
+                // 784 × 256 floats transposed, 800 KB, which had left the L1 and part of the L2 by the time
+                // they were read): the same floats, so the same bits.
+                boolean panelByPanel = m1 - m0 <= MC && packedFrom < nc && job.packedB == null;
+                if (packedFrom < nc && job.packedB == null && !panelByPanel) {
                     GemmPack.packB(job.transB, job.b, job.bOff, job.ldb, pc, jc + packedFrom, kc, nc - packedFrom, pb,
                             GemmPack.transposes);
                 }
@@ -663,6 +668,12 @@ final class Gemm {
                         } else if (job.packedB != null) {
                             bv = job.packedB;
                             pbo = pc * packedNPad + (jc + jr) * kc;
+                            bs = NR;
+                        } else if (panelByPanel) {
+                            GemmPack.packB(job.transB, job.b, job.bOff, job.ldb, pc, jc + jr, kc, cols, pb,
+                                    GemmPack.transposes);
+                            bv = pb;
+                            pbo = 0;
                             bs = NR;
                         } else {
                             bv = pb;
