@@ -635,6 +635,7 @@ final class Gemm {
                 int act = last ? job.act : GemmKernel.ACT_NONE;
                 float alpha = job.alpha;
                 float slope = job.slope;
+                boolean plain = alpha == 1f && beta == 0f && bias == null && act == GemmKernel.ACT_NONE;
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
                     // With few column panels, full MR-row panels of A are read where they lie and only a
@@ -684,6 +685,8 @@ final class Gemm {
                         int cCol = job.cOff + jc + jr;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int rows = Math.min(MR, mc - ir);
+                            // A full tile whose epilogue is a plain store: the packed kernel writes C itself.
+                            boolean direct = plain && rows == MR && cols == NR;
                             int co = cCol + (ic + ir) * ldc;
                             float[] av;
                             int ao;
@@ -711,7 +714,11 @@ final class Gemm {
                                 if (cols <= GemmShape.L) {
                                     GemmKernel.kernelNarrow8(kc, av, ao, ars, aps, bv, pbo, bs, tile);
                                 } else if (ars == 1 && aps == MR && bs == NR) {
-                                    GemmKernel.kernelPacked8(kc, av, ao, bv, pbo, tile);
+                                    GemmKernel.kernelPacked8(kc, av, ao, bv, pbo, direct ? c : tile, direct ? co : 0,
+                                            direct ? ldc : NR);
+                                    if (direct) {
+                                        continue;
+                                    }
                                 } else {
                                     GemmKernel.kernel8(kc, av, ao, ars, aps, bv, pbo, bs, tile);
                                 }

@@ -200,8 +200,14 @@ final class GemmKernel {
      * same bits. On the Zen 5 it runs as fast per FMA as a 12-row block of 24 accumulators (ad hoc, panels in
      * L1 and L2: 207–210 against 196 GFLOP/s on JDK 17, 214 against 213 on JDK 25), and batches of 8k rows
      * fill it, where 12 rows left a third of the last panel of 128 rows idle (bench/README.md, "Eight rows").
+     * The sums go to {@code out[oo]}, rows {@code ld} apart: the accumulator tile ({@code ld = NR}) for
+     * {@link #store} or {@link #mergeEdge} to finish, or C itself when a full tile's epilogue is a plain store
+     * ({@code alpha = 1, beta = 0}, no bias, no activation: {@code store} would copy the tile unchanged), which
+     * spares the tile's 16 loads in {@code store} and its 16 stores. No branch: C2 compiles only what the
+     * warm-up's calls took, and a branch the warm-up never took would throw this method away in a caller's
+     * first steps.
      */
-    static void kernelPacked8(int kc, float[] pa, int pao, float[] pb, int pbo, float[] acc) {
+    static void kernelPacked8(int kc, float[] pa, int pao, float[] pb, int pbo, float[] out, int oo, int ld) {
         for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
         }
         FloatVector c00a = FloatVector.zero(SPECIES);
@@ -250,22 +256,30 @@ final class GemmKernel {
             c07a = a.fma(b0, c07a);
             c07b = a.fma(b1, c07b);
         }
-        c00a.intoArray(acc, 0);
-        c00b.intoArray(acc, L);
-        c01a.intoArray(acc, NR);
-        c01b.intoArray(acc, NR + L);
-        c02a.intoArray(acc, 2 * NR);
-        c02b.intoArray(acc, 2 * NR + L);
-        c03a.intoArray(acc, 3 * NR);
-        c03b.intoArray(acc, 3 * NR + L);
-        c04a.intoArray(acc, 4 * NR);
-        c04b.intoArray(acc, 4 * NR + L);
-        c05a.intoArray(acc, 5 * NR);
-        c05b.intoArray(acc, 5 * NR + L);
-        c06a.intoArray(acc, 6 * NR);
-        c06b.intoArray(acc, 6 * NR + L);
-        c07a.intoArray(acc, 7 * NR);
-        c07b.intoArray(acc, 7 * NR + L);
+        int o = oo;
+        c00a.intoArray(out, o);
+        c00b.intoArray(out, o + L);
+        o += ld;
+        c01a.intoArray(out, o);
+        c01b.intoArray(out, o + L);
+        o += ld;
+        c02a.intoArray(out, o);
+        c02b.intoArray(out, o + L);
+        o += ld;
+        c03a.intoArray(out, o);
+        c03b.intoArray(out, o + L);
+        o += ld;
+        c04a.intoArray(out, o);
+        c04b.intoArray(out, o + L);
+        o += ld;
+        c05a.intoArray(out, o);
+        c05b.intoArray(out, o + L);
+        o += ld;
+        c06a.intoArray(out, o);
+        c06b.intoArray(out, o + L);
+        o += ld;
+        c07a.intoArray(out, o);
+        c07b.intoArray(out, o + L);
     }
 
     /** {@link #kernel} for 8 rows: A and B read with any strides. */
