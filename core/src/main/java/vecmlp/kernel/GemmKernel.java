@@ -202,10 +202,10 @@ final class GemmKernel {
      * fill it, where 12 rows left a third of the last panel of 128 rows idle (bench/README.md, "Eight rows").
      * The sums go to {@code out[oo]}, rows {@code ld} apart: the accumulator tile ({@code ld = NR}) for
      * {@link #store} or {@link #mergeEdge} to finish, or C itself when a full tile's epilogue is a plain store
-     * ({@code alpha = 1, beta = 0}, no bias, no activation: {@code store} would copy the tile unchanged), which
-     * spares the tile's 16 loads in {@code store} and its 16 stores. No branch: C2 compiles only what the
-     * warm-up's calls took, and a branch the warm-up never took would throw this method away in a caller's
-     * first steps.
+     * ({@code alpha = 1, beta = 0}, no bias, no activation, one depth pass: {@code store} would copy the tile
+     * unchanged), which spares the tile's 16 stores and {@code store}'s 16 loads. No branch: C2 compiles only
+     * what the warm-up's calls took, and a branch the warm-up never took would throw this method away in a
+     * caller's first steps (a first version with one did so at the switch to SIMD).
      */
     static void kernelPacked8(int kc, float[] pa, int pao, float[] pb, int pbo, float[] out, int oo, int ld) {
         for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
