@@ -636,8 +636,9 @@ final class Gemm {
                 float alpha = job.alpha;
                 float slope = job.slope;
                 // A product of one depth pass whose epilogue is a plain store: the packed kernel writes its full
-                // tiles to C itself (ad hoc: TN 784×256×128 +2 to +5%, NN 512×2048×256 +4%). Not the first of
-                // several passes: NN 1024³ was 2–5% slower so, for reasons not found.
+                // tiles to C itself (with the panel-by-panel B, ad hoc: NT 128×256×128 +4 to +6%, a training
+                // step +1 to +4%; bench/README.md, "NT's slow forks"). Not the first of several passes: NN 1024³
+                // was 2–5% slower so, for reasons not found.
                 boolean plain = passes == 1 && alpha == 1f && beta == 0f && bias == null && act == GemmKernel.ACT_NONE;
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
