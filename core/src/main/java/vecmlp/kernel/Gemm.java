@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * columns, as a product of a few rows transposed (n = 257 would otherwise spend a ninth of its time on one
  * column). A TT product with few rows for its depth is computed transposed, {@code Cᵀ = B·A}, where no
  * operand needs a strided packing, and so is a narrow C (a 10-class output layer), whose rows then lie along
- * the vectors ({@link #swapsOperands}).
+ * the vectors ({@link #swapsOperands}). With one block of rows ({@code m ≤ MC}: every MLP product at batch
+ * 128), each panel of B is packed just before the micro-kernel calls that read it, into one L1-resident
+ * place, not the whole {@code KC × NC} block first.
  *
  * <p>Threads split C into chunks of whole NR-column panels (or, for a narrow and tall C, of MR rows; with
  * too few column panels for a balanced split, of both), handed out one at a time so that a descheduled
@@ -42,7 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reused: no allocation per call after warm-up.
  *
  * <p>The epilogue: bias and ReLU / leaky ReLU are applied in registers as C is written in the last depth
- * pass; sigmoid and tanh run over each {@code MC × NC} block of C right after its last pass, while it is
+ * pass (a full tile whose epilogue is a plain store is written by the micro-kernel itself); sigmoid and tanh run over each {@code MC × NC} block of C right after its last pass, while it is
  * in cache; softmax, which needs whole rows, runs over C at the end.
  */
 final class Gemm {
