@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorOperators;
  * {@code C} (6 or 8 rows × 2 vectors, {@link GemmShape#MR}) accumulated over an {@code MR × kc} panel of A
  * and a {@code kc × NR} panel of B (Goto and van de Geijn; BLIS {@code gemm_ukr}) and stored to an
  * {@code MR × NR} accumulator tile that stays in L1; {@link #store} then writes
- * {@code C = act(alpha·acc + beta·C + bias)} from it (2·MR vector loads against {@code 2·MR·kc} FMAs).
+ * {@code C = act(alpha·acc + beta·C + bias)} from it (2·MR vector loads against {@code 2·MR·kc} FMAs), except
+ * for a full tile of {@link #kernelPacked8} whose epilogue is a plain store, which it writes to C itself.
  * Each height has three variants: any strides ({@link #kernel}, {@link #kernel8}), both panels packed
  * ({@link #kernelPacked}, {@link #kernelPacked8}: constant strides, no range check in the loop), and one
  * vector wide for narrow panels ({@link #kernelNarrow}, {@link #kernelNarrow8}). Every variant computes an
