@@ -133,9 +133,11 @@ final class GemmPack {
     private static final VectorShuffle<Float> SWAP8 = swap(8);
     private static final VectorShuffle<Float> SWAP4 = swap(4);
     private static final VectorShuffle<Float> SWAP2 = swap(2);
+    private static final VectorShuffle<Float> SWAP1 = swap(1);
     private static final VectorMask<Float> ODD8 = oddBlocks(8);
     private static final VectorMask<Float> ODD4 = oddBlocks(4);
     private static final VectorMask<Float> ODD2 = oddBlocks(2);
+    private static final VectorMask<Float> ODD1 = oddBlocks(1);
     private static final long LOW = 0xFFFF_FFFFL;
     private static final long HIGH = 0xFFFF_FFFF_0000_0000L;
 
@@ -297,9 +299,14 @@ final class GemmPack {
      * Packs depths {@code [0, 16·⌊kc/16⌋)} of a full panel of a transposed B ({@code op(B)(p, j) = b[src + j·ldb
      * + p]}, {@code j < NR}; 16 lanes) at {@code pb[base + p·NR + j]} and returns that count, the rest left to
      * the caller: each block of 16 depths and 16 columns is 16 loads, transposed in registers in four steps that
-     * exchange blocks of 8, 4, 2 and 1 lanes between pairs of vectors (one rearrange and three blends a pair;
-     * the last step by shifts of 64-bit lanes), and stored as 16 whole vectors, half a panel's row each. A
-     * copy: every float's bits are kept. On JDK 17 each rearrange also checks its shuffle in the loop, and two
+     * exchange blocks of 8, 4, 2 and 1 lanes between pairs of vectors (one rearrange and three blends a pair),
+     * and stored as 16 whole vectors, half a panel's row each. A copy: every float's bits are kept. The last
+     * step was once done by shifts of 64-bit lanes ({@link #transposeRows}' first step), storing vectors
+     * reinterpreted from longs: in about a third of JVMs running a predictor (JDK 17, ad hoc) C2 compiled half
+     * of those stores without their intrinsic ("missing constant" under {@code -XX:+PrintIntrinsics}: the
+     * species not a constant), and each then built its vector on the heap: a 128 × 10 × 128 output layer took
+     * 30–50 µs instead of 7–11, and every transposed B was packed 4× slower. With blends, none in 20 JVMs; NT
+     * products 1–3% slower in the JVMs where the shifts compiled well. On JDK 17 each rearrange also checks its shuffle in the loop, and two
      * rearranges a pair spilled registers: the first version of {@link #transposeRows} (12 rows as 16 × 16)
      * packed at 0.27 ns a float so against 0.44 with two; JDK 25 0.12–0.15 either way. The panel's two halves
      * of 16 columns one after the other (16 rows of B read at a time, not 32): a transposed B of 784 × 256
@@ -361,40 +368,31 @@ final class GemmPack {
                 y = v11.blend(v9, ODD2).rearrange(SWAP2); v9 = v9.blend(y, ODD2); v11 = y.blend(v11, ODD2);
                 y = v14.blend(v12, ODD2).rearrange(SWAP2); v12 = v12.blend(y, ODD2); v14 = y.blend(v14, ODD2);
                 y = v15.blend(v13, ODD2).rearrange(SWAP2); v13 = v13.blend(y, ODD2); v15 = y.blend(v15, ODD2);
-                // Neighbours, single lanes, as 64-bit lanes: the even float of each from v_2i, the odd from
-                // v_2i+1, by shifts (no shuffle); then v_q holds depth p + q, stored in order.
-                x = v0.reinterpretAsLongs();
-                z = v1.reinterpretAsLongs();
-                x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pb, d);
-                x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pb, d + NR);
-                x = v2.reinterpretAsLongs();
-                z = v3.reinterpretAsLongs();
-                x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pb, d + 2 * NR);
-                x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pb, d + 3 * NR);
-                x = v4.reinterpretAsLongs();
-                z = v5.reinterpretAsLongs();
-                x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pb, d + 4 * NR);
-                x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pb, d + 5 * NR);
-                x = v6.reinterpretAsLongs();
-                z = v7.reinterpretAsLongs();
-                x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pb, d + 6 * NR);
-                x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pb, d + 7 * NR);
-                x = v8.reinterpretAsLongs();
-                z = v9.reinterpretAsLongs();
-                x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pb, d + 8 * NR);
-                x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pb, d + 9 * NR);
-                x = v10.reinterpretAsLongs();
-                z = v11.reinterpretAsLongs();
-                x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pb, d + 10 * NR);
-                x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pb, d + 11 * NR);
-                x = v12.reinterpretAsLongs();
-                z = v13.reinterpretAsLongs();
-                x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pb, d + 12 * NR);
-                x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pb, d + 13 * NR);
-                x = v14.reinterpretAsLongs();
-                z = v15.reinterpretAsLongs();
-                x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().intoArray(pb, d + 14 * NR);
-                x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats().intoArray(pb, d + 15 * NR);
+                // Neighbours, single lanes.
+                y = v1.blend(v0, ODD1).rearrange(SWAP1); v0 = v0.blend(y, ODD1); v1 = y.blend(v1, ODD1);
+                y = v3.blend(v2, ODD1).rearrange(SWAP1); v2 = v2.blend(y, ODD1); v3 = y.blend(v3, ODD1);
+                y = v5.blend(v4, ODD1).rearrange(SWAP1); v4 = v4.blend(y, ODD1); v5 = y.blend(v5, ODD1);
+                y = v7.blend(v6, ODD1).rearrange(SWAP1); v6 = v6.blend(y, ODD1); v7 = y.blend(v7, ODD1);
+                y = v9.blend(v8, ODD1).rearrange(SWAP1); v8 = v8.blend(y, ODD1); v9 = y.blend(v9, ODD1);
+                y = v11.blend(v10, ODD1).rearrange(SWAP1); v10 = v10.blend(y, ODD1); v11 = y.blend(v11, ODD1);
+                y = v13.blend(v12, ODD1).rearrange(SWAP1); v12 = v12.blend(y, ODD1); v13 = y.blend(v13, ODD1);
+                y = v15.blend(v14, ODD1).rearrange(SWAP1); v14 = v14.blend(y, ODD1); v15 = y.blend(v15, ODD1);
+                v0.intoArray(pb, d);
+                v1.intoArray(pb, d + NR);
+                v2.intoArray(pb, d + 2 * NR);
+                v3.intoArray(pb, d + 3 * NR);
+                v4.intoArray(pb, d + 4 * NR);
+                v5.intoArray(pb, d + 5 * NR);
+                v6.intoArray(pb, d + 6 * NR);
+                v7.intoArray(pb, d + 7 * NR);
+                v8.intoArray(pb, d + 8 * NR);
+                v9.intoArray(pb, d + 9 * NR);
+                v10.intoArray(pb, d + 10 * NR);
+                v11.intoArray(pb, d + 11 * NR);
+                v12.intoArray(pb, d + 12 * NR);
+                v13.intoArray(pb, d + 13 * NR);
+                v14.intoArray(pb, d + 14 * NR);
+                v15.intoArray(pb, d + 15 * NR);
             }
         }
         return depths;
