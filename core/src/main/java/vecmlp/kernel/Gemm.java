@@ -44,8 +44,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reused: no allocation per call after warm-up.
  *
  * <p>The epilogue: bias and ReLU / leaky ReLU are applied in registers as C is written in the last depth
- * pass (a full tile whose epilogue is a plain store is written by the micro-kernel itself); sigmoid and tanh run over each {@code MC × NC} block of C right after its last pass, while it is
- * in cache; softmax, which needs whole rows, runs over C at the end.
+ * pass (a full tile whose epilogue is a plain store is written by the micro-kernel itself); sigmoid and tanh
+ * run over each {@code MC × NC} block of C right after its last pass, while it is in cache; softmax, which
+ * needs whole rows, runs over C at the end.
  */
 final class Gemm {
 
