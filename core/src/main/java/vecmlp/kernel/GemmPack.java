@@ -306,11 +306,12 @@ final class GemmPack {
      * of those stores without their intrinsic ("missing constant" under {@code -XX:+PrintIntrinsics}: the
      * species not a constant), and each then built its vector on the heap: a 128 × 10 × 128 output layer took
      * 30–50 µs instead of 7–11, and every transposed B was packed 4× slower. With blends, none in 20 JVMs; NT
-     * products 1–3% slower in the JVMs where the shifts compiled well. On JDK 17 each rearrange also checks its shuffle in the loop, and two
-     * rearranges a pair spilled registers: the first version of {@link #transposeRows} (12 rows as 16 × 16)
-     * packed at 0.27 ns a float so against 0.44 with two; JDK 25 0.12–0.15 either way. The panel's two halves
-     * of 16 columns one after the other (16 rows of B read at a time, not 32): a transposed B of 784 × 256
-     * packed at 0.24 ns a float instead of 0.27–0.28 (JDK 17, ad hoc), NT products 1–3% faster.
+     * products 1–4% slower where the shifts compiled well (JDK 25 always did; bench/README.md, "A transpose C2
+     * sometimes compiled without its stores' intrinsic"). On JDK 17 each rearrange also checks its shuffle in
+     * the loop, and two rearranges a pair spilled registers: the first version of {@link #transposeRows} (12
+     * rows as 16 × 16) packed at 0.27 ns a float so against 0.44 with two; JDK 25 0.12–0.15 either way. The
+     * panel's two halves of 16 columns one after the other (16 rows of B read at a time, not 32): a transposed
+     * B of 784 × 256 packed at 0.24 ns a float instead of 0.27–0.28 (JDK 17, ad hoc), NT products 1–3% faster.
      */
     static int transposeColumns(float[] b, int src, int ldb, int kc, float[] pb, int base) {
         for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
@@ -336,8 +337,6 @@ final class GemmPack {
                 FloatVector v13 = FloatVector.fromArray(SPECIES, b, s + 13 * ldb);
                 FloatVector v14 = FloatVector.fromArray(SPECIES, b, s + 14 * ldb);
                 FloatVector v15 = FloatVector.fromArray(SPECIES, b, s + 15 * ldb);
-                LongVector x;
-                LongVector z;
                 FloatVector y;
                 // Pairs 8 apart, blocks of 8 lanes: v_i keeps its even blocks and takes its partner's even blocks
                 // into its odd ones; the partner takes v_i's odd blocks into its even ones. One rearrange a pair:
@@ -368,7 +367,7 @@ final class GemmPack {
                 y = v11.blend(v9, ODD2).rearrange(SWAP2); v9 = v9.blend(y, ODD2); v11 = y.blend(v11, ODD2);
                 y = v14.blend(v12, ODD2).rearrange(SWAP2); v12 = v12.blend(y, ODD2); v14 = y.blend(v14, ODD2);
                 y = v15.blend(v13, ODD2).rearrange(SWAP2); v13 = v13.blend(y, ODD2); v15 = y.blend(v15, ODD2);
-                // Neighbours, single lanes.
+                // Neighbours, single lanes; then v_q holds depth p + q, stored in order.
                 y = v1.blend(v0, ODD1).rearrange(SWAP1); v0 = v0.blend(y, ODD1); v1 = y.blend(v1, ODD1);
                 y = v3.blend(v2, ODD1).rearrange(SWAP1); v2 = v2.blend(y, ODD1); v3 = y.blend(v3, ODD1);
                 y = v5.blend(v4, ODD1).rearrange(SWAP1); v4 = v4.blend(y, ODD1); v5 = y.blend(v5, ODD1);
