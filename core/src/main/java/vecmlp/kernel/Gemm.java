@@ -709,7 +709,10 @@ final class Gemm {
                                 ars = 1;
                                 aps = MR;
                             }
-                            if (MR == 8 && rows <= 6) {
+                            if (rows <= 2 && cols > GemmShape.L) {
+                                // A last panel of one or two rows (129 = 16 × 8 + 1): a kernel of two rows.
+                                GemmKernel.kernel2(kc, av, ao, ars, aps, bv, pbo, bs, tile);
+                            } else if (MR == 8 && rows <= 6) {
                                 // A last panel of at most 6 rows: the 6-row kernels, fewer FMAs.
                                 if (cols <= GemmShape.L) {
                                     GemmKernel.kernelNarrow(kc, av, ao, ars, aps, bv, pbo, bs, tile);

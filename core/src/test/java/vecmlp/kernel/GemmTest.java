@@ -108,6 +108,7 @@ class GemmTest {
         int[][] shapes = {
             {1, 1, 1}, {1, 7, 3}, {2, 1, 5}, {Gemm.SMALL_M, 2 * nr + 3, 9}, {Gemm.SMALL_M + 1, 3, 2},
             {mr - 1, nr - 1, 7}, {mr, nr, 8}, {mr + 1, nr + 1, 9}, {2 * mr + 1, 3 * nr - 1, 33},
+            {mr + 2, nr + 3, kc + 5}, {2 * mr + 2, 2 * nr, 40}, // last panels of one or two rows: GemmKernel.kernel2
             {13, 29, kc - 1}, {13, 29, kc}, {13, 29, kc + 1}, {7, 2 * nr + 1, 2 * kc + 3},
             {mc - 1, nr + 2, 3}, {mc, 2 * nr, 4}, {mc + 1, nr - 3 > 0 ? nr - 3 : 1, 5}, {2 * mc + 7, 19, 11},
             {7, nc - 1, 3}, {8, nc, 2}, {9, nc + 1, 3}, {mr + 1, nc + nr + 5, 2},
