@@ -286,10 +286,11 @@ final class Gemm {
      * {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} (alpha 1, beta 0, no epilogue) into a scratch {@code n × m} matrix that each
      * chunk then writes transposed into C, with the epilogue. Two cases:
      * <ul>
-     * <li>TT with few rows of C for its depth ({@code 2m ≤ k}: TT 127×255×781 and 128×256×784):
-     *     {@code Cᵀ = B·A} is the NN product of the operands where they lie. The direct product packs the
-     *     transposed B, one strided read per element of B ({@code k·n}, about a cycle each); the swapped one
-     *     packs rows of A (contiguous copies) and transposes C once ({@code m·n}).</li>
+     * <li>TT with few rows of C for its depth ({@code 2m ≤ k}), and with 16 lanes at most
+     *     {@link #TT_SWAP_MAX_M} rows: {@code Cᵀ = B·A} is the NN product of the operands where they lie. The
+     *     direct product packs the transposed B ({@code k·n} floats; float by float, about a cycle each, unless
+     *     16 lanes transpose it in registers, {@link GemmPack#transposeColumns}); the swapped one packs rows of
+     *     A (contiguous copies) and transposes C once ({@code m·n}).</li>
      * <li>A narrow C ({@code n ≤ lanes}, a 10-class output layer) with at least {@code 2·lanes} rows: the
      *     direct product fills {@code n} of the micro-kernel's {@code 2·lanes} columns (or of its one-vector
      *     variant's {@code lanes}) and loads a broadcast of A per FMA, the swapped one puts C's rows along the
@@ -308,13 +309,22 @@ final class Gemm {
         if (m <= SMALL_M || n <= SMALL_M || (long) m * n > SWAP_MAX_ELEMENTS) {
             return false;
         }
-        if (transA && transB && 2L * m <= k) {
+        if (transA && transB && 2L * m <= k && (lanes != 16 || m <= TT_SWAP_MAX_M)) {
             return true;
         }
         int edge = m % (2 * lanes); // the transposed product's last column panel (edgeColumns)
         return n <= lanes && m >= 2 * lanes
                 && (k <= KC || alpha == 1f && beta == 0f && (edge == 0 || edge > EDGE_MAX_COLS));
     }
+
+    /**
+     * With 16 lanes, a TT product is swapped only up to this many rows: above them the register transposes of
+     * the direct product's B cost less than the swapped product's transposed C and its packing of A in
+     * blocks (ad hoc, one thread, alternating JVMs, unswapped against swapped: TT 127×255×781 +7 to +33%,
+     * 200×300×1000 +19 to +34%, 80 to 112 rows × 256 × 1024 −2 to +21%, 128 and 129 rows level; 32×512×1024
+     * −29 to −32%, 64×256×784 −9 to −19%).
+     */
+    static final int TT_SWAP_MAX_M = 64;
 
     /** The largest scratch {@code Cᵀ} of a swapped product, in floats (16 MiB). */
     static final int SWAP_MAX_ELEMENTS = 1 << 22;

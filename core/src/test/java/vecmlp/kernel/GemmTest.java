@@ -109,6 +109,7 @@ class GemmTest {
             {1, 1, 1}, {1, 7, 3}, {2, 1, 5}, {Gemm.SMALL_M, 2 * nr + 3, 9}, {Gemm.SMALL_M + 1, 3, 2},
             {mr - 1, nr - 1, 7}, {mr, nr, 8}, {mr + 1, nr + 1, 9}, {2 * mr + 1, 3 * nr - 1, 33},
             {mr + 2, nr + 3, kc + 5}, {2 * mr + 2, 2 * nr, 40}, // last panels of one or two rows: GemmKernel.kernel2
+            {Gemm.TT_SWAP_MAX_M, nr + 3, 2 * kc + 5}, {Gemm.TT_SWAP_MAX_M + 1, nr + 3, 2 * kc + 5}, // TT swapped or not
             {13, 29, kc - 1}, {13, 29, kc}, {13, 29, kc + 1}, {7, 2 * nr + 1, 2 * kc + 3},
             {mc - 1, nr + 2, 3}, {mc, 2 * nr, 4}, {mc + 1, nr - 3 > 0 ? nr - 3 : 1, 5}, {2 * mc + 7, 19, 11},
             {7, nc - 1, 3}, {8, nc, 2}, {9, nc + 1, 3}, {mr + 1, nc + nr + 5, 2},
@@ -427,6 +428,11 @@ class GemmTest {
         assertTrue(Gemm.swapsOperands(true, true, 13, 29, kc - 1, 1f, 0f, GemmShape.L));
         assertTrue(Gemm.swapsOperands(true, true, 7, 2 * GemmShape.NR + 1, 2 * kc + 3, 1f, 0f, GemmShape.L));
         assertFalse(Gemm.swapsOperands(true, true, 2 * GemmShape.MC + 7, 19, 11, 1f, 0f, GemmShape.L));
+        // With 16 lanes (B transposed in registers), only up to TT_SWAP_MAX_M rows
+        int most = Gemm.TT_SWAP_MAX_M;
+        assertTrue(Gemm.swapsOperands(true, true, most, 29, 2 * kc + 5, 1f, 0f, 16));
+        assertFalse(Gemm.swapsOperands(true, true, most + 1, 29, 2 * kc + 5, 1f, 0f, 16));
+        assertTrue(Gemm.swapsOperands(true, true, most + 1, 29, 2 * kc + 5, 1f, 0f, 8));
         assertFalse(Gemm.swapsOperands(true, true, GemmShape.MR + 1, GemmShape.NR + 1, 9, 1f, 0f, GemmShape.L));
         assertFalse(Gemm.swapsOperands(true, false, 13, 29, kc - 1, 1f, 0f, GemmShape.L), "TN is not swapped");
         assertFalse(Gemm.swapsOperands(false, true, 13, 29, kc - 1, 1f, 0f, GemmShape.L), "NT is not swapped");
