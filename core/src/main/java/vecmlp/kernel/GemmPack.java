@@ -7,8 +7,6 @@ import static vecmlp.kernel.GemmShape.NR;
 import static vecmlp.kernel.GemmShape.SPECIES;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 
@@ -127,8 +125,7 @@ final class GemmPack {
 
     /**
      * The lane moves of {@link #transposeRows} and {@link #transposeColumns} (16 lanes only): {@code SWAPn}
-     * exchanges neighbouring blocks of n lanes, {@code ODDn} selects the odd blocks, and {@code LOW} and
-     * {@code HIGH} keep the even and the odd float of each 64-bit lane.
+     * exchanges neighbouring blocks of n lanes, {@code ODDn} selects the odd blocks.
      */
     private static final VectorShuffle<Float> SWAP8 = swap(8);
     private static final VectorShuffle<Float> SWAP4 = swap(4);
@@ -138,8 +135,6 @@ final class GemmPack {
     private static final VectorMask<Float> ODD4 = oddBlocks(4);
     private static final VectorMask<Float> ODD2 = oddBlocks(2);
     private static final VectorMask<Float> ODD1 = oddBlocks(1);
-    private static final long LOW = 0xFFFF_FFFFL;
-    private static final long HIGH = 0xFFFF_FFFF_0000_0000L;
 
     /** Lane {@code j} takes lane {@code j xor block}. (An array, not a lambda: see {@link KernelProvider}'s.) */
     private static VectorShuffle<Float> swap(int block) {
@@ -164,11 +159,16 @@ final class GemmPack {
      * {@code lda} apart; 16 lanes) at {@code pa[base + p·8 + r]} and returns that count, the rest left to the
      * caller. A block of 16 depths is 8 loads of 16 floats, one row each, and 8 stores of two depths each: a
      * vector's lanes are (depth bit 0, row bits 2..0) where they were the 4 depth bits. Four steps each
-     * exchange one bit of the vectors' index with one of the lanes' (depth bit 0 with row bit 0 by shifts of
-     * 64-bit lanes; then blocks of 8, 2 and 4 lanes by one rearrange and three blends a pair), which leaves the
-     * vectors indexed by depth bits (2, 1, 3): stored in that order. A copy: every float's bits are kept. Ad
-     * hoc, {@link #packA} of a 120 × 784 A in passes of 196 depths: 0.17 ns a float against 0.25 for 12 rows
-     * transposed as 16 × 16 (0.39 and 0.60 float by float) on JDK 17, 0.115 against 0.125 on JDK 25.
+     * exchange one bit of the vectors' index with one of the lanes' (depth bit 0 with row bit 0, then blocks of
+     * 8, 2 and 4 lanes; one rearrange and three blends a pair), which leaves the vectors indexed by depth bits
+     * (2, 1, 3): stored in that order. A copy: every float's bits are kept. Ad hoc, {@link #packA} of a 120 ×
+     * 784 A in passes of 196 depths: 0.17 ns a float against 0.25 for 12 rows transposed as 16 × 16 (0.39 and
+     * 0.60 float by float) on JDK 17, 0.115 against 0.125 on JDK 25, with the first step then done by shifts of
+     * 64-bit lanes. Those shifts ({@code LongVector}) are gone, as from {@link #transposeColumns}: C2 shares the
+     * type profiles of the Vector API's own methods across the JVM, and with long vectors beside
+     * {@link VectorMath}'s int vectors about one JVM in ten (JDK 17) compiled this method,
+     * {@link #transposeColumns} or {@link VectorMath#map} with their stores boxing vectors; the blends cost a
+     * prediction's products 4–6% (bench/README.md, "Long vectors").
      */
     static int transposeRows(float[] a, int src, int lda, int kc, float[] pa, int base) {
         for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
@@ -185,27 +185,13 @@ final class GemmPack {
             FloatVector v5 = FloatVector.fromArray(SPECIES, a, s + 5 * lda);
             FloatVector v6 = FloatVector.fromArray(SPECIES, a, s + 6 * lda);
             FloatVector v7 = FloatVector.fromArray(SPECIES, a, s + 7 * lda);
-            LongVector x;
-            LongVector z;
             FloatVector y;
-            // Row bit 0 with depth bit 0: the even floats of each pair's 64-bit lanes from its first vector,
-            // the odd ones from its second.
-            x = v0.reinterpretAsLongs();
-            z = v1.reinterpretAsLongs();
-            v0 = x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats();
-            v1 = x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats();
-            x = v2.reinterpretAsLongs();
-            z = v3.reinterpretAsLongs();
-            v2 = x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats();
-            v3 = x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats();
-            x = v4.reinterpretAsLongs();
-            z = v5.reinterpretAsLongs();
-            v4 = x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats();
-            v5 = x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats();
-            x = v6.reinterpretAsLongs();
-            z = v7.reinterpretAsLongs();
-            v6 = x.and(LOW).or(z.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats();
-            v7 = x.lanewise(VectorOperators.LSHR, 32).or(z.and(HIGH)).reinterpretAsFloats();
+            // Row bit 0 with depth bit 0, single lanes: the even lanes of each pair's first vector stay, its odd
+            // lanes take the second's even ones; the second's even lanes take the first's odd ones.
+            y = v1.blend(v0, ODD1).rearrange(SWAP1); v0 = v0.blend(y, ODD1); v1 = y.blend(v1, ODD1);
+            y = v3.blend(v2, ODD1).rearrange(SWAP1); v2 = v2.blend(y, ODD1); v3 = y.blend(v3, ODD1);
+            y = v5.blend(v4, ODD1).rearrange(SWAP1); v4 = v4.blend(y, ODD1); v5 = y.blend(v5, ODD1);
+            y = v7.blend(v6, ODD1).rearrange(SWAP1); v6 = v6.blend(y, ODD1); v7 = y.blend(v7, ODD1);
             // The vectors' bit 0 (now depth bit 0) with blocks of 8 lanes (depth bit 3): v_i keeps its even
             // blocks and takes its partner's even blocks into its odd ones, the partner takes v_i's odd blocks
             // into its even ones; y holds v_i's odd blocks at the even places, the partner's even at the odd.
