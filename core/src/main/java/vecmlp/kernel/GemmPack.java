@@ -167,8 +167,9 @@ final class GemmPack {
      * 64-bit lanes. Those shifts ({@code LongVector}) are gone, as from {@link #transposeColumns}: C2 shares the
      * type profiles of the Vector API's own methods across the JVM, and with long vectors beside
      * {@link VectorMath}'s int vectors about one JVM in ten (JDK 17) compiled this method,
-     * {@link #transposeColumns} or {@link VectorMath#map} with their stores boxing vectors; the blends cost a
-     * prediction's products 4–6% (bench/README.md, "Long vectors").
+     * {@link #transposeColumns} or {@link VectorMath#map} with their stores boxing vectors. With blends, a
+     * prediction's products were 4–6% slower in one ad-hoc run and level in a second (bench/README.md, "Long
+     * vectors").
      */
     static int transposeRows(float[] a, int src, int lda, int kc, float[] pa, int base) {
         for (int jit = 0; jit < SimdWarmup.COUNTED_LOOP; jit++) { // see SimdWarmup.COUNTED_LOOP
