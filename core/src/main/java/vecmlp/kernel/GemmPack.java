@@ -168,7 +168,7 @@ final class GemmPack {
      * type profiles of the Vector API's own methods across the JVM, and with long vectors beside
      * {@link VectorMath}'s int vectors about one JVM in ten (JDK 17) compiled this method,
      * {@link #transposeColumns} or {@link VectorMath#map} with their stores boxing vectors. With blends, a
-     * prediction's products were 4–6% slower in one ad-hoc run and level in a second (bench/README.md, "Long
+     * prediction's first product was +4.8%, +4.6% and −3.4% in three ad-hoc runs (bench/README.md, "Long
      * vectors").
      */
     static int transposeRows(float[] a, int src, int lda, int kc, float[] pa, int base) {
