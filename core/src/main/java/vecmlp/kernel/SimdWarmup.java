@@ -543,6 +543,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         private final int l;
         /** The shapes of the calls, from the lane counts. */
         private final int deep;
+        /** Rows of C in two blocks of {@link GemmShape#MC}. */
+        private final int tall;
         private final int n3;
         private final int n4;
         private final int nPacked;
@@ -566,6 +568,7 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             l = gemmLanes;
             int nr = 2 * l;
             deep = GemmShape.KC + 1;
+            tall = GemmShape.MC + 8;
             n3 = nr + 3;
             n4 = nr + l + 2;
             nPacked = Gemm.PACK_A_MIN_PANELS * nr + 2; // A packed whole (GemmKernel.kernelPacked)
@@ -577,10 +580,10 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             big = ParallelElementwise.BLOCK + n;
             float[] w = Arrays.copyOfRange(in, 5, 5 + 2 * nPacked);
             packedB = new PackedMatrix(2, nPacked, w, GemmPack.packWhole(2, nPacked, w));
-            loads[0] = new Load(19, gemmOps(l, 2 * 7 * n3 * 3 + 50 * n4 * 2 + 2 * 13 * nPacked * 2 + 7 * n4 * 3
+            loads[0] = new Load(20, gemmOps(l, 2 * 7 * n3 * 3 + 50 * n4 * 2 + 2 * 13 * nPacked * 2 + 7 * n4 * 3
                     + 13 * n3 * 2 + 2 * 7 * n3 * 3 + 5 * n3 * 10 + 7 * 10 * 3 + 5 * l * deep
                     + 25 * nPacked * 2 + 50 * 20 * 2 + (4 * l + 8) * 2 * nr * 2 + 2 * (4 * l + 8) * 10 * 3
-                    + 5 * nr * deep));
+                    + 5 * nr * deep + tall * n3 * 2));
             loads[1] = new Load(5, gemmOps(l, (2 * l + 3) * 6 + 2 * wide * 5 + 3 * (2 * l + 3) * 6 + 3 * 5 * dotK
                     + 2 * 5 * dotK));
             loads[2] = new Load(ACTIVATIONS.length + 4, (long) (3 * n * 60) / lanes
@@ -674,6 +677,10 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                         k.sgemmBiasActivationK(NO, NO, 4 * l + 8, 10, 3, in, 0, 3, in, 1, 10, in, 2, Activation.RELU,
                                 out, 0, 10);
                         k.sgemmK(YES, NO, 4 * l + 8, 10, 3, 1f, in, 0, 4 * l + 8, in, 1, 10, 0f, out, 0, 10);
+                        // More rows than one block of A (a training step's dW = Aᵀ·G of a layer of more than
+                        // MC units): without it, the blocked driver compiled from the calls above met its first
+                        // such product with a loop-predicate trap (JFR, every fresh JVM training 784-256-128-10).
+                        k.sgemmK(NO, NO, tall, n3, 2, 1f, in, 0, 2, in, 5, n3, 0f, out, 0, n3);
                     }
                     return;
                 case 1:
