@@ -258,7 +258,7 @@ final class Gemm {
             if (k == 0 || alpha == 0f) {
                 degenerate(job);
             } else {
-                if (packedB == null && swapsOperands(transA, transB, m, n, k, alpha, beta, GemmShape.L)) {
+                if (swapsOperands(transA, transB, m, n, k, alpha, beta, GemmShape.L) && packedB == null) {
                     swap(job, ws);
                 }
                 int parts = partition(job, threads);

@@ -538,6 +538,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
         private final int[] keys = {0x12345678, -7, 99};
         /** A packed B ({@link PackedMatrix}): the blocked path's branch that reads its panels. */
         private final PackedMatrix packedB;
+        /** Ten columns laid out once: the narrow product a predictor's output layer makes. */
+        private final PackedMatrix packedNarrow;
         /** Float lanes of the elementwise kernels' and of the GEMM's species. */
         private final int lanes;
         private final int l;
@@ -580,13 +582,15 @@ final class SimdWarmup implements WarmingKernels.Readiness {
             big = ParallelElementwise.BLOCK + n;
             float[] w = Arrays.copyOfRange(in, 5, 5 + 2 * nPacked);
             packedB = new PackedMatrix(2, nPacked, w, GemmPack.packWhole(2, nPacked, w));
-            loads[0] = new Load(20, gemmOps(l, 2 * 7 * n3 * 3 + 50 * n4 * 2 + 2 * 13 * nPacked * 2 + 7 * n4 * 3
+            float[] w10 = Arrays.copyOfRange(in, 7, 7 + 3 * 10);
+            packedNarrow = new PackedMatrix(3, 10, w10, GemmPack.packWhole(3, 10, w10));
+            loads[0] = new Load(21, gemmOps(l, 2 * 7 * n3 * 3 + 50 * n4 * 2 + 2 * 13 * nPacked * 2 + 7 * n4 * 3
                     + 13 * n3 * 2 + 2 * 7 * n3 * 3 + 5 * n3 * 10 + 7 * 10 * 3 + 5 * l * deep
-                    + 25 * nPacked * 2 + 50 * 20 * 2 + (4 * l + 8) * 2 * nr * 2 + 2 * (4 * l + 8) * 10 * 3
+                    + 25 * nPacked * 2 + 50 * 20 * 2 + (4 * l + 8) * 2 * nr * 2 + 3 * (4 * l + 8) * 10 * 3
                     + 5 * nr * deep + tall * n3 * 2));
             loads[1] = new Load(5, gemmOps(l, (2 * l + 3) * 6 + 2 * wide * 5 + 3 * (2 * l + 3) * 6 + 3 * 5 * dotK
                     + 2 * 5 * dotK));
-            loads[2] = new Load(ACTIVATIONS.length + 4, (long) (3 * n * 60) / lanes
+            loads[2] = new Load(ACTIVATIONS.length + 5, (long) (3 * n * 60) / lanes
                     + gemmOps(l, 2 * 7 * n3 * 3 + 7 * 10 * 3));
             loads[3] = new Load(ACTIVATIONS.length, (long) (3 * n * 12) / lanes);
             loads[4] = new Load(1, (long) (3 * n5) / lanes);
@@ -677,6 +681,10 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                         k.sgemmBiasActivationK(NO, NO, 4 * l + 8, 10, 3, in, 0, 3, in, 1, 10, in, 2, Activation.RELU,
                                 out, 0, 10);
                         k.sgemmK(YES, NO, 4 * l + 8, 10, 3, 1f, in, 0, 4 * l + 8, in, 1, 10, 0f, out, 0, 10);
+                        // The same narrow C with B laid out once, which is never swapped (a predictor's output
+                        // layer at a batch of 2L rows or more).
+                        k.sgemmBiasActivationPackedK(NO, 4 * l + 8, 10, 3, in, 0, 3, packedNarrow, in, 1,
+                                Activation.RELU, out, 0, 10);
                         // More rows than one block of A (a training step's dW = Aᵀ·G of a layer of more than
                         // MC units): without it, the blocked driver compiled from the calls above met its first
                         // such product with a loop-predicate trap (JFR, every fresh JVM training 784-256-128-10).
@@ -700,6 +708,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                         k.activationForwardK(act, 3, n, in, 0, ld, out, 0, ld);
                     }
                     k.activationForwardK(Activation.SOFTMAX, 3, 10, in, 0, 10, out, 0, 10);
+                    // One row (a batch-1 prediction's output layer): without it, its first call trapped (JFR).
+                    k.activationForwardK(Activation.SOFTMAX, 1, 10, in, 0, 10, out, 0, 10);
                     k.sgemmBiasActivationK(NO, NO, 7, n3, 3, in, 1, 3, in, 2, n3, in, 3, Activation.SIGMOID,
                             out, 0, n3);
                     k.sgemmBiasActivationK(YES, YES, 7, n3, 3, in, 0, 7, in, 1, 3, in, 2, Activation.TANH,
