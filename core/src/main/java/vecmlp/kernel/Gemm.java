@@ -301,8 +301,9 @@ final class Gemm {
      * Not for the few-row paths, and only while the scratch stays within 16 MiB; nor, as {@link #sgemm} decides,
      * for B's panels laid out once ({@link PackedMatrix}): read directly they cost nothing to pack, where the
      * swapped product would pack the other operand transposed (a predictor's 128 × 10 × 128 output layer with
-     * its softmax 9.1 → 7.2 µs, ad hoc; a narrow product is swapped only where the bits agree). A swapped TT product's
-     * roundings differ from the direct product's only in alpha and beta, applied once instead of per depth
+     * its softmax 9.1 → 7.2 µs, ad hoc; a narrow product is swapped only where the bits agree). The shape is
+     * tested first, so that a few-row product never tests B (a branch the warm-up's few-row calls would not
+     * take). A swapped TT product's roundings differ from the direct product's only in alpha and beta, applied once instead of per depth
      * pass, and in the columns a GEMV edge computes; like every path, they depend on the shape, alpha, beta
      * and the lane count alone, never on the thread count. {@link TwinKernels} takes the same decision for its
      * lane count.

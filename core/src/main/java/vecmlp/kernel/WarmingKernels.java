@@ -96,9 +96,9 @@ final class WarmingKernels extends Kernels {
     /**
      * The groups a product needs, from the path {@link Gemm} takes for its shape, alpha and beta: the few-row
      * path, or the blocked one and, for the narrow last columns of a deep product, the few-row path too;
-     * sigmoid, tanh and softmax epilogues run the activation kernels. (With B laid out once, {@link Gemm} never swaps
-     * the product; the groups are the same: a packed B is not transposed, and a narrow product is swapped only
-     * where its transposed form has one depth pass or no GEMV edge.)
+     * sigmoid, tanh and softmax epilogues run the activation kernels. (With B laid out once, {@link Gemm} never
+     * swaps the product; the groups are the same: a packed B is not transposed, and a narrow product is swapped
+     * only where its transposed form has one depth pass or no GEMV edge.)
      */
     static int gemmGroups(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
                           Activation act) {
