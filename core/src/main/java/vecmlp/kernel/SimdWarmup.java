@@ -588,8 +588,8 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                     + 13 * n3 * 2 + 2 * 7 * n3 * 3 + 5 * n3 * 10 + 7 * 10 * 3 + 5 * l * deep
                     + 25 * nPacked * 2 + 50 * 20 * 2 + (4 * l + 8) * 2 * nr * 2 + 3 * (4 * l + 8) * 10 * 3
                     + 5 * nr * deep + tall * n3 * 2));
-            loads[1] = new Load(5, gemmOps(l, (2 * l + 3) * 6 + 2 * wide * 5 + 3 * (2 * l + 3) * 6 + 3 * 5 * dotK
-                    + 2 * 5 * dotK));
+            loads[1] = new Load(6, gemmOps(l, (2 * l + 3) * 6 + 2 * wide * 5 + 3 * (2 * l + 3) * 6 + 3 * 5 * dotK
+                    + 2 * 5 * dotK + (2 * l + 3) * deep));
             loads[2] = new Load(ACTIVATIONS.length + 5, (long) (3 * n * 60) / lanes
                     + gemmOps(l, 2 * 7 * n3 * 3 + 7 * 10 * 3));
             loads[3] = new Load(ACTIVATIONS.length, (long) (3 * n * 12) / lanes);
@@ -702,6 +702,10 @@ final class SimdWarmup implements WarmingKernels.Readiness {
                             out, 0, 5);
                     k.sgemmBiasActivationK(YES, YES, 2, 5, dotK, in, 0, 2, in, 1, dotK, in, 2, Activation.SIGMOID,
                             out, 0, 5);
+                    // Deeper than KC (a batch-1 prediction's 784-wide input layer): the driver's test for a
+                    // narrow last panel of a deep product then takes its other outcome too (JFR: a trap).
+                    k.sgemmBiasActivationK(NO, NO, 1, 2 * l + 3, deep, in, 0, deep, in, 1, 2 * l + 3, in, 2,
+                            Activation.RELU, out, 0, 2 * l + 3);
                     return;
                 case 2:
                     for (Activation act : ACTIVATIONS) {
